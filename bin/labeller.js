@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (built by `npm run build`, which `npm ci` runs through `prepare`).
+import { main } from '../dist/cli.js';
+
+main(process.argv).then((code) => process.exit(code));

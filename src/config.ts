@@ -1,0 +1,111 @@
+/**
+ * One validated configuration object, read once at start from (lowest to highest priority)
+ * built-in defaults, a JSON config file, and environment variables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { LabellerError } from './errors.js';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1).default('./data'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+  /** The organisation that signs: shown as the signer in every manifest. */
+  organisation: z.string().min(1).max(200).default('Development newsroom'),
+  /** PEM certificate chain (signer first) and PKCS#8 key of a real signing identity. */
+  signerCert: z.string().optional(),
+  signerKey: z.string().optional(),
+  signerAlg: z.enum(['es256', 'es384', 'es512', 'ps256', 'ps384', 'ps512', 'ed25519']).default('es256'),
+  /** RFC 3161 timestamp authority URL, used only when signing with a configured identity. */
+  tsaUrl: z.string().url().optional(),
+  /** PEM bundle of trust anchors for verification (newsroom CA, C2PA trust list...). */
+  trustAnchors: z.string().optional(),
+  /** Hosts from which a remote manifest may be fetched during verification. Empty = never. */
+  remoteManifestHosts: csv.or(z.array(z.string())).default([]),
+  defaultLanguages: csv.or(z.array(z.string())).default(['kk', 'ru']),
+  jpegQuality: z.coerce.number().int().min(1).max(100).default(92),
+  maxPixels: z.coerce.number().int().positive().default(120_000_000),
+  maxUploadBytes: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  maxConcurrentJobs: z.coerce.number().int().positive().default(4),
+  requestTimeoutMs: z.coerce.number().int().positive().default(120_000),
+  /** `name:secret,name2:secret2`. Empty: the first start creates one under DATA_DIR. */
+  apiKeys: z.string().optional(),
+  verifyRequiresKey: bool.default(false),
+  watchDir: z.string().optional(),
+  watchEnabled: bool.default(true),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  retentionDays: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variable → config key. The names are a public contract. */
+const ENV_KEYS: Record<string, keyof Config> = {
+  DATA_DIR: 'dataDir',
+  PORT: 'port',
+  HOST: 'host',
+  ORGANISATION: 'organisation',
+  SIGNER_CERT: 'signerCert',
+  SIGNER_KEY: 'signerKey',
+  SIGNER_ALG: 'signerAlg',
+  TSA_URL: 'tsaUrl',
+  TRUST_ANCHORS: 'trustAnchors',
+  REMOTE_MANIFEST_HOSTS: 'remoteManifestHosts',
+  DEFAULT_LANGUAGES: 'defaultLanguages',
+  JPEG_QUALITY: 'jpegQuality',
+  MAX_PIXELS: 'maxPixels',
+  MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  MAX_CONCURRENT_JOBS: 'maxConcurrentJobs',
+  REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  API_KEYS: 'apiKeys',
+  VERIFY_REQUIRES_KEY: 'verifyRequiresKey',
+  WATCH_DIR: 'watchDir',
+  WATCH_ENABLED: 'watchEnabled',
+  LOG_LEVEL: 'logLevel',
+  RETENTION_DAYS: 'retentionDays',
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const file = env.LABELLER_CONFIG ?? (fs.existsSync('labeller.config.json') ? 'labeller.config.json' : undefined);
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new LabellerError('bad_config', `Cannot read config file ${file}: ${(err as Error).message}`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') fromEnv[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse({ ...fromFile, ...fromEnv, ...stripUndefined(overrides) });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${envNameOf(String(i.path[0]))}: ${i.message}`).join('; ');
+    throw new LabellerError('bad_config', `Invalid configuration: ${issues}`);
+  }
+  const cfg = parsed.data;
+  cfg.dataDir = path.resolve(cfg.dataDir);
+  const badLang = cfg.defaultLanguages.find((l) => !['kk', 'ru', 'en'].includes(l));
+  if (badLang) throw new LabellerError('bad_config', `Invalid configuration: DEFAULT_LANGUAGES has "${badLang}"; expected kk, ru or en`);
+  if (!!cfg.signerCert !== !!cfg.signerKey) {
+    throw new LabellerError('bad_config', 'Invalid configuration: SIGNER_CERT and SIGNER_KEY must be set together');
+  }
+  return cfg;
+}
+
+function envNameOf(key: string): string {
+  return Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? key;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

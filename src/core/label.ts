@@ -1,0 +1,136 @@
+/**
+ * The label operation: input bytes + options → labelled bytes + a record of what was done.
+ * Images: visible mark → XMP/IPTC → C2PA signature, last (any later byte change would break
+ * the manifest's hard binding).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { LabellerError } from '../errors.js';
+import { burnIn, thumbnailOf } from '../label/image.js';
+import { planMark, type Placement } from '../label/image-mark.js';
+import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
+import { probeImage } from '../media/probe.js';
+import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
+import { readManifest, signAsset } from '../provenance/c2pa.js';
+import { readTags } from '../provenance/exiftool.js';
+import { buildXmp, DST_BASE, editorialFromTags } from '../provenance/xmp.js';
+import { buildManifest } from './manifest.js';
+import type { LabelOptions } from './options.js';
+import type { Actor, CoreContext, LabelResult } from './types.js';
+
+export const TOOL = { name: 'ai-provenance-labeller', version: '0.1.0' };
+
+export async function label(input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
+  const kind = await sniff(input);
+  if (kind.kind !== 'image') throw unsupported(kind);
+  const result = await labelImage(input, kind.format, options, ctx);
+  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
+  return result;
+}
+
+export function sha256(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
+  return options.languages ?? (ctx.config.defaultLanguages.filter(isLang) as Lang[]) ?? DEFAULT_LANGUAGES;
+}
+
+async function labelImage(input: Buffer, format: ImageFormat, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
+  const started = performance.now();
+  const { config, identity } = ctx;
+  const probe = await probeImage(input, format, config.maxPixels);
+  const mimeType = IMAGE_MIME[format];
+  const languages = languagesOf(options, ctx);
+  const wording = wordingFor(languages, options.wording);
+  const placement = (options.placement ?? 'corner') as Placement;
+  if (placement === ('start' as string) || placement === ('end' as string)) {
+    throw new LabellerError('bad_option', `placement "${placement}" is for texts; images take corner, band or a corner-*/band-* position`);
+  }
+  const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
+  const instanceId = `xmp:iid:${randomUUID()}`;
+  const warnings: string[] = [];
+
+  // Independent reads run side by side: existing metadata (exiftool) and existing provenance (c2pa).
+  const [tags, upstream, plan] = await Promise.all([
+    readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>),
+    readManifest(input, mimeType),
+    planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
+  ]);
+  if (upstream.kind === 'unreadable') warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
+  if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
+  if (plan.mode !== 'words') warnings.push(`the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`);
+
+  const disclosure = Object.values(wording).join(' / ');
+  const xmp = buildXmp({
+    sourceType,
+    aiSystem: options.aiSystem,
+    aiSystemVersion: options.aiSystemVersion,
+    prompt: options.prompt,
+    promptWriter: options.promptWriter,
+    disclosure,
+    organisation: identity.organisation,
+    instanceId,
+    editorial: editorialFromTags(tags as Record<string, unknown>),
+    creatorTool: `${TOOL.name} ${TOOL.version}`,
+  });
+  const pixels = await burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels });
+  const thumbnail = await thumbnailOf(pixels);
+  const hasParent = upstream.kind === 'manifest';
+  const manifest = buildManifest({
+    title: options.title ?? `labelled.${IMAGE_EXT[format]}`,
+    format: mimeType,
+    instanceId,
+    sourceType,
+    aiSystem: options.aiSystem,
+    aiSystemVersion: options.aiSystemVersion,
+    hasParent,
+    organisation: identity.organisation,
+    mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas },
+  });
+  const signed = await signAsset({
+    bytes: pixels,
+    mimeType,
+    signer: identity.signer,
+    manifest,
+    thumbnail: { bytes: thumbnail, mimeType: 'image/jpeg' },
+    parent: hasParent ? { title: options.title ?? `original.${IMAGE_EXT[format]}` } : undefined,
+    bytesBeforeEdit: hasParent ? input : undefined,
+  });
+
+  const short = Math.min(probe.width, probe.height);
+  return {
+    bytes: signed.bytes,
+    mimeType,
+    ext: IMAGE_EXT[format],
+    record: {
+      kind: 'image',
+      format,
+      mimeType,
+      inputSha256: sha256(input),
+      outputSha256: sha256(signed.bytes),
+      inputBytes: input.length,
+      outputBytes: signed.bytes.length,
+      width: plan.canvas.width,
+      height: plan.canvas.height,
+      languages,
+      wording,
+      placement,
+      mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
+      sourceType,
+      digitalSourceType: DST_BASE + sourceType,
+      aiSystem: options.aiSystem,
+      aiSystemVersion: options.aiSystemVersion,
+      manifestLabel: signed.manifestLabel,
+      instanceId,
+      parentManifestKept: hasParent,
+      signer: { organisation: identity.organisation, development: identity.development },
+      warnings,
+      createdAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

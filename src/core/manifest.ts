@@ -1,0 +1,48 @@
+/**
+ * The C2PA manifest definition for a labelled asset: actions with the digitalSourceType,
+ * the AI system as softwareAgent, and our own assertion recording the visible warning.
+ */
+import { DST_BASE, type SourceType } from '../provenance/xmp.js';
+
+/** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
+export const MARK_ASSERTION = 'kz.labeller.visible-warning';
+export const TOOL_INFO = { name: 'ai-provenance-labeller', version: '0.1.0' };
+
+export interface ManifestInput {
+  title: string;
+  format: string;
+  instanceId: string;
+  sourceType: SourceType;
+  aiSystem?: string;
+  aiSystemVersion?: string;
+  hasParent: boolean;
+  organisation: string;
+  mark: Record<string, unknown>;
+}
+
+export function buildManifest(m: ManifestInput): Record<string, unknown> {
+  const dst = DST_BASE + m.sourceType;
+  const generator = m.aiSystem ? { name: m.aiSystem, ...(m.aiSystemVersion ? { version: m.aiSystemVersion } : {}) } : undefined;
+  const labeller = { name: TOOL_INFO.name, version: TOOL_INFO.version };
+  const actions = m.hasParent
+    ? [
+        { action: 'c2pa.opened', parameters: { ingredientIds: ['parent'] } },
+        // The AI source type is repeated on the edit so that readers which look only at the
+        // active manifest (platform "AI info" labels) still see it.
+        { action: 'c2pa.edited', digitalSourceType: dst, softwareAgent: labeller, description: 'Visible AI-disclosure warning added', ...(generator ? { parameters: { aiSystem: generator } } : {}) },
+      ]
+    : [
+        { action: 'c2pa.created', digitalSourceType: dst, ...(generator ? { softwareAgent: generator } : {}) },
+        { action: 'c2pa.edited', softwareAgent: labeller, description: 'Visible AI-disclosure warning added' },
+      ];
+  return {
+    claim_generator_info: [TOOL_INFO],
+    title: m.title,
+    format: m.format,
+    instance_id: m.instanceId,
+    assertions: [
+      { label: 'c2pa.actions', data: { actions } },
+      { label: MARK_ASSERTION, data: { ...m.mark, signer: m.organisation } },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The verification report: one schema for every door (CLI --json, REST, watch reports).
+ * Documented as JSON Schema in schema/verify-report.schema.json.
+ */
+export type C2paState = 'absent' | 'invalid' | 'valid' | 'trusted' | 'unreadable' | 'remote';
+
+export interface Signal {
+  /** Which detector or trace: 'c2pa', 'xmp-iptc', 'exif-software', 'png-text', 'tc260', 'registry', 'text-notice'... */
+  source: string;
+  /** What this trace says about AI: true (AI-made), false (says not AI), null (neutral). */
+  ai: boolean | null;
+  /** One plain-English sentence. */
+  detail: string;
+  [key: string]: unknown;
+}
+
+export interface C2paSummary {
+  state: C2paState;
+  codes: string[];
+  activeManifest?: string;
+  signer?: { commonName?: string; organisation?: string; issuer?: string; alg?: string };
+  signedAt?: string;
+  claimGenerator?: string;
+  actions?: { action: string; digitalSourceType?: string; softwareAgent?: string; when?: string }[];
+  ingredients?: { title?: string; relationship?: string; state?: string; codes?: string[]; activeManifest?: string }[];
+  /** Our own visible-warning assertion, when the manifest has one. */
+  visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown };
+  remoteUrl?: string;
+  message?: string;
+}
+
+export interface VerifyReport {
+  file?: string;
+  kind: 'image' | 'text';
+  format: string;
+  mimeType: string;
+  sha256: string;
+  bytes: number;
+  aiGenerated: boolean | null;
+  tampered: boolean;
+  c2pa: C2paSummary;
+  signals: Signal[];
+  compliance: {
+    machineReadable: boolean;
+    visibleWarning: boolean | null;
+    compliant: boolean;
+  };
+  summary: { kk: string; ru: string; en: string };
+  /** Record id when the verification was written to the provenance record. */
+  recordId?: string;
+  checkedAt: string;
+}
+
+export interface VerifyPolicy {
+  /** PEM text of trust anchors, in addition to the configured ones. */
+  trustAnchorsPem?: string;
+  /** Hosts from which a remote manifest may be fetched; default: none. */
+  remoteManifestHosts?: string[];
+}

@@ -1,0 +1,74 @@
+import type { Config } from '../config.js';
+import type { SigningIdentity } from '../provenance/signer.js';
+import type { Region } from '../label/image-mark.js';
+import type { VerifyReport } from './report.js';
+
+/** What a door hands the core: configuration and the signing identity, loaded once. */
+export interface CoreContext {
+  config: Config;
+  identity: SigningIdentity;
+  /** PEM text of the configured trust anchors (TRUST_ANCHORS), if any. */
+  trustAnchorsPem?: string;
+  /** The provenance record; absent in tests that do not need one. */
+  records?: RecordSink;
+}
+
+/** Where every label and verification is written (src/registry implements it). */
+export interface RecordSink {
+  /** Stores the record and returns its id. `output` is the labelled file, for fingerprints. */
+  recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string>;
+  recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
+}
+
+/** Who asked: written to the provenance record. */
+export interface Actor {
+  /** API key name, 'cli' or 'watch'. */
+  actor: string;
+  door: 'cli' | 'rest' | 'web' | 'watch';
+}
+
+export interface LabelRecord {
+  /** Id in the provenance record, once written. */
+  id?: string;
+  kind: 'image' | 'text';
+  format: string;
+  mimeType: string;
+  inputSha256: string;
+  outputSha256: string;
+  inputBytes: number;
+  outputBytes: number;
+  width?: number;
+  height?: number;
+  languages: string[];
+  wording: Record<string, string>;
+  placement: string;
+  /** Where the visible warning is, in output pixels (images). */
+  mark?: {
+    mode: 'words' | 'short-mark' | 'extended-canvas';
+    region: Region;
+    fontPx: number;
+    capHeightPx: number;
+    /** Cap height over the shorter side of the original picture: at least 0.05. */
+    textHeightShare: number;
+  };
+  sourceType: string;
+  digitalSourceType: string;
+  aiSystem?: string;
+  aiSystemVersion?: string;
+  manifestLabel?: string;
+  instanceId: string;
+  /** The input's own C2PA manifest was kept as the parent ingredient. */
+  parentManifestKept: boolean;
+  signer: { organisation: string; development: boolean };
+  warnings: string[];
+  createdAt: string;
+  durationMs: number;
+}
+
+export interface LabelResult {
+  bytes: Buffer;
+  mimeType: string;
+  /** The file extension the output should carry (jpg, png, txt, md, html...). */
+  ext: string;
+  record: LabelRecord;
+}

@@ -1,0 +1,134 @@
+/**
+ * Lays out and renders the visible warning for an image of a given (upright) size.
+ *
+ * Rules: capital letters at least 5 % of the shorter side; white text on a black backing at
+ * 85 % opacity, which gives ≥ 12:1 contrast over any background (worst case, pure white:
+ * backing blends to #262626); never clipped: words wrap, and when even wrapped words do not
+ * fit, the short mark (ЖИ · ИИ) is used; when even that does not fit, a band is added to
+ * the canvas. Every output carries a visible warning.
+ */
+import sharp from 'sharp';
+import { CAP_HEIGHT_EM, LABEL_FONT_FILE, LABEL_FONT_NAME } from './font.js';
+
+export const PLACEMENTS = ['corner', 'band', 'corner-bottom-left', 'corner-bottom-right', 'corner-top-left', 'corner-top-right', 'band-bottom', 'band-top'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface MarkPlan {
+  /** RGBA PNG of the whole backing box with its text. */
+  png: Buffer;
+  region: Region;
+  mode: 'words' | 'short-mark' | 'extended-canvas';
+  fontPx: number;
+  capHeightPx: number;
+  lines: string[];
+  /** Pixels added to the canvas (only in mode extended-canvas). */
+  extend?: { top: number; bottom: number; left: number; right: number };
+  /** Size of the output canvas. */
+  canvas: { width: number; height: number };
+}
+
+const MIN_SHARE = 0.05;
+const MIN_FONT_PX = 12; // below this, words are not legible on screen
+const MAX_BOX_SHARE = 0.45; // the warning may not cover more than this of the height
+export const BACKING = { r: 0, g: 0, b: 0, alpha: 0.85 };
+
+export function normalisePlacement(p: Placement): { band: boolean; top: boolean; right: boolean } {
+  const band = p.startsWith('band');
+  return { band, top: p.endsWith('top') || p.includes('-top-'), right: p.endsWith('right') };
+}
+
+const cache = new Map<string, MarkPlan>();
+
+/** Same size, words and placement give the same mark: batches of equal images reuse it. */
+export async function planMark(width: number, height: number, lines: string[], shortMark: string, placement: Placement): Promise<MarkPlan> {
+  const key = JSON.stringify([width, height, lines, shortMark, placement]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const plan = await computePlan(width, height, lines, shortMark, placement);
+  if (cache.size > 64) cache.delete(cache.keys().next().value as string);
+  cache.set(key, plan);
+  return plan;
+}
+
+async function computePlan(W: number, H: number, lines: string[], shortMark: string, placement: Placement): Promise<MarkPlan> {
+  const short = Math.min(W, H);
+  const fontPx = Math.max(MIN_FONT_PX, Math.ceil((short * MIN_SHARE) / CAP_HEIGHT_EM) + 1);
+  const pad = Math.max(3, Math.round(fontPx * 0.35));
+  const { band, top, right } = normalisePlacement(placement);
+  const margin = band ? 0 : Math.round(short * 0.02);
+  const maxTextW = W - 2 * pad - 2 * margin;
+  const maxBoxH = H * MAX_BOX_SHARE;
+
+  for (const [mode, text] of [['words', lines.join('\n')], ['short-mark', shortMark]] as const) {
+    if (maxTextW < fontPx) break;
+    const t = await renderText(text, fontPx, maxTextW, band ? 'centre' : 'left');
+    if (t.width <= maxTextW && t.height + 2 * pad <= maxBoxH) {
+      const boxW = band ? W : t.width + 2 * pad;
+      const boxH = t.height + 2 * pad;
+      const x = band ? 0 : right ? W - margin - boxW : margin;
+      const y = top ? margin : H - margin - boxH;
+      const textLeft = band ? Math.round((W - t.width) / 2) : pad;
+      const png = await box(boxW, boxH, t.png, textLeft, pad);
+      return { png, region: { x, y, width: boxW, height: boxH }, mode, fontPx, capHeightPx: Math.round(fontPx * CAP_HEIGHT_EM), lines: mode === 'words' ? lines : [shortMark], canvas: { width: W, height: H } };
+    }
+  }
+
+  // Too small for the short mark inside the picture: add a band under (or over) it.
+  const t = await renderText(shortMark, fontPx, 0, 'centre');
+  const boxH = t.height + 2 * pad;
+  const boxW = Math.max(W, t.width + 2 * pad);
+  const left = Math.floor((boxW - W) / 2);
+  const extend = { top: top ? boxH : 0, bottom: top ? 0 : boxH, left, right: boxW - W - left };
+  const png = await box(boxW, boxH, t.png, Math.round((boxW - t.width) / 2), pad, 1);
+  return {
+    png,
+    region: { x: 0, y: top ? 0 : H, width: boxW, height: boxH },
+    mode: 'extended-canvas',
+    fontPx,
+    capHeightPx: Math.round(fontPx * CAP_HEIGHT_EM),
+    lines: [shortMark],
+    extend,
+    canvas: { width: boxW, height: H + boxH },
+  };
+}
+
+interface RenderedText {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+async function renderText(text: string, fontPx: number, wrapWidth: number, align: 'left' | 'centre'): Promise<RenderedText> {
+  const { data, info } = await sharp({
+    text: {
+      text: `<span foreground="white">${escapePango(text)}</span>`,
+      font: `${LABEL_FONT_NAME} ${fontPx}px`,
+      fontfile: LABEL_FONT_FILE,
+      rgba: true,
+      dpi: 72,
+      align,
+      ...(wrapWidth > 0 ? { width: wrapWidth, wrap: 'word' as const } : {}),
+    },
+  })
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  return { png: data, width: info.width, height: info.height };
+}
+
+async function box(w: number, h: number, textPng: Buffer, left: number, top: number, alpha = BACKING.alpha): Promise<Buffer> {
+  return sharp({ create: { width: w, height: h, channels: 4, background: { ...BACKING, alpha } } })
+    .composite([{ input: textPng, left, top }])
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+function escapePango(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

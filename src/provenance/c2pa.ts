@@ -1,0 +1,87 @@
+/**
+ * The one door to c2pa-node: settings, reading and signing. Settings go to Rust as-is, so
+ * keys are snake_case. Remote manifest fetching is always off here; the verifier decides
+ * separately (and only for allow-listed hosts) whether a remote manifest may be fetched.
+ */
+import { Builder, Reader, CallbackSigner, type LocalSigner } from '@contentauth/c2pa-node';
+import { LabellerError, errorMessage } from '../errors.js';
+
+export interface ReadSettings {
+  trustAnchorsPem?: string;
+}
+
+export function c2paSettings(opts: ReadSettings = {}): Record<string, unknown> {
+  return {
+    verify: { remote_manifest_fetch: false },
+    ...(opts.trustAnchorsPem ? { trust: { trust_anchors: opts.trustAnchorsPem } } : {}),
+    builder: { thumbnail: { enabled: false } },
+  };
+}
+
+export type ReadOutcome =
+  | { kind: 'absent' }
+  | { kind: 'manifest'; reader: Reader }
+  | { kind: 'remote'; url: string; message: string }
+  | { kind: 'unreadable'; message: string };
+
+/** Never throws: every way a manifest can fail to load becomes an outcome the caller reports. */
+export async function readManifest(bytes: Buffer, mimeType: string, opts: ReadSettings = {}): Promise<ReadOutcome> {
+  try {
+    const reader = await Reader.fromAsset({ buffer: bytes, mimeType }, c2paSettings(opts) as never);
+    return reader ? { kind: 'manifest', reader } : { kind: 'absent' };
+  } catch (err) {
+    const message = errorMessage(err);
+    const remote = /remote manifests? from url\s+(\S+)/i.exec(message);
+    if (remote) return { kind: 'remote', url: remote[1].replace(/[)"'.,]+$/, ''), message };
+    if (/no jumbf|jumbf not found|manifest not found|no manifest/i.test(message) && !/invalid/i.test(message)) return { kind: 'absent' };
+    return { kind: 'unreadable', message };
+  }
+}
+
+export interface SignRequest {
+  bytes: Buffer;
+  mimeType: string;
+  signer: LocalSigner | CallbackSigner;
+  manifest: Record<string, unknown>;
+  thumbnail?: { bytes: Buffer; mimeType: string };
+  /** The original input (with its manifest) when `parent` is set. */
+  bytesBeforeEdit?: Buffer;
+  /** The input itself, when it carries a manifest: it becomes the parent ingredient. */
+  parent?: { title: string };
+}
+
+export interface Signed {
+  bytes: Buffer;
+  manifestLabel?: string;
+}
+
+export async function signAsset(req: SignRequest): Promise<Signed> {
+  const manifest = { ...req.manifest } as Record<string, unknown>;
+  if (req.thumbnail) manifest.thumbnail = { format: req.thumbnail.mimeType, identifier: 'thumbnail' };
+  try {
+    const builder = Builder.withJson(manifest as never, c2paSettings() as never);
+    if (req.thumbnail) await builder.addResource('thumbnail', { buffer: req.thumbnail.bytes, mimeType: req.thumbnail.mimeType });
+    if (req.parent) {
+      // The SDK reads the input's own store, so the generator's chain is kept whole.
+      await builder.addIngredient(JSON.stringify({ title: req.parent.title, relationship: 'parentOf', label: 'parent' }), { buffer: req.bytesBeforeEdit ?? req.bytes, mimeType: req.mimeType });
+    }
+    const out: { buffer: Buffer | null } = { buffer: null };
+    const input = { buffer: req.bytes, mimeType: req.mimeType };
+    const manifestBytes = req.signer instanceof CallbackSigner ? await builder.signAsync(req.signer, input, out) : builder.sign(req.signer, input, out);
+    if (!out.buffer) throw new Error('the SDK returned no signed bytes');
+    return { bytes: out.buffer, manifestLabel: activeLabelOf(manifestBytes) };
+  } catch (err) {
+    throw new LabellerError('signing_failed', `signing the C2PA manifest failed: ${sanitise(errorMessage(err))}`, { cause: err });
+  }
+}
+
+/** The active manifest is the last manifest box of the store. */
+function activeLabelOf(store: Buffer): string | undefined {
+  const labels = store.toString('latin1').match(/urn:(?:c2pa|uuid):[0-9a-f-]{36}(?::[^\0]*)?/g);
+  return labels?.at(-1);
+}
+
+/** Never let PEM material reach a message or a log. */
+function sanitise(s: string): string {
+  return s.replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, '[redacted]').slice(0, 300);
+}

@@ -1,0 +1,39 @@
+/**
+ * The one door to ExifTool (exiftool-vendored keeps a warm `-stay_open` process).
+ * It reads files, so buffers go through a private temp file that is always removed.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ExifTool, type Tags } from 'exiftool-vendored';
+
+let instance: ExifTool | undefined;
+
+function tool(): ExifTool {
+  instance ??= new ExifTool({ maxProcs: Math.max(1, Math.min(4, os.cpus().length)), taskTimeoutMillis: 30_000 });
+  return instance;
+}
+
+export type AnyTags = Tags & Record<string, unknown>;
+
+export async function readTags(bytes: Buffer, ext: string): Promise<AnyTags> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'labeller-xt-'));
+  const file = path.join(dir, `input.${ext.replace(/[^a-z0-9]/gi, '') || 'bin'}`);
+  try {
+    await fs.writeFile(file, bytes, { mode: 0o600 });
+    return (await tool().read(file)) as AnyTags;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function readTagsFromFile(file: string): Promise<AnyTags> {
+  return (await tool().read(file)) as AnyTags;
+}
+
+/** Always called on shutdown: exiftool child processes must not outlive us. */
+export async function endExiftool(): Promise<void> {
+  const t = instance;
+  instance = undefined;
+  if (t) await t.end();
+}

@@ -1,0 +1,68 @@
+/**
+ * The newsroom's signing identity: a configured PEM chain + key, or, when nothing is
+ * configured, a development identity created once under DATA_DIR/identity (private files,
+ * mode 0600). The key never leaves this module except into c2pa-node's signer.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LocalSigner, type CallbackSigner } from '@contentauth/c2pa-node';
+import type { Config } from '../config.js';
+import { LabellerError } from '../errors.js';
+import { generateDevIdentity } from './dev-identity.js';
+
+export interface SigningIdentity {
+  signer: LocalSigner | CallbackSigner;
+  /** True for the auto-created identity: its outputs verify as valid but untrusted. */
+  development: boolean;
+  organisation: string;
+  /** The development root CA (public), so an operator can add it as a trust anchor. */
+  devRootPemPath?: string;
+}
+
+export const DEV_WARNING =
+  'Using the DEVELOPMENT signing identity: labelled files will verify as "valid" but UNTRUSTED. ' +
+  'Configure SIGNER_CERT and SIGNER_KEY with a real certificate before publishing (see README).';
+
+export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => void = () => {}): Promise<SigningIdentity> {
+  if (cfg.signerCert && cfg.signerKey) {
+    const cert = readPrivate(cfg.signerCert, 'SIGNER_CERT');
+    const key = readPrivate(cfg.signerKey, 'SIGNER_KEY');
+    try {
+      return { signer: LocalSigner.newSigner(cert, key, cfg.signerAlg, cfg.tsaUrl), development: false, organisation: cfg.organisation };
+    } catch (err) {
+      // The SDK's message can quote key material: say what is wrong without echoing it.
+      throw new LabellerError('bad_config', `SIGNER_CERT/SIGNER_KEY could not be loaded as a ${cfg.signerAlg} identity`, { cause: err });
+    }
+  }
+  const dir = path.join(cfg.dataDir, 'identity');
+  const paths = { chain: path.join(dir, 'dev-signer-chain.pem'), key: path.join(dir, 'dev-signer-key.pem'), root: path.join(dir, 'dev-root-ca.pem') };
+  if (!fs.existsSync(paths.key)) await createDevIdentity(dir, cfg.organisation);
+  warn(DEV_WARNING);
+  const signer = LocalSigner.newSigner(fs.readFileSync(paths.chain), fs.readFileSync(paths.key), 'es256');
+  return { signer, development: true, organisation: cfg.organisation, devRootPemPath: paths.root };
+}
+
+/** Written to a temporary folder and renamed into place, so racing first runs agree on one identity. */
+async function createDevIdentity(dir: string, organisation: string): Promise<void> {
+  const id = await generateDevIdentity(`${organisation}`);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(path.dirname(dir), '.identity-'));
+  fs.writeFileSync(path.join(tmp, 'dev-signer-key.pem'), id.keyPem, { mode: 0o600 });
+  fs.writeFileSync(path.join(tmp, 'dev-signer-chain.pem'), id.chainPem, { mode: 0o644 });
+  fs.writeFileSync(path.join(tmp, 'dev-root-ca.pem'), id.rootPem, { mode: 0o644 });
+  fs.writeFileSync(path.join(tmp, 'README.txt'), 'Development signing identity created automatically. NOT TRUSTED: configure SIGNER_CERT/SIGNER_KEY for production.\n');
+  fs.chmodSync(tmp, 0o700);
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race
+  }
+}
+
+function readPrivate(file: string, name: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw new LabellerError('bad_config', `${name} file ${file} cannot be read`);
+  }
+}

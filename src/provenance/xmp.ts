@@ -1,0 +1,137 @@
+/**
+ * Builds the XMP packet written by sharp before signing. It carries the IPTC AI fields, the
+ * disclosure text, GB 45438's TC260:AIGC JSON, and the editorial fields of the input
+ * (caption, credit, rights...) so that replacing the packet loses none of them.
+ */
+export const DST_BASE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
+export const SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'algorithmicallyEnhanced', 'compositeSynthetic'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export interface EditorialFields {
+  title?: string;
+  description?: string;
+  creator?: string[];
+  rights?: string;
+  credit?: string;
+  source?: string;
+  headline?: string;
+  keywords?: string[];
+  usageTerms?: string;
+}
+
+export interface XmpInput {
+  sourceType: SourceType;
+  aiSystem?: string;
+  aiSystemVersion?: string;
+  prompt?: string;
+  promptWriter?: string;
+  disclosure: string;
+  organisation: string;
+  instanceId: string;
+  editorial: EditorialFields;
+  creatorTool: string;
+}
+
+const NS = {
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  xmp: 'http://ns.adobe.com/xap/1.0/',
+  xmpMM: 'http://ns.adobe.com/xap/1.0/mm/',
+  xmpRights: 'http://ns.adobe.com/xap/1.0/rights/',
+  Iptc4xmpExt: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/',
+  TC260: 'http://www.tc260.org.cn/ns/AIGC/1.0/',
+};
+
+export function buildXmp(x: XmpInput): string {
+  const e = x.editorial;
+  const description = e.description && !e.description.includes(x.disclosure) ? `${e.description}\n\n${x.disclosure}` : (e.description ?? x.disclosure);
+  const aigc = JSON.stringify({
+    Label: '1',
+    ContentProducer: x.organisation,
+    ProduceID: x.instanceId,
+    ReservedCode1: '',
+    ContentPropagator: '',
+    PropagateID: '',
+    ReservedCode2: '',
+  });
+  const props = [
+    simple('Iptc4xmpExt:DigitalSourceType', DST_BASE + x.sourceType),
+    simple('Iptc4xmpExt:AISystemUsed', x.aiSystem),
+    simple('Iptc4xmpExt:AISystemVersionUsed', x.aiSystemVersion),
+    simple('Iptc4xmpExt:AIPromptInformation', x.prompt),
+    simple('Iptc4xmpExt:AIPromptWriterName', x.promptWriter),
+    alt('dc:title', e.title),
+    alt('dc:description', description),
+    list('dc:creator', 'Seq', e.creator),
+    alt('dc:rights', e.rights),
+    list('dc:subject', 'Bag', e.keywords),
+    simple('photoshop:Credit', e.credit),
+    simple('photoshop:Source', e.source),
+    simple('photoshop:Headline', e.headline),
+    simple('photoshop:Instructions', x.disclosure),
+    alt('xmpRights:UsageTerms', e.usageTerms),
+    simple('xmp:CreatorTool', x.creatorTool),
+    simple('xmp:MetadataDate', new Date().toISOString()),
+    simple('xmpMM:InstanceID', x.instanceId),
+    simple('TC260:AIGC', aigc),
+  ].filter(Boolean);
+  const xmlns = Object.entries(NS).filter(([p]) => p !== 'rdf').map(([p, uri]) => `xmlns:${p}="${uri}"`).join('\n    ');
+  return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="${NS.rdf}">
+  <rdf:Description rdf:about=""
+    ${xmlns}>
+${props.join('\n')}
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+}
+
+function simple(name: string, value?: string): string {
+  return value ? `   <${name}>${esc(value)}</${name}>` : '';
+}
+
+function alt(name: string, value?: string): string {
+  return value ? `   <${name}><rdf:Alt><rdf:li xml:lang="x-default">${esc(value)}</rdf:li></rdf:Alt></${name}>` : '';
+}
+
+function list(name: string, kind: 'Seq' | 'Bag', values?: string[]): string {
+  return values?.length ? `   <${name}><rdf:${kind}>${values.map((v) => `<rdf:li>${esc(v)}</rdf:li>`).join('')}</rdf:${kind}></${name}>` : '';
+}
+
+/** Editorial fields as ExifTool reports them, XMP first, then IPTC IIM, then EXIF. */
+export function editorialFromTags(t: Record<string, unknown>): EditorialFields {
+  const str = (...keys: string[]) => {
+    for (const k of keys) {
+      const v = t[k];
+      if (typeof v === 'string' && v.trim()) return v;
+      if (typeof v === 'number') return String(v);
+    }
+    return undefined;
+  };
+  const arr = (...keys: string[]) => {
+    for (const k of keys) {
+      const v = t[k];
+      if (Array.isArray(v) && v.length) return v.map(String);
+      if (typeof v === 'string' && v.trim()) return [v];
+    }
+    return undefined;
+  };
+  return {
+    title: str('Title', 'ObjectName'),
+    description: str('Description', 'Caption-Abstract', 'ImageDescription'),
+    creator: arr('Creator', 'By-line', 'Artist'),
+    rights: str('Rights', 'CopyrightNotice', 'Copyright'),
+    credit: str('Credit'),
+    source: str('Source'),
+    headline: str('Headline'),
+    keywords: arr('Subject', 'Keywords'),
+    usageTerms: str('UsageTerms'),
+  };
+}
