@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { SigningIdentity } from '../provenance/signer.js';
 import type { Region } from '../label/image-mark.js';
-import type { VerifyReport } from './report.js';
+import type { Signal, VerifyReport } from './report.js';
 
 /** What a door hands the core: configuration and the signing identity, loaded once. */
 export interface CoreContext {
@@ -18,6 +18,45 @@ export interface RecordSink {
   /** Stores the record and returns its id. `output` is the labelled file, for fingerprints. */
   recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string>;
   recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
+  /**
+   * Traces a copy of one of our own labelled outputs whose provenance was stripped:
+   * exact SHA-256 first, then a perceptual fingerprint. Returns signals with
+   * `source: 'registry'` naming the record, or an empty list.
+   */
+  traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]>;
+  list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
+  get(id: string): Promise<StoredRecord | undefined>;
+  close(): Promise<void>;
+}
+
+export interface RecordQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  verdict?: string;
+  type?: 'label' | 'verify';
+  limit?: number;
+  /** Opaque pagination cursor from a previous page's `next`. */
+  cursor?: string;
+}
+
+/** One row of the provenance record as the doors show it. */
+export interface StoredRecord {
+  id: string;
+  seq: number;
+  time: string;
+  type: 'label' | 'verify';
+  actor: string;
+  door: string;
+  inputSha256: string;
+  outputSha256?: string;
+  format: string;
+  verdict?: string;
+  manifestLabel?: string;
+  /** The full LabelRecord or VerifyReport. */
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
 }
 
 /** Who asked: written to the provenance record. */
