@@ -26,7 +26,9 @@ export function encoderFor(img: Sharp, format: ImageFormat, quality: number): Sh
     case 'avif':
       return img.avif({ quality: Math.min(quality, 75) });
     case 'tiff':
-      return img.tiff({ compression: 'lzw' });
+      // Tiled: c2pa-rs stores the manifest in a second IFD, and libvips (failOn: 'warning', its
+      // default) rejects a stripped TIFF laid out that way but reads a tiled one cleanly.
+      return img.tiff({ compression: 'lzw', tile: true });
   }
 }
 

@@ -26,13 +26,14 @@ const BY_MIME: Record<string, ImageFormat> = Object.fromEntries(Object.entries(I
 
 export async function sniff(bytes: Buffer): Promise<Sniffed> {
   if (bytes.length === 0) throw new LabellerError('empty_input', 'the file is empty (0 bytes)');
+  // Before file-type, which calls an SVG document plain XML.
+  if (looksLikeSvg(bytes)) return { kind: 'other', mimeType: 'image/svg+xml', ext: 'svg' };
   const ft = await fileTypeFromBuffer(bytes);
   if (ft) {
     const format = BY_MIME[ft.mime];
     if (format) return { kind: 'image', format, mimeType: ft.mime };
     return { kind: 'other', mimeType: ft.mime, ext: ft.ext };
   }
-  if (looksLikeSvg(bytes)) return { kind: 'other', mimeType: 'image/svg+xml', ext: 'svg' };
   if (looksLikeText(bytes)) return { kind: 'text', mimeType: 'text/plain' };
   return { kind: 'other', mimeType: 'application/octet-stream', ext: 'bin' };
 }

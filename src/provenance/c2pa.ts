@@ -85,3 +85,16 @@ function activeLabelOf(store: Buffer): string | undefined {
 function sanitise(s: string): string {
   return s.replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, '[redacted]').slice(0, 300);
 }
+
+/**
+ * Validates a manifest store that was obtained separately (a remote manifest fetched from an
+ * allow-listed host) against the asset bytes. Never throws, like readManifest.
+ */
+export async function readManifestStore(store: Buffer, bytes: Buffer, mimeType: string, opts: ReadSettings = {}): Promise<ReadOutcome> {
+  try {
+    const reader = await Reader.fromManifestDataAndAsset(store, { buffer: bytes, mimeType }, c2paSettings(opts) as never);
+    return { kind: 'manifest', reader };
+  } catch (err) {
+    return { kind: 'unreadable', message: errorMessage(err) };
+  }
+}
