@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
   /** PEM certificate chain (signer first) and PKCS#8 key of a real signing identity. */
   signerCert: z.string().optional(),
   signerKey: z.string().optional(),
+  /**
+   * ES module exporting `sign(data: Buffer): Promise<Buffer>` (raw signature bytes): the hook for
+   * a KMS or HSM. Used with SIGNER_CERT (the chain) instead of SIGNER_KEY.
+   */
+  signerModule: z.string().optional(),
   signerAlg: z.enum(['es256', 'es384', 'es512', 'ps256', 'ps384', 'ps512', 'ed25519']).default('es256'),
   /** RFC 3161 timestamp authority URL, used only when signing with a configured identity. */
   tsaUrl: z.string().url().optional(),
@@ -55,6 +60,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   SIGNER_CERT: 'signerCert',
   SIGNER_KEY: 'signerKey',
   SIGNER_ALG: 'signerAlg',
+  SIGNER_MODULE: 'signerModule',
   TSA_URL: 'tsaUrl',
   TRUST_ANCHORS: 'trustAnchors',
   REMOTE_MANIFEST_HOSTS: 'remoteManifestHosts',
@@ -96,8 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   cfg.dataDir = path.resolve(cfg.dataDir);
   const badLang = cfg.defaultLanguages.find((l) => !['kk', 'ru', 'en'].includes(l));
   if (badLang) throw new LabellerError('bad_config', `Invalid configuration: DEFAULT_LANGUAGES has "${badLang}"; expected kk, ru or en`);
-  if (!!cfg.signerCert !== !!cfg.signerKey) {
-    throw new LabellerError('bad_config', 'Invalid configuration: SIGNER_CERT and SIGNER_KEY must be set together');
+  if (cfg.signerModule && cfg.signerKey) throw new LabellerError('bad_config', 'Invalid configuration: set SIGNER_KEY or SIGNER_MODULE, not both');
+  if (!!cfg.signerCert !== !!(cfg.signerKey || cfg.signerModule)) {
+    throw new LabellerError('bad_config', 'Invalid configuration: SIGNER_CERT needs SIGNER_KEY (or SIGNER_MODULE), and they need SIGNER_CERT');
   }
   return cfg;
 }

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LocalSigner, type CallbackSigner } from '@contentauth/c2pa-node';
+import { pathToFileURL } from 'node:url';
+import { CallbackSigner, LocalSigner } from '@contentauth/c2pa-node';
 import type { Config } from '../config.js';
 import { LabellerError } from '../errors.js';
 import { generateDevIdentity } from './dev-identity.js';
@@ -24,6 +25,7 @@ export const DEV_WARNING =
   'Configure SIGNER_CERT and SIGNER_KEY with a real certificate before publishing (see README).';
 
 export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => void = () => {}): Promise<SigningIdentity> {
+  if (cfg.signerCert && cfg.signerModule) return { signer: await callbackSigner(cfg), development: false, organisation: cfg.organisation };
   if (cfg.signerCert && cfg.signerKey) {
     const cert = readPrivate(cfg.signerCert, 'SIGNER_CERT');
     const key = readPrivate(cfg.signerKey, 'SIGNER_KEY');
@@ -40,6 +42,28 @@ export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => vo
   warn(DEV_WARNING);
   const signer = LocalSigner.newSigner(fs.readFileSync(paths.chain), fs.readFileSync(paths.key), 'es256');
   return { signer, development: true, organisation: cfg.organisation, devRootPemPath: paths.root };
+}
+
+/** A KMS/HSM signs through a module of the operator's: the private key never enters this process. */
+async function callbackSigner(cfg: Config): Promise<CallbackSigner> {
+  const certs = pemCertificates(readPrivate(cfg.signerCert!, 'SIGNER_CERT').toString('utf8'));
+  if (!certs.length) throw new LabellerError('bad_config', 'SIGNER_CERT holds no PEM certificate');
+  let sign: unknown;
+  try {
+    sign = (await import(pathToFileURL(path.resolve(cfg.signerModule!)).href)).sign;
+  } catch (err) {
+    throw new LabellerError('bad_config', `SIGNER_MODULE ${cfg.signerModule} cannot be loaded: ${(err as Error).message}`);
+  }
+  if (typeof sign !== 'function') throw new LabellerError('bad_config', `SIGNER_MODULE ${cfg.signerModule} must export a function sign(data)`);
+  const fn = sign as (data: Buffer) => Promise<Buffer>;
+  return CallbackSigner.newSigner(
+    { alg: cfg.signerAlg, certs, reserveSize: 20_000, tsaUrl: cfg.tsaUrl, directCoseHandling: false },
+    async (data: Buffer) => Buffer.from(await fn(data)),
+  );
+}
+
+function pemCertificates(pem: string): Buffer[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
 }
 
 /** Written to a temporary folder and renamed into place, so racing first runs agree on one identity. */

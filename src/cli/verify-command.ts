@@ -1,0 +1,78 @@
+/**
+ * `labeller verify <files...>`: reads each file, asks the core for a report, prints it
+ * (plain words in --lang, or JSON) and sets the exit code:
+ * 0 reports made and any provenance intact; 1 provenance present but invalid, tampered or
+ * unreadable (any file); 2 an input could not be read, or bad usage.
+ */
+import { Command, Option } from 'commander';
+import { createContext, readAnchors } from '../core/context.js';
+import type { VerifyReport } from '../core/report.js';
+import { provenanceBroken } from '../core/verdict.js';
+import { verify } from '../core/verify.js';
+import { EXIT, fail, readInput } from './common.js';
+
+type Lang = 'kk' | 'ru' | 'en';
+
+interface VerifyFlags {
+  json?: boolean;
+  trustAnchors?: string;
+  lang: Lang;
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('Verify incoming media: C2PA state, AI traces (IPTC, TC260, PNG text, software names) and Art. 21(2) compliance')
+    .argument('<files...>', 'files to verify')
+    .option('--json', 'print the report as JSON (one object for one file, an array for several)')
+    .option('--trust-anchors <file>', 'PEM bundle of extra trust anchors for this run')
+    .addOption(new Option('--lang <lang>', 'language of the human-readable report').choices(['kk', 'ru', 'en']).default('en'))
+    .action(async (files: string[], flags: VerifyFlags) => {
+      process.exitCode = await runVerify(files, flags);
+    });
+}
+
+async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
+  const policy = { trustAnchorsPem: readAnchors(flags.trustAnchors) };
+  // Verification signs nothing: the development-identity warning would only be noise here.
+  const ctx = await createContext({ warn: () => {} });
+  const reports: VerifyReport[] = [];
+  let exit: number = EXIT.ok;
+  for (const file of files) {
+    try {
+      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), policy, ctx, { actor: 'cli', door: 'cli' })) };
+      reports.push(report);
+      if (provenanceBroken(report)) exit = Math.max(exit, EXIT.invalid);
+      if (!flags.json) process.stdout.write(render(report, flags.lang) + '\n');
+    } catch (err) {
+      exit = Math.max(exit, fail(err, file));
+    }
+  }
+  if (flags.json && reports.length) process.stdout.write(JSON.stringify(files.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  return exit;
+}
+
+const WORDS: Record<Lang, Record<string, string>> = {
+  en: { ai: 'AI-generated', yes: 'yes', no: 'no', unknown: 'unknown', prov: 'C2PA', signer: 'Signer', tampered: 'Tampered', law: 'Art. 21(2)', ok: 'compliant', notOk: 'not compliant', mr: 'machine-readable label', vw: 'visible warning', signals: 'Signals', none: 'none', record: 'Record' },
+  ru: { ai: 'Создано ИИ', yes: 'да', no: 'нет', unknown: 'неизвестно', prov: 'C2PA', signer: 'Подписант', tampered: 'Изменён после подписи', law: 'Ст. 21(2)', ok: 'выполнено', notOk: 'не выполнено', mr: 'машиночитаемая метка', vw: 'видимое предупреждение', signals: 'Признаки', none: 'нет', record: 'Запись' },
+  kk: { ai: 'ЖИ жасаған', yes: 'иә', no: 'жоқ', unknown: 'белгісіз', prov: 'C2PA', signer: 'Қол қоюшы', tampered: 'Қолтаңбадан кейін өзгертілген', law: '21-бап 2-тармақ', ok: 'орындалған', notOk: 'орындалмаған', mr: 'машинамен оқылатын белгі', vw: 'көрінетін ескерту', signals: 'Белгілер', none: 'жоқ', record: 'Жазба' },
+};
+
+function render(r: VerifyReport, lang: Lang): string {
+  const w = WORDS[lang];
+  const tri = (v: boolean | null) => (v === true ? w.yes : v === false ? w.no : w.unknown);
+  const signer = r.c2pa.signer && (r.c2pa.signer.organisation || r.c2pa.signer.commonName);
+  const lines = [
+    `${r.file}  (${r.format}, ${r.bytes} B, sha256 ${r.sha256.slice(0, 16)}…)`,
+    `  ${w.ai}: ${tri(r.aiGenerated)}`,
+    `  ${w.prov}: ${r.c2pa.state}${r.c2pa.codes.length ? ` [${r.c2pa.codes.join(', ')}]` : ''}`,
+    ...(signer ? [`  ${w.signer}: ${signer}${r.c2pa.signedAt ? `, ${r.c2pa.signedAt}` : ''}`] : []),
+    `  ${w.tampered}: ${tri(r.tampered)}`,
+    `  ${w.law}: ${r.compliance.compliant ? w.ok : w.notOk} (${w.mr}: ${tri(r.compliance.machineReadable)}, ${w.vw}: ${tri(r.compliance.visibleWarning)})`,
+    `  ${w.signals}:${r.signals.length ? '' : ` ${w.none}`}`,
+    ...r.signals.map((s) => `    - [${s.source}] ${s.detail}`),
+    ...(r.recordId ? [`  ${w.record}: ${r.recordId}`] : []),
+    `  ${r.summary[lang]}`,
+  ];
+  return lines.join('\n');
+}

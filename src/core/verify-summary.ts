@@ -1,0 +1,119 @@
+/**
+ * The plain-words summary of a report, in Kazakh, Russian and English: what the file is,
+ * whether its provenance holds, and whether it already meets the two-layer rule.
+ */
+import type { C2paSummary, Signal, VerifyReport } from './report.js';
+import type { Verdict } from './verdict.js';
+
+type Lang = 'kk' | 'ru' | 'en';
+type Words = Record<Lang, string>;
+
+export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict): VerifyReport['summary'] {
+  const evidence = evidenceOf(signals);
+  const who = c2pa.signer?.organisation ?? c2pa.signer?.commonName ?? '?';
+  const failures = c2pa.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ');
+  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v)];
+  return {
+    kk: parts.map((p) => p.kk).join(' '),
+    ru: parts.map((p) => p.ru).join(' '),
+    en: parts.map((p) => p.en).join(' '),
+  };
+}
+
+function aiSentence(ai: boolean | null, evidence: string): Words {
+  if (ai === true) {
+    return {
+      kk: `Файлды жасанды интеллект (ЖИ) жасаған деген белгілер бар: ${evidence}.`,
+      ru: `Файл помечен или распознан как созданный искусственным интеллектом (ИИ): ${evidence}.`,
+      en: `This file is marked or traced as AI-generated: ${evidence}.`,
+    };
+  }
+  if (ai === false) {
+    return {
+      kk: 'Жарамды қолтаңбалы манифест файлды камера түсіргенін немесе адам жасағанын көрсетеді.',
+      ru: 'Действительный подписанный манифест указывает, что файл снят камерой или создан человеком.',
+      en: 'A valid signed manifest says this file was captured by a camera or made by a person.',
+    };
+  }
+  return {
+    kk: 'ЖИ жасағаны туралы белгі табылмады; бұл файлды ЖИ жасамағанын дәлелдемейді.',
+    ru: 'Признаков создания ИИ не найдено; это не доказывает, что файл создан не ИИ.',
+    en: 'No trace of AI generation was found; this does not prove the file was not made by AI.',
+  };
+}
+
+function provenanceSentence(c: C2paSummary, who: string, failures: string): Words {
+  switch (c.state) {
+    case 'absent':
+      return { kk: 'C2PA мәліметтері (Content Credentials) жоқ.', ru: 'Учётных данных C2PA (Content Credentials) нет.', en: 'It carries no C2PA Content Credentials.' };
+    case 'trusted':
+      return { kk: `C2PA мәліметтері бүтін, сенімді қол қоюшы қол қойған (${who}).`, ru: `Учётные данные C2PA целы и подписаны доверенным подписантом (${who}).`, en: `Its C2PA Content Credentials are intact and signed by a trusted signer (${who}).` };
+    case 'valid':
+      return { kk: `C2PA мәліметтері бүтін, бірақ қол қоюшы (${who}) сенімді тізімде жоқ.`, ru: `Учётные данные C2PA целы, но подписант (${who}) не входит в список доверенных.`, en: `Its C2PA Content Credentials are intact, but the signer (${who}) is not on the trust list.` };
+    case 'invalid':
+      return {
+        kk: `C2PA мәліметтері бұзылған: файл қол қойылғаннан кейін өзгертілген немесе қолтаңба дұрыс емес (${failures}). Оларға сенуге болмайды.`,
+        ru: `Учётные данные C2PA нарушены: файл изменён после подписи или подпись неверна (${failures}). Полагаться на них нельзя.`,
+        en: `Its C2PA Content Credentials are broken: the file was changed after signing or the signature is wrong (${failures}). Do not rely on them.`,
+      };
+    case 'unreadable':
+      return { kk: 'C2PA мәліметтері бар, бірақ оларды оқу мүмкін емес.', ru: 'Учётные данные C2PA есть, но прочитать их невозможно.', en: 'It carries C2PA Content Credentials that cannot be read.' };
+    case 'remote':
+      return {
+        kk: `Файл ${c.remoteUrl} мекенжайындағы C2PA мәліметтеріне сілтейді; олар жүктелмеді.`,
+        ru: `Файл ссылается на учётные данные C2PA по адресу ${c.remoteUrl}; они не загружались.`,
+        en: `It refers to C2PA Content Credentials at ${c.remoteUrl}; they were not fetched.`,
+      };
+  }
+}
+
+function complianceSentence(v: Verdict): Words {
+  const { machineReadable, visibleWarning, compliant } = v.compliance;
+  if (compliant) {
+    return {
+      kk: 'ЖИ туралы заңның 21-бабы 2-тармағының талабы орындалған: машинамен оқылатын белгі және тіркелген көрінетін ескерту бар.',
+      ru: 'Требование ст. 21(2) закона об ИИ выполнено: есть машиночитаемая метка и записанное видимое предупреждение.',
+      en: 'It meets Art. 21(2) of the AI law: a machine-readable label and a recorded visible warning.',
+    };
+  }
+  if (v.aiGenerated === false) {
+    return { kk: 'ЖИ таңбалау талабы бұл файлға қолданылмайды.', ru: 'Требование о маркировке ИИ к этому файлу не применяется.', en: 'The AI-labelling rule does not apply to this file.' };
+  }
+  const missing: Words[] = [];
+  if (!machineReadable) missing.push({ kk: 'машинамен оқылатын ЖИ белгісі жоқ', ru: 'нет машиночитаемой метки ИИ', en: 'no machine-readable AI label' });
+  if (visibleWarning !== true) missing.push({ kk: 'тексерілетін көрінетін ескерту жоқ', ru: 'нет проверяемого видимого предупреждения', en: 'no verifiable visible warning' });
+  if (v.tampered) missing.push({ kk: 'манифест бұзылған', ru: 'манифест нарушен', en: 'the manifest is broken' });
+  const list = (l: Lang) => missing.map((m) => m[l]).join('; ');
+  if (v.aiGenerated === true) {
+    return {
+      kk: `21-баптың 2-тармағының талабы орындалмаған (${list('kk')}). Жарияламас бұрын файлды таңбалаңыз.`,
+      ru: `Требование ст. 21(2) не выполнено (${list('ru')}). Промаркируйте файл перед публикацией.`,
+      en: `It does not meet Art. 21(2) (${list('en')}). Label it before publishing.`,
+    };
+  }
+  return {
+    kk: `Файлда ЖИ таңбасының екі қабаты жоқ (${list('kk')}); егер оны ЖИ жасаса, жарияламас бұрын таңбалаңыз.`,
+    ru: `В файле нет обоих слоёв маркировки ИИ (${list('ru')}); если он создан ИИ, промаркируйте его перед публикацией.`,
+    en: `It does not carry both layers of an AI label (${list('en')}); if it was made with AI, label it before publishing.`,
+  };
+}
+
+const SOURCE_NAMES: Record<string, string> = {
+  c2pa: 'C2PA',
+  'c2pa-ingredient': 'C2PA (ingredient)',
+  'c2pa-generator': 'C2PA',
+  'c2pa-visible-warning': 'C2PA',
+  'xmp-iptc': 'IPTC DigitalSourceType',
+  'xmp-iptc-ai': 'IPTC AI fields',
+  tc260: 'GB 45438 TC260:AIGC',
+  'exif-software': 'EXIF/XMP software',
+  'png-text': 'PNG text',
+  registry: 'provenance record',
+};
+
+function evidenceOf(signals: Signal[]): string {
+  const names = signals
+    .filter((s) => s.ai === true || s.source === 'registry')
+    .map((s) => (typeof s.generator === 'string' ? `${SOURCE_NAMES[s.source] ?? s.source} (${s.generator})` : (SOURCE_NAMES[s.source] ?? s.source)));
+  return [...new Set(names)].join(', ');
+}

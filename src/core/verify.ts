@@ -1,0 +1,70 @@
+/**
+ * The verify operation: input bytes + policy → a report. Orchestration only: each trace is
+ * read by its own detector in src/signals/, the verdict is combined in verdict.ts.
+ */
+import { sniff, unsupported, type Sniffed } from '../media/sniff.js';
+import { detectC2pa } from '../signals/c2pa.js';
+import { detectIptc } from '../signals/iptc.js';
+import { readMetadata } from '../signals/metadata.js';
+import { detectPngText } from '../signals/png-text.js';
+import { detectSoftware } from '../signals/software.js';
+import { detectTc260 } from '../signals/tc260.js';
+import { sha256 } from './label.js';
+import type { Signal, VerifyPolicy, VerifyReport } from './report.js';
+import type { Actor, CoreContext } from './types.js';
+import { combine } from './verdict.js';
+import { summarise } from './verify-summary.js';
+
+/** Formats we do not label but whose C2PA we still check (sniff calls them 'other'). */
+const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml': 'svg', 'image/heic': 'heif', 'image/heif': 'heif' };
+
+export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<VerifyReport> {
+  const kind = await sniff(input);
+  const media = imageOf(kind);
+  if (!media) throw unsupported(kind); // text: wired in by src/text
+  const check = {
+    trustAnchorsPem: joinPem(ctx.trustAnchorsPem, policy.trustAnchorsPem),
+    remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],
+  };
+  // The detectors are independent: C2PA validation (native threads) overlaps the header read.
+  const [found, meta, traced] = await Promise.all([
+    detectC2pa(input, media.mimeType, check),
+    readMetadata(input, media.format),
+    ctx.records ? ctx.records.traceCopy(input, 'image') : Promise.resolve([] as Signal[]),
+  ]);
+  const signals: Signal[] = [
+    ...found.signals,
+    ...detectIptc(meta.xmp),
+    ...detectTc260(meta.xmp, meta.pngText),
+    ...detectSoftware(meta.exif, meta.xmp),
+    ...detectPngText(meta.pngText, meta.exif.userComment),
+    ...traced,
+  ];
+  const verdict = combine(found.c2pa, signals);
+  const report: VerifyReport = {
+    kind: 'image',
+    format: media.format,
+    mimeType: media.mimeType,
+    sha256: sha256(input),
+    bytes: input.length,
+    ...verdict,
+    c2pa: found.c2pa,
+    signals,
+    summary: summarise(found.c2pa, signals, verdict),
+    checkedAt: new Date().toISOString(),
+  };
+  if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
+  return report;
+}
+
+function imageOf(kind: Sniffed): { format: string; mimeType: string } | undefined {
+  if (kind.kind === 'image') return { format: kind.format, mimeType: kind.mimeType };
+  const format = C2PA_ONLY[kind.mimeType];
+  return format ? { format, mimeType: kind.mimeType } : undefined;
+}
+
+/** Anchors from configuration and from the call are one PEM bundle. */
+function joinPem(...pems: (string | undefined)[]): string | undefined {
+  const parts = pems.filter((p): p is string => !!p && p.trim().length > 0).map((p) => p.trim());
+  return parts.length ? parts.join('\n') + '\n' : undefined;
+}

@@ -1,0 +1,179 @@
+/**
+ * Detector: C2PA Content Credentials. Reads and validates the manifest store (never
+ * fetching a remote one unless its host is allow-listed), summarises the active manifest
+ * (signer, time, actions, ingredients, our own visible-warning assertion) and turns its
+ * claims into signals.
+ */
+import type { Reader } from '@contentauth/c2pa-node';
+import { MARK_ASSERTION } from '../core/manifest.js';
+import type { C2paState, C2paSummary, Signal } from '../core/report.js';
+import { errorMessage } from '../errors.js';
+import { readManifest, readManifestStore, type ReadOutcome } from '../provenance/c2pa.js';
+import { knownGenerator } from './generators.js';
+import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
+import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
+
+export interface C2paCheck {
+  trustAnchorsPem?: string;
+  remoteManifestHosts: string[];
+}
+
+export interface C2paFindings {
+  c2pa: C2paSummary;
+  signals: Signal[];
+}
+
+type Json = Record<string, any>;
+
+export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paCheck): Promise<C2paFindings> {
+  const settings = { trustAnchorsPem: check.trustAnchorsPem };
+  let outcome: ReadOutcome = await readManifest(bytes, mimeType, settings);
+  let fetchedFrom: string | undefined;
+  if (outcome.kind === 'remote') {
+    const url = outcome.url;
+    if (!hostAllowed(url, check.remoteManifestHosts)) return remote(url, `remote manifest referenced at ${url}, not fetched (its host is not on the allow-list)`);
+    try {
+      outcome = await readManifestStore(await fetchRemoteManifest(url), bytes, mimeType, settings);
+      fetchedFrom = url;
+    } catch (err) {
+      return remote(url, `remote manifest referenced at ${url} could not be fetched (${errorMessage(err).slice(0, 120)})`);
+    }
+  }
+  if (outcome.kind === 'absent') return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
+  if (outcome.kind === 'unreadable') {
+    const reason = outcome.message.slice(0, 200);
+    return {
+      c2pa: { state: 'unreadable', codes: ['manifest.unreadable'], message: `a C2PA manifest is present but cannot be read: ${reason}`, ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}) },
+      signals: [{ source: 'c2pa', ai: null, label: false, detail: `a C2PA manifest is present but cannot be read (${reason})` }],
+    };
+  }
+  if (outcome.kind === 'remote') return remote(outcome.url, `remote manifest referenced at ${outcome.url}, not fetched`);
+  return summarise(outcome.reader, fetchedFrom);
+}
+
+function remote(url: string, message: string): C2paFindings {
+  return { c2pa: { state: 'remote', codes: ['manifest.remote.notFetched'], remoteUrl: url, message }, signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: url, detail: message }] };
+}
+
+function summarise(reader: Reader, fetchedFrom?: string): C2paFindings {
+  const store = reader.json() as Json;
+  const state = stateOf(store.validation_state);
+  const codes = [...new Set(((store.validation_status ?? []) as Json[]).map((s) => String(s.code)))];
+  const label: string | undefined = store.active_manifest ?? undefined;
+  const active: Json = (label && store.manifests?.[label]) || {};
+  const sig: Json = active.signature_info ?? {};
+  const verified = state === 'valid' || state === 'trusted';
+  const claimGenerator = claimGeneratorOf(active);
+  const actions = actionsOf(active);
+  const deltas = deltasOf(store);
+  const warning = ((active.assertions ?? []) as Json[]).find((a) => a.label === MARK_ASSERTION)?.data as Json | undefined;
+
+  const c2pa: C2paSummary = {
+    state,
+    codes,
+    ...(label ? { activeManifest: label } : {}),
+    signer: clean({ commonName: sig.common_name, organisation: sig.issuer, alg: sig.alg }),
+    ...(sig.time ? { signedAt: String(sig.time) } : {}),
+    ...(claimGenerator ? { claimGenerator } : {}),
+    actions,
+    ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
+    ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region }) } : {}),
+    ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
+    message: stateMessage(state, codes, sig),
+  };
+
+  const signals: Signal[] = [];
+  const who = sig.issuer || sig.common_name || 'an unknown signer';
+  const proof = verified ? `signed by ${who}` : 'in a manifest that failed validation';
+  for (const a of actions.filter((x) => x.digitalSourceType)) {
+    const ai = sourceTypeSaysAi(a.digitalSourceType!);
+    signals.push({
+      source: 'c2pa',
+      ai,
+      label: ai === true && verified,
+      verified,
+      field: `${a.action} digitalSourceType`,
+      value: a.digitalSourceType,
+      ...(a.softwareAgent ? { softwareAgent: a.softwareAgent } : {}),
+      detail: `C2PA action ${a.action} declares source type "${sourceTypeName(a.digitalSourceType!)}"${a.softwareAgent ? ` (software ${a.softwareAgent})` : ''}, ${proof}`,
+    });
+  }
+  for (const [mLabel, m] of Object.entries((store.manifests ?? {}) as Record<string, Json>)) {
+    if (mLabel === label) continue;
+    for (const a of actionsOf(m).filter((x) => x.digitalSourceType && sourceTypeSaysAi(x.digitalSourceType) === true)) {
+      signals.push({ source: 'c2pa-ingredient', ai: true, label: false, verified, manifest: mLabel, value: a.digitalSourceType, detail: `an ingredient's C2PA manifest declares source type "${sourceTypeName(a.digitalSourceType!)}"` });
+    }
+  }
+  const generator = knownGenerator(claimGenerator) ?? actions.map((a) => knownGenerator(a.softwareAgent)).find(Boolean);
+  if (generator) signals.push({ source: 'c2pa-generator', ai: true, label: false, verified, generator, detail: `the C2PA manifest was made by or names the AI generator ${generator}` });
+  if (warning) {
+    signals.push({ source: 'c2pa-visible-warning', ai: true, label: verified, verified, wording: warning.wording, detail: `the C2PA manifest records a visible AI warning burned into the picture${verified ? '' : ', but the manifest failed validation'}` });
+  }
+  if (!signals.some((s) => s.source === 'c2pa')) signals.push({ source: 'c2pa', ai: null, label: false, verified, detail: `C2PA manifest ${verified ? `${state}, ${proof}` : 'failed validation'}; it declares no digital source type` });
+  return { c2pa, signals };
+}
+
+function stateOf(v: unknown): C2paState {
+  if (v === 'Trusted') return 'trusted';
+  if (v === 'Valid') return 'valid';
+  return 'invalid';
+}
+
+function stateMessage(state: C2paState, codes: string[], sig: Json): string {
+  const who = sig.issuer || sig.common_name;
+  if (state === 'trusted') return `the manifest is intact and its signer${who ? ` (${who})` : ''} chains to a trust anchor`;
+  if (state === 'valid') return `the manifest is intact, but its signer${who ? ` (${who})` : ''} is not on the trust list`;
+  const failures = codes.filter((c) => c !== 'signingCredential.untrusted');
+  return `the manifest failed validation: ${failures.join(', ') || 'unknown reason'}`;
+}
+
+function claimGeneratorOf(m: Json): string | undefined {
+  if (typeof m.claim_generator === 'string' && m.claim_generator) return m.claim_generator;
+  const info = (m.claim_generator_info ?? []) as Json[];
+  const names = info.map((i) => [i.name, i.version].filter(Boolean).join(' ')).filter(Boolean);
+  return names.length ? names.join(', ') : undefined;
+}
+
+type Action = NonNullable<C2paSummary['actions']>[number];
+
+function actionsOf(m: Json): Action[] {
+  const out: Action[] = [];
+  for (const a of (m.assertions ?? []) as Json[]) {
+    if (typeof a.label !== 'string' || !/^c2pa\.actions(\.v\d+)?$/.test(a.label)) continue;
+    for (const act of (a.data?.actions ?? []) as Json[]) {
+      const agent = act.softwareAgent;
+      const softwareAgent = typeof agent === 'string' ? agent : agent?.name ? [agent.name, agent.version].filter(Boolean).join(' ') : undefined;
+      out.push(clean({ action: String(act.action), digitalSourceType: act.digitalSourceType, softwareAgent, when: act.when }) as Action);
+    }
+  }
+  return out;
+}
+
+/**
+ * An ingredient's state as this verifier sees it: the deltas computed now (with our trust
+ * anchors) win over the results recorded when the ingredient was added.
+ */
+function ingredientOf(i: Json, deltas: Map<string, Json>): NonNullable<C2paSummary['ingredients']>[number] {
+  const recorded = i.validation_results?.activeManifest as Json | undefined;
+  const delta = typeof i.label === 'string' ? deltas.get(i.label) : undefined;
+  const codesOf = (list: unknown) => ((list ?? []) as Json[]).map((s) => String(s.code));
+  const failures = delta ? codesOf(delta.failure) : recorded ? codesOf(recorded.failure) : codesOf(i.validation_status);
+  const trusted = [...codesOf(delta?.success), ...(delta ? [] : codesOf(recorded?.success))].includes('signingCredential.trusted');
+  const state = !i.active_manifest ? 'absent' : failures.some((c) => c !== 'signingCredential.untrusted') ? 'invalid' : trusted ? 'trusted' : 'valid';
+  return clean({ title: i.title, relationship: i.relationship, state, codes: [...new Set(failures)], activeManifest: i.active_manifest });
+}
+
+/** Ingredient validation deltas keyed by the ingredient assertion's label. */
+function deltasOf(store: Json): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const d of (store.validation_results?.ingredientDeltas ?? []) as Json[]) {
+    const label = String(d.ingredientAssertionURI ?? '').split('/').pop();
+    if (label) out.set(label, d.validationDeltas ?? {});
+  }
+  return out;
+}
+
+/** Drops undefined fields, so the JSON report has no `null`-looking gaps. */
+function clean<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
+}

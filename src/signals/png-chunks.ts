@@ -1,0 +1,61 @@
+/**
+ * Reads the text chunks of a PNG (tEXt, zTXt, iTXt) without decoding pixels. Generators
+ * write their settings here: Stable Diffusion web UIs `parameters`, ComfyUI `prompt` and
+ * `workflow`, and XMP travels as iTXt `XML:com.adobe.xmp`.
+ */
+import { inflateSync } from 'node:zlib';
+
+export interface PngText {
+  keyword: string;
+  text: string;
+  chunk: 'tEXt' | 'zTXt' | 'iTXt';
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** A compressed chunk may not inflate past this (a zip bomb in a text chunk). */
+const MAX_INFLATED = 16 * 1024 * 1024;
+
+export function isPng(bytes: Buffer): boolean {
+  return bytes.length > 8 && bytes.subarray(0, 8).equals(SIGNATURE);
+}
+
+export function readPngText(bytes: Buffer): PngText[] {
+  if (!isPng(bytes)) return [];
+  const out: PngText[] = [];
+  let at = 8;
+  while (at + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const data = bytes.subarray(at + 8, Math.min(at + 8 + length, bytes.length));
+    if (type === 'IEND') break;
+    try {
+      if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
+        const t = parseText(type, data);
+        if (t) out.push(t);
+      }
+    } catch {
+      // One damaged chunk does not hide the others.
+    }
+    at += 12 + length;
+  }
+  return out;
+}
+
+function parseText(type: PngText['chunk'], data: Buffer): PngText | undefined {
+  const nul = data.indexOf(0);
+  if (nul <= 0) return undefined;
+  const keyword = data.toString('latin1', 0, nul);
+  if (type === 'tEXt') return { keyword, text: data.toString('latin1', nul + 1), chunk: type };
+  if (type === 'zTXt') return { keyword, text: inflate(data.subarray(nul + 2)).toString('latin1'), chunk: type };
+  // iTXt: keyword \0 flag method language \0 translated keyword \0 text (UTF-8)
+  const compressed = data[nul + 1] === 1;
+  const langEnd = data.indexOf(0, nul + 3);
+  const transEnd = langEnd < 0 ? -1 : data.indexOf(0, langEnd + 1);
+  if (transEnd < 0) return undefined;
+  const body = data.subarray(transEnd + 1);
+  return { keyword, text: (compressed ? inflate(body) : body).toString('utf8'), chunk: type };
+}
+
+function inflate(b: Buffer): Buffer {
+  return inflateSync(b, { maxOutputLength: MAX_INFLATED });
+}
