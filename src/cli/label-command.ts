@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createContext } from '../core/context.js';
 import { label } from '../core/label.js';
-import { parseLabelOptions } from '../core/options.js';
+import { parseLabelOptions, textFormatFromName } from '../core/options.js';
 import type { LabelRecord } from '../core/types.js';
 import { LabellerError } from '../errors.js';
 import { PLACEMENTS } from '../label/image-mark.js';
@@ -32,7 +32,7 @@ export function registerLabel(program: Command): void {
   program
     .command('label')
     .description('Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest')
-    .argument('<inputs...>', 'files to label (JPEG, PNG, WebP, AVIF, TIFF; text once supported)')
+    .argument('<inputs...>', 'files to label: JPEG, PNG, WebP, AVIF, TIFF images; .txt, .md, .html texts')
     .requiredOption('-o, --output <path>', 'output file, or a directory (ending in /) for several inputs')
     .option('--lang <list>', 'languages of the warning, comma-separated: kk, ru, en (default from DEFAULT_LANGUAGES: kk,ru)')
     .option('--text-kk <text>', 'Kazakh wording instead of the default')
@@ -85,7 +85,7 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
       if (!flags.force && path.resolve(target) === path.resolve(input)) throw new LabellerError('output_exists', 'the output would overwrite the input (use --force to allow it)');
       if (!flags.force && fs.existsSync(target)) throw new LabellerError('output_exists', `${target} already exists (use --force to replace it)`);
       const bytes = readInput(input, ctx.config.maxUploadBytes);
-      const result = await label(bytes, { ...options, title: options.title ?? path.basename(input) }, ctx, { actor: 'cli', door: 'cli' });
+      const result = await label(bytes, { ...options, title: options.title ?? path.basename(input), textFormat: options.textFormat ?? textFormatFromName(input) }, ctx, { actor: 'cli', door: 'cli' });
       writeAtomic(target, result.bytes, flags.force);
       records.push({ ...result.record, ...({ input, output: target } as object) });
       for (const w of result.record.warnings) say(`${input}: ${w}`);

@@ -9,6 +9,7 @@ import { createContext, readAnchors } from '../core/context.js';
 import type { VerifyReport } from '../core/report.js';
 import { provenanceBroken } from '../core/verdict.js';
 import { verify } from '../core/verify.js';
+import { textFormatFromName } from '../core/options.js';
 import { EXIT, fail, readInput } from './common.js';
 
 type Lang = 'kk' | 'ru' | 'en';
@@ -40,7 +41,7 @@ async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
   let exit: number = EXIT.ok;
   for (const file of files) {
     try {
-      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), policy, ctx, { actor: 'cli', door: 'cli' })) };
+      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), { ...policy, textFormat: textFormatFromName(file) }, ctx, { actor: 'cli', door: 'cli' })) };
       reports.push(report);
       if (provenanceBroken(report)) exit = Math.max(exit, EXIT.invalid);
       if (!flags.json) process.stdout.write(render(report, flags.lang) + '\n');

@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import { loadConfig, type Config } from '../config.js';
 import { LabellerError } from '../errors.js';
 import { loadSigningIdentity } from '../provenance/signer.js';
+import { openRegistry } from '../registry/index.js';
 import type { CoreContext } from './types.js';
 
-export async function createContext(opts: { config?: Config; warn?: (msg: string) => void } = {}): Promise<CoreContext> {
+/** `records: false` leaves the provenance record out (tests and tools that must not write one). */
+export async function createContext(opts: { config?: Config; warn?: (msg: string) => void; records?: false } = {}): Promise<CoreContext> {
   const config = opts.config ?? loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
   const identity = await loadSigningIdentity(config, opts.warn);
-  return { config, identity, trustAnchorsPem: readAnchors(config.trustAnchors) };
+  const trustAnchorsPem = readAnchors(config.trustAnchors);
+  return { config, identity, trustAnchorsPem, records: opts.records === false ? undefined : openRegistry(config) };
 }
 
 export function readAnchors(file?: string): string | undefined {

@@ -14,6 +14,7 @@ import { readManifest, signAsset } from '../provenance/c2pa.js';
 import { readTags } from '../provenance/exiftool.js';
 import { buildXmp, DST_BASE, editorialFromTags } from '../provenance/xmp.js';
 import { buildManifest } from './manifest.js';
+import { labelText } from '../text/label-text.js';
 import type { LabelOptions } from './options.js';
 import type { Actor, CoreContext, LabelResult } from './types.js';
 
@@ -21,8 +22,8 @@ export const TOOL = { name: 'ai-provenance-labeller', version: '0.1.0' };
 
 export async function label(input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
   const kind = await sniff(input);
-  if (kind.kind !== 'image') throw unsupported(kind);
-  const result = await labelImage(input, kind.format, options, ctx);
+  if (kind.kind === 'other') throw unsupported(kind);
+  const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
   if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
   return result;
 }

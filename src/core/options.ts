@@ -17,6 +17,13 @@ const langList = z
   .pipe(z.array(z.enum(LANGS)).min(1, 'at least one language').max(3))
   .transform((v) => [...new Set(v)]);
 
+/** File extensions as doors see them (".HTM", "markdown", "text") → the three text formats. */
+function textFormatAlias(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const ext = v.trim().toLowerCase().replace(/^\./, '');
+  return ({ htm: 'html', xhtml: 'html', markdown: 'md', text: 'txt' } as Record<string, string>)[ext] ?? ext;
+}
+
 const short = (max: number) => z.string().trim().min(1).max(max);
 
 export const LabelOptionsSchema = z
@@ -31,6 +38,7 @@ export const LabelOptionsSchema = z
     promptWriter: short(200).optional(),
     quality: z.coerce.number().int().min(1).max(100).optional(),
     title: short(255).optional(),
+    textFormat: z.preprocess(textFormatAlias, z.enum(['txt', 'md', 'html'])).optional(),
   })
   .strict();
 
@@ -46,6 +54,8 @@ export interface LabelOptions {
   quality?: number;
   /** Shown as the manifest title: usually the original file name. */
   title?: string;
+  /** Texts: the format the file name says (doors pass the extension); content decides otherwise. */
+  textFormat?: 'txt' | 'md' | 'html';
 }
 
 /** Accepts flat wording keys too (`wording.kk`, `wordingKk`, `text_kk`) as forms send them. */
@@ -66,4 +76,11 @@ export function parseLabelOptions(raw: Record<string, unknown>): LabelOptions {
     throw new LabellerError('bad_option', `invalid label options: ${msg}`);
   }
   return parsed.data as LabelOptions;
+}
+
+/** The text format a file name implies (doors pass it as a hint; the bytes still decide the rest). */
+export function textFormatFromName(name: string | undefined): 'txt' | 'md' | 'html' | undefined {
+  const ext = /\.([a-z]+)$/i.exec(name ?? '')?.[1];
+  const f = ext ? textFormatAlias(ext) : undefined;
+  return f === 'txt' || f === 'md' || f === 'html' ? f : undefined;
 }

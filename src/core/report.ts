@@ -56,4 +56,6 @@ export interface VerifyPolicy {
   trustAnchorsPem?: string;
   /** Hosts from which a remote manifest may be fetched; default: none. */
   remoteManifestHosts?: string[];
+  /** For texts: the format the file name says (txt, md, html), when content alone is ambiguous. */
+  textFormat?: 'txt' | 'md' | 'html';
 }

@@ -13,6 +13,7 @@ import { sha256 } from './label.js';
 import type { Signal, VerifyPolicy, VerifyReport } from './report.js';
 import type { Actor, CoreContext } from './types.js';
 import { combine } from './verdict.js';
+import { verifyText } from '../text/verify-text.js';
 import { summarise } from './verify-summary.js';
 
 /** Formats we do not label but whose C2PA we still check (sniff calls them 'other'). */
@@ -20,8 +21,9 @@ const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml':
 
 export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<VerifyReport> {
   const kind = await sniff(input);
+  if (kind.kind === 'text') return verifyTextInput(input, policy, ctx, actor);
   const media = imageOf(kind);
-  if (!media) throw unsupported(kind); // text: wired in by src/text
+  if (!media) throw unsupported(kind);
   const check = {
     trustAnchorsPem: joinPem(ctx.trustAnchorsPem, policy.trustAnchorsPem),
     remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],
@@ -53,6 +55,20 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     summary: summarise(found.c2pa, signals, verdict),
     checkedAt: new Date().toISOString(),
   };
+  if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
+  return report;
+}
+
+async function verifyTextInput(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor): Promise<VerifyReport> {
+  const [report, traced] = await Promise.all([
+    verifyText(input, policy, ctx, policy.textFormat),
+    ctx.records ? ctx.records.traceCopy(input, 'text') : Promise.resolve([] as Signal[]),
+  ]);
+  if (traced.length) {
+    // A copy of one of our labelled texts that lost its manifest: the record proves it is AI-made.
+    report.signals.push(...traced);
+    if (report.aiGenerated !== true) report.aiGenerated = true;
+  }
   if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
   return report;
 }

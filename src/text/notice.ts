@@ -1,0 +1,112 @@
+/**
+ * The visible warning in a text: one line for plain text and Markdown, one element for HTML.
+ * Its shape is fixed (a leading ⚠ and the wordings joined by " / ") so relabelling can find
+ * and replace it instead of stacking a second one.
+ */
+import { DEFAULT_WORDING } from '../label/wording.js';
+
+/** U+26A0 without a variation selector: our own notice adds no selectors to the text. */
+export const NOTICE_SIGN = '⚠';
+export const NOTICE_CLASS = 'ai-disclosure';
+
+export function noticeLine(wording: Record<string, string>): string {
+  return `${NOTICE_SIGN} ${Object.values(wording).join(' / ')}`;
+}
+
+export function noticeHtml(wording: Record<string, string>): string {
+  const spans = Object.entries(wording).map(([lang, w]) => `<span lang="${lang}">${escapeHtml(w)}</span>`);
+  return `<p class="${NOTICE_CLASS}" data-ai-disclosure="true" role="note">${NOTICE_SIGN} ${spans.join(' / ')}</p>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Puts the notice line first (after any leading blank lines) or last, set off by a blank line. */
+export function insertNoticeLine(body: string, line: string, placement: 'start' | 'end', nl: string): string {
+  if (placement === 'start') {
+    const lead = /^(?:[ \t]*\r?\n)*/.exec(body)![0];
+    const rest = body.slice(lead.length);
+    return rest ? `${lead}${line}${nl}${nl}${rest}` : `${lead}${line}${nl}`;
+  }
+  if (!body.trim()) return `${body}${line}${nl}`;
+  return /\n$/.test(body) ? `${body}${nl}${line}${nl}` : `${body}${nl}${nl}${line}`;
+}
+
+/**
+ * Removes our notice line from the start and the end of a body: the exact inverse of
+ * insertNoticeLine. `labelled` says the text carried a C2PA carrier, so any ⚠ line there is
+ * ours; otherwise only a line with a default wording is taken, to leave an author's own
+ * ⚠ line alone.
+ */
+export function stripNoticeLines(body: string, labelled: boolean): string {
+  const isOurs = (line: string) => {
+    const t = line.trim();
+    return t.startsWith(`${NOTICE_SIGN} `) && (labelled || Object.values(DEFAULT_WORDING).some((w) => t.includes(w)));
+  };
+  // Only the ends are looked at: a large text is never split into lines.
+  let out = body;
+  const lead = /^(?:[ \t]*\r?\n)*/.exec(out)![0].length;
+  const firstEnd = out.indexOf('\n', lead);
+  const first = out.slice(lead, firstEnd === -1 ? out.length : firstEnd);
+  if (isOurs(first)) {
+    let cut = firstEnd === -1 ? out.length : firstEnd + 1;
+    const blank = /^[ \t]*\r?\n/.exec(out.slice(cut, cut + 64));
+    if (blank) cut += blank[0].length;
+    out = out.slice(0, lead) + out.slice(cut);
+  }
+  const trail = /(?:[ \t]*\r?\n|[ \t]+)*$/.exec(out.slice(-4096))![0];
+  const lastEnd = out.length - trail.length;
+  const lastStart = out.lastIndexOf('\n', lastEnd - 1) + 1;
+  if (lastEnd > 0 && isOurs(out.slice(lastStart, lastEnd))) {
+    // Drop the line and the blank line before it; keep what followed (the final newline).
+    const before = out.slice(0, lastStart);
+    const blankBefore = /\r?\n[ \t]*\r?\n$/.exec(before.slice(-64));
+    out = (blankBefore ? before.slice(0, before.length - blankBefore[0].length) : before.replace(/\r?\n$/, '')) + trail;
+  }
+  return out;
+}
+
+/** Removes every notice element we wrote (found by its data attribute). */
+export function stripNoticeHtml(html: string): string {
+  return html.replace(/[ \t]*<p\b[^>]*\bdata-ai-disclosure="true"[^>]*>[\s\S]*?<\/p>[ \t]*\r?\n?/gi, '');
+}
+
+const GENERIC_NOTICE = [
+  /ЖИ\s+көмегімен/i,
+  /жасанды\s+интеллект/i,
+  /(?:создано|сгенерировано|подготовлено)\s+(?:с\s+помощью|с\s+использованием)?\s*(?:ИИ|искусственн)/i,
+  /сгенерировано\s+ИИ/i,
+  /(?:generated|created|written)\s+(?:with|by)\s+(?:AI|artificial intelligence)/i,
+  /\bAI[- ]generated\b/i,
+];
+
+export interface NoticeFinding {
+  found: boolean;
+  /** Which wordings were seen, per language, when the manifest told us what to look for. */
+  languages: string[];
+  excerpt?: string;
+}
+
+/**
+ * Looks for the visible warning in what a reader sees. When the manifest records the
+ * wording, every recorded line must be there; otherwise common disclosure phrasings count.
+ */
+export function findNotice(visible: string, recorded?: Record<string, string>): NoticeFinding {
+  if (recorded && Object.keys(recorded).length) {
+    // Our outputs are NFC; normalising a large text costs a full pass, so only on a miss.
+    const has = (w: string) => visible.includes(w) || visible.includes(escapeHtml(w));
+    let languages = Object.entries(recorded).filter(([, w]) => has(w)).map(([l]) => l);
+    if (languages.length < Object.keys(recorded).length) {
+      const nfc = visible.normalize('NFC');
+      languages = Object.entries(recorded)
+        .filter(([, w]) => nfc.includes(w.normalize('NFC')) || nfc.includes(escapeHtml(w).normalize('NFC')))
+        .map(([l]) => l);
+    }
+    const found = languages.length === Object.keys(recorded).length;
+    return { found, languages, excerpt: found ? Object.values(recorded).join(' / ') : undefined };
+  }
+  const text = visible.normalize('NFC');
+  const hit = GENERIC_NOTICE.map((re) => re.exec(text)).find(Boolean);
+  return { found: !!hit, languages: [], excerpt: hit ? text.slice(Math.max(0, hit.index - 20), hit.index + hit[0].length + 20).trim() : undefined };
+}

@@ -1,0 +1,140 @@
+/**
+ * Where the notice and the manifest go in each text format. A plan is the output split
+ * around the carrier: `before` + carrier + `after`, so the hard binding (everything but the
+ * carrier) is known before the store is signed.
+ */
+import type { TextFormat } from '../media/sniff.js';
+import { DST_BASE } from '../provenance/xmp.js';
+import { a7ScriptLength, buildA7Script, declareUtf8, disclosureMetas, stripOurHead } from './a7-html.js';
+import { a8Fits, a8TargetBytes, buildA8Wrapper } from './a8-wrapper.js';
+import { a9BlockLength, buildA9Block, splitFrontMatter, withoutOurFields } from './a9-block.js';
+import type { CarrierKind } from './carriers.js';
+import type { CarrierPlan } from './manifest-store.js';
+import { insertNoticeLine, noticeHtml, noticeLine, stripNoticeHtml, stripNoticeLines } from './notice.js';
+
+export interface TextPlan extends CarrierPlan {
+  kind: CarrierKind;
+  carrier(store: Buffer, carrierLength: number): Buffer;
+  /** Where the notice went, for the manifest's visible-warning assertion. */
+  noticeDescription: string;
+  warnings: string[];
+}
+
+type Placement = 'start' | 'end';
+
+export function newlineOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Removes the fields, head elements and notice element a previous label wrote. */
+export function stripPreviousLabel(format: TextFormat, text: string): string {
+  if (format === 'md') {
+    const fm = splitFrontMatter(text);
+    if (!fm) return text;
+    const lines = withoutOurFields(fm.lines);
+    // A front matter we created and that now holds nothing goes with our fields.
+    if (!lines.some((l) => l.trim())) return fm.body;
+    return [fm.open, ...lines, fm.close].join(fm.nl) + fm.nl + fm.body;
+  }
+  if (format === 'html') return stripNoticeHtml(stripOurHead(text));
+  return text;
+}
+
+/** Plain text: notice line, then the A.8 wrapper appended at the very end. */
+export function planPlain(text: string, wording: Record<string, string>, placement: Placement, labelled: boolean): TextPlan {
+  const nl = newlineOf(text);
+  // `text` is NFC already and the notice is NFC: no second pass over a large text.
+  const visible = insertNoticeLine(stripNoticeLines(text, labelled), noticeLine(wording), placement, nl);
+  return {
+    kind: 'A.8',
+    before: Buffer.from(visible, 'utf8'),
+    after: Buffer.alloc(0),
+    lengthFor: a8TargetBytes,
+    fits: a8Fits,
+    carrier: buildA8Wrapper,
+    noticeDescription: `a line at the ${placement} of the text`,
+    warnings: [],
+  };
+}
+
+/** Markdown: plain fields and the A.9 block in the front matter, notice paragraph in the body. */
+export function planMarkdown(text: string, wording: Record<string, string>, placement: Placement, labelled: boolean, sourceType: string): TextPlan {
+  const fm = splitFrontMatter(text);
+  const nl = fm?.nl ?? newlineOf(text);
+  const body = insertNoticeLine(stripNoticeLines(fm ? fm.body : text, labelled), noticeLine(wording), placement, nl);
+  const yaml = [...(fm?.lines ?? []), 'ai_generated: true', `digital_source_type: ${DST_BASE}${sourceType}`];
+  const before = `${fm?.open ?? '---'}${nl}${yaml.join(nl)}${nl}# `;
+  const after = `${nl}${fm?.close ?? '---'}${nl}${body}`;
+  return {
+    kind: 'A.9',
+    before: Buffer.from(before, 'utf8'),
+    after: Buffer.from(after, 'utf8'),
+    lengthFor: a9BlockLength,
+    carrier: (store) => Buffer.from(buildA9Block(store), 'ascii'),
+    noticeDescription: `a paragraph at the ${placement} of the body, after the front matter`,
+    warnings: [],
+  };
+}
+
+/** HTML: metas and the A.7 script in the head, the notice element in the body. */
+export function planHtml(text: string, wording: Record<string, string>, placement: Placement, sourceType: string, opts: { converted: boolean }): TextPlan {
+  const nl = newlineOf(text);
+  const warnings: string[] = [];
+  let html = opts.converted ? declareUtf8(text) : text;
+  html = insertNoticeHtml(html, noticeHtml(wording), placement, nl);
+  const metas = disclosureMetas(sourceType);
+  let before: string;
+  let after: string;
+  const headClose = /<\/head\s*>/i.exec(html);
+  const headOpen = /<head\b[^>]*>/i.exec(html);
+  const htmlOpen = /<html\b[^>]*>/i.exec(html);
+  if (headClose) {
+    before = `${html.slice(0, headClose.index)}${metas}${nl}`;
+    after = `${nl}${html.slice(headClose.index)}`;
+  } else if (headOpen) {
+    const at = headOpen.index + headOpen[0].length;
+    before = `${html.slice(0, at)}${nl}${metas}${nl}`;
+    after = `${nl}${html.slice(at)}`;
+  } else if (htmlOpen) {
+    const at = htmlOpen.index + htmlOpen[0].length;
+    before = `${html.slice(0, at)}${nl}<head>${metas}${nl}`;
+    after = `${nl}</head>${html.slice(at)}`;
+  } else {
+    // A fragment (a CMS body field) has no head: the carrier leads the fragment.
+    before = `${metas}${nl}`;
+    after = `${nl}${html}`;
+    warnings.push('the HTML is a fragment without <head>: the C2PA script and the AI meta tags were put at its start');
+  }
+  return {
+    kind: 'A.7',
+    before: Buffer.from(before, 'utf8'),
+    after: Buffer.from(after, 'utf8'),
+    lengthFor: a7ScriptLength,
+    carrier: (store) => Buffer.from(buildA7Script(store), 'ascii'),
+    noticeDescription: `an element (class "ai-disclosure") at the ${placement} of the body`,
+    warnings,
+  };
+}
+
+function insertNoticeHtml(html: string, element: string, placement: Placement, nl: string): string {
+  if (placement === 'start') {
+    const body = /<body\b[^>]*>/i.exec(html);
+    if (body) return spliceAt(html, body.index + body[0].length, `${nl}${element}`);
+    const headEnd = /<\/head\s*>/i.exec(html);
+    if (headEnd) return spliceAt(html, headEnd.index + headEnd[0].length, `${nl}${element}`);
+    return `${element}${nl}${html}`;
+  }
+  const end = lastMatch(html, /<\/body\s*>/gi) ?? lastMatch(html, /<\/html\s*>/gi);
+  if (end !== undefined) return spliceAt(html, end, `${element}${nl}`);
+  return /\n$/.test(html) ? `${html}${element}${nl}` : `${html}${nl}${element}${nl}`;
+}
+
+function spliceAt(s: string, at: number, insert: string): string {
+  return s.slice(0, at) + insert + s.slice(at);
+}
+
+function lastMatch(s: string, re: RegExp): number | undefined {
+  let at: number | undefined;
+  for (const m of s.matchAll(re)) at = m.index;
+  return at;
+}

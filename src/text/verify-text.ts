@@ -1,0 +1,119 @@
+/**
+ * Verifies a text: finds its one C2PA carrier, checks the signature and the hard binding
+ * over the file's bytes (c2pa-node applies the exclusions the store records), looks for the
+ * visible warning, and reads the plain AI fields of Markdown front matter and HTML metas.
+ */
+import { createHash } from 'node:crypto';
+import { Reader } from '@contentauth/c2pa-node';
+import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../core/report.js';
+import type { CoreContext } from '../core/types.js';
+import { errorMessage } from '../errors.js';
+import type { TextFormat } from '../media/sniff.js';
+import { c2paSettings } from '../provenance/c2pa.js';
+import { metaClaims, visibleTextOf } from './a7-html.js';
+import { frontMatterClaims } from './a9-block.js';
+import { cutCarriers, findCarriers, type Carrier } from './carriers.js';
+import { decodeText } from './encoding.js';
+import { detectTextFormat, TEXT_MIME } from './format.js';
+import { findNotice } from './notice.js';
+import { summarise } from './summary.js';
+import { isAiSourceType, summaryOfManifest } from './manifest-summary.js';
+
+export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, hint?: TextFormat): Promise<VerifyReport> {
+  const decoded = decodeText(input);
+  const carriers = findCarriers(decoded.text);
+  const format = formatOf(decoded.text, carriers, hint);
+  const c2pa = await checkCarriers(input, decoded.bom && decoded.encoding === 'utf-8', carriers, anchorsOf(ctx, policy));
+
+  const signals: Signal[] = [];
+  const dst = c2pa.actions?.find((a) => a.digitalSourceType)?.digitalSourceType;
+  if (c2pa.state !== 'absent') {
+    const ai = c2pa.actions ? c2pa.actions.some((a) => isAiSourceType(a.digitalSourceType)) : null;
+    signals.push({
+      source: 'c2pa-text',
+      ai: c2pa.state === 'unreadable' || c2pa.state === 'remote' ? null : ai,
+      detail: c2paDetail(c2pa, carriers),
+      carriers: carriers.map((c) => c.kind),
+      ...(dst ? { digitalSourceType: dst } : {}),
+    });
+  }
+
+  const visible = format === 'html' ? visibleTextOf(cutCarriers(decoded.text, carriers)) : cutCarriers(decoded.text, carriers);
+  const notice = findNotice(visible, c2pa.visibleWarning?.wording);
+  if (notice.found) signals.push({ source: 'text-notice', ai: true, detail: `a visible AI warning is in the text: "${notice.excerpt}"`, languages: notice.languages });
+  else if (notice.languages.length) signals.push({ source: 'text-notice', ai: true, detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})`, partial: true });
+
+  if (format === 'md') {
+    const fm = frontMatterClaims(decoded.text);
+    if (fm.aiGenerated !== undefined) signals.push({ source: 'front-matter', ai: fm.aiGenerated, detail: `the front matter says ai_generated: ${fm.aiGenerated}`, ...(fm.digitalSourceType ? { digitalSourceType: fm.digitalSourceType } : {}) });
+  }
+  if (format === 'html') {
+    const meta = metaClaims(decoded.text);
+    if (meta.aiGenerated !== undefined) signals.push({ source: 'html-meta', ai: meta.aiGenerated, detail: `the page's meta tag says ai-generated: ${meta.aiGenerated}`, ...(meta.digitalSourceType ? { digitalSourceType: meta.digitalSourceType } : {}) });
+  }
+
+  const aiGenerated = signals.some((s) => s.ai === true) ? true : signals.some((s) => s.ai === false) ? false : null;
+  const tampered = c2pa.codes.some((c) => /mismatch|malformed/i.test(c));
+  const machineReadable = (c2pa.state === 'valid' || c2pa.state === 'trusted') && signals.some((s) => s.source === 'c2pa-text' && s.ai === true);
+  const visibleWarning = notice.found;
+  return {
+    kind: 'text',
+    format,
+    mimeType: TEXT_MIME[format],
+    sha256: createHash('sha256').update(input).digest('hex'),
+    bytes: input.length,
+    aiGenerated,
+    tampered,
+    c2pa,
+    signals,
+    compliance: { machineReadable, visibleWarning, compliant: machineReadable && visibleWarning },
+    summary: summarise({ state: c2pa.state, tampered, machineReadable, visibleWarning, aiGenerated, several: carriers.length > 1 }),
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+function formatOf(text: string, carriers: Carrier[], hint?: TextFormat): TextFormat {
+  if (hint) return hint;
+  const kinds = new Set(carriers.map((c) => c.kind));
+  if (kinds.size === 1 && kinds.has('A.7')) return 'html';
+  return detectTextFormat(text);
+}
+
+function anchorsOf(ctx: CoreContext, policy: VerifyPolicy): string | undefined {
+  const pems = [ctx.trustAnchorsPem, policy.trustAnchorsPem].filter((p): p is string => !!p?.trim());
+  return pems.length ? pems.join('\n') : undefined;
+}
+
+async function checkCarriers(input: Buffer, utf8Bom: boolean, carriers: Carrier[], trustAnchorsPem?: string): Promise<C2paSummary> {
+  if (carriers.length === 0) return { state: 'absent', codes: [] };
+  if (carriers.length > 1) {
+    return { state: 'invalid', codes: ['text.multipleManifests'], message: `the text holds ${carriers.length} C2PA carriers (${carriers.map((c) => c.kind).join(', ')}); a text may hold only one, so none is relied on` };
+  }
+  const [carrier] = carriers;
+  if (carrier.url) return { state: 'remote', codes: [], remoteUrl: carrier.url, message: 'the text refers to a remote manifest; it was not fetched' };
+  if (!carrier.store) return { state: 'unreadable', codes: ['text.carrierMalformed'], message: carrier.problem };
+  // A byte-order mark added by an editor is encoding, not content: the binding covers the text after it.
+  const asset = utf8Bom ? input.subarray(3) : input;
+  try {
+    const reader = await Reader.fromManifestDataAndAsset(carrier.store, { buffer: asset, mimeType: 'text/plain' }, c2paSettings({ trustAnchorsPem }) as never);
+    return summaryOfManifest(reader.json() as unknown as Record<string, unknown>);
+  } catch (err) {
+    return { state: 'unreadable', codes: [], message: `the C2PA manifest cannot be read: ${errorMessage(err).slice(0, 200)}` };
+  }
+}
+
+function c2paDetail(c2pa: C2paSummary, carriers: Carrier[]): string {
+  const where = carriers.map((c) => c.kind).join(', ');
+  switch (c2pa.state) {
+    case 'trusted':
+      return `a C2PA manifest (${where}) signed by a trusted identity, binding intact`;
+    case 'valid':
+      return `a C2PA manifest (${where}) with a valid signature and intact binding; the signer is not on the trust list`;
+    case 'invalid':
+      return `a C2PA manifest (${where}) that does not validate: ${c2pa.message ?? c2pa.codes.join(', ')}`;
+    case 'remote':
+      return `a reference to a remote C2PA manifest (${c2pa.remoteUrl}), not fetched`;
+    default:
+      return `a C2PA carrier (${where}) that cannot be read: ${c2pa.message ?? 'unknown reason'}`;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Verifying texts that did not come from a clean label: no manifest, several manifests,
+ * emoji selectors, a byte-order mark added by an editor, a trusted signer.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/core/context.js';
+import type { CoreContext } from '../src/core/types.js';
+import { labelText } from '../src/text/label-text.js';
+import { verifyText } from '../src/text/verify-text.js';
+import { findCarriers } from '../src/text/carriers.js';
+
+const FIX = path.resolve(import.meta.dirname, '../fixtures/text');
+const fixture = (name: string) => fs.readFileSync(path.join(FIX, name));
+
+let ctx: CoreContext;
+let tmp: string;
+let labelledTxt: Buffer;
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'labeller-text-verify-'));
+  ctx = await createContext({ config: loadConfig({ DATA_DIR: tmp } as NodeJS.ProcessEnv), records: false });
+  labelledTxt = (await labelText(fixture('kk-emoji-nfd.txt'), {}, ctx)).bytes;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('verifyText', () => {
+  it('finds nothing in plain text with emoji selectors and a stray U+FEFF', async () => {
+    const text = 'Керемет ❤️ 👍🏽 ☺️\uFEFF жаңалық\uFE0F\uFE0E бар.\n';
+    const v = await verifyText(Buffer.from(text), {}, ctx);
+    expect(v.c2pa).toEqual({ state: 'absent', codes: [] });
+    expect(v.aiGenerated).toBeNull();
+    expect(v.compliance).toEqual({ machineReadable: false, visibleWarning: false, compliant: false });
+    expect(v.summary.en).toMatch(/No AI label/);
+  });
+
+  it('reports a visible notice alone as not compliant', async () => {
+    const v = await verifyText(Buffer.from('Мақала. Сгенерировано ИИ.\n'), {}, ctx);
+    expect(v.aiGenerated).toBe(true);
+    expect(v.compliance).toEqual({ machineReadable: false, visibleWarning: true, compliant: false });
+    expect(v.signals.map((s) => s.source)).toEqual(['text-notice']);
+  });
+
+  it('keeps a labelled text valid when emoji sit right before the wrapper', async () => {
+    const res = await labelText(Buffer.from('Тамаша ❤️'), { placement: 'start' }, ctx);
+    const v = await verifyText(res.bytes, {}, ctx);
+    expect(v.c2pa.state).toBe('valid');
+    expect(res.bytes.toString('utf8')).toContain('Тамаша ❤️\uFEFF');
+  });
+
+  it('flags several wrappers as invalid and relies on none', async () => {
+    const text = labelledTxt.toString('utf8');
+    const [w] = findCarriers(text);
+    const doubled = Buffer.from(text + text.slice(w.start, w.end), 'utf8');
+    const v = await verifyText(doubled, {}, ctx);
+    expect(v.c2pa.state).toBe('invalid');
+    expect(v.c2pa.codes).toEqual(['text.multipleManifests']);
+    expect(v.compliance.machineReadable).toBe(false);
+    expect(v.summary.en).toMatch(/several C2PA manifests/);
+  });
+
+  it('reports a cut-short wrapper as unreadable', async () => {
+    const text = labelledTxt.toString('utf8');
+    const [w] = findCarriers(text);
+    const cut = Buffer.from(text.slice(0, w.start + 40), 'utf8');
+    const v = await verifyText(cut, {}, ctx);
+    expect(v.c2pa.state).toBe('unreadable');
+  });
+
+  it('stays valid when an editor adds a UTF-8 byte-order mark', async () => {
+    const v = await verifyText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), labelledTxt]), {}, ctx);
+    expect(v.c2pa.state).toBe('valid');
+  });
+
+  it('is trusted when the development root is given as a trust anchor', async () => {
+    const root = fs.readFileSync(path.join(tmp, 'identity', 'dev-root-ca.pem'), 'utf8');
+    const v = await verifyText(labelledTxt, { trustAnchorsPem: root }, ctx);
+    expect(v.c2pa.state).toBe('trusted');
+    expect(v.summary.en).toMatch(/trusted/);
+  });
+
+  it('does not fetch a remote manifest referenced from Markdown', async () => {
+    const md = '---\ntitle: x\n# -----BEGIN C2PA MANIFEST----- https://example.invalid/m.c2pa -----END C2PA MANIFEST-----\n---\n\nText.\n';
+    const v = await verifyText(Buffer.from(md), {}, ctx);
+    expect(v.c2pa).toMatchObject({ state: 'remote', remoteUrl: 'https://example.invalid/m.c2pa' });
+  });
+
+  it('reads the plain AI fields of front matter and HTML metas', async () => {
+    const md = await verifyText(Buffer.from('---\ntitle: x\nai_generated: false\n---\n\n# Hi\n\n**Bold** [l](http://x)\n'), {}, ctx);
+    expect(md.signals).toEqual([expect.objectContaining({ source: 'front-matter', ai: false })]);
+    expect(md.aiGenerated).toBe(false);
+    const html = await verifyText(Buffer.from('<html><head><meta name="ai-generated" content="true"></head><body><p>x</p></body></html>'), {}, ctx);
+    expect(html.signals).toEqual([expect.objectContaining({ source: 'html-meta', ai: true })]);
+  });
+});
