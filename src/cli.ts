@@ -5,6 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerLabel } from './cli/label-command.js';
+import { registerRecords } from './cli/records-command.js';
+import { registerVerify } from './cli/verify-command.js';
+import { registerWatch } from './cli/watch-command.js';
 import { EXIT, fail } from './cli/common.js';
 import { endExiftool } from './provenance/exiftool.js';
 import { TOOL_INFO } from './core/manifest.js';
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerLabel(program);
+  registerRecords(program);
+  registerVerify(program);
+  registerWatch(program);
   return program;
 }
 

@@ -1,0 +1,110 @@
+/**
+ * `labeller records list|export|check`: the provenance record from the command line.
+ * check exits 0 when the chain is intact, 1 when it was tampered with, 2 when unusable.
+ */
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.js';
+import type { StoredRecord } from '../core/types.js';
+import { checkChain, exportRecords, openRegistry, registryPath, type ExportFormat } from '../registry/index.js';
+import { EXIT, fail, say, writeAtomic } from './common.js';
+
+interface ListFlags {
+  from?: string;
+  to?: string;
+  actor?: string;
+  type?: 'label' | 'verify';
+  verdict?: string;
+  limit?: string;
+  cursor?: string;
+  json?: boolean;
+}
+
+export function registerRecords(program: Command): void {
+  const records = program.command('records').description('The provenance record: every labelling and verification, hash-chained');
+
+  records
+    .command('list')
+    .description('List records, newest first')
+    .option('--from <date>', 'from this ISO date or date-time (inclusive)')
+    .option('--to <date>', 'to this ISO date (the whole day) or date-time')
+    .option('--actor <name>', "only this actor (API key name, 'cli', 'watch')")
+    .addOption(new Option('--type <type>', 'only labels or verifications').choices(['label', 'verify']))
+    .option('--verdict <verdict>', 'only verifications with this verdict (compliant, non-compliant, invalid, not-ai, unknown)')
+    .option('--limit <n>', 'rows per page (1-1000)', '100')
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--json', 'print the page as JSON')
+    .action(async (flags: ListFlags) => {
+      process.exitCode = await guarded(async () => {
+        const registry = openRegistry(loadConfig());
+        try {
+          const page = await registry.list({ ...flags, limit: Number(flags.limit) });
+          if (flags.json) process.stdout.write(JSON.stringify(page, null, 2) + '\n');
+          else {
+            for (const r of page.items) process.stdout.write(listLine(r) + '\n');
+            if (page.next) say(`more records: add --cursor ${page.next}`);
+          }
+          return EXIT.ok;
+        } finally {
+          await registry.close();
+        }
+      });
+    });
+
+  records
+    .command('export')
+    .description('Export the records of a date range, oldest first (compliance evidence)')
+    .requiredOption('--from <date>', 'from this ISO date or date-time (inclusive)')
+    .requiredOption('--to <date>', 'to this ISO date (the whole day) or date-time')
+    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('-f, --force', 'replace an existing output file')
+    .action(async (flags: { from: string; to: string; format: ExportFormat; output?: string; force?: boolean }) => {
+      process.exitCode = await guarded(async () => {
+        const registry = openRegistry(loadConfig());
+        try {
+          const text = await exportRecords(registry, { from: flags.from, to: flags.to }, flags.format);
+          if (flags.output) writeAtomic(flags.output, text, flags.force);
+          else process.stdout.write(text);
+          return EXIT.ok;
+        } finally {
+          await registry.close();
+        }
+      });
+    });
+
+  records
+    .command('check')
+    .description('Verify the hash chain: exit 0 intact, 1 tampered with, 2 unusable')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      process.exitCode = await guarded(async () => {
+        const config = loadConfig();
+        const registry = openRegistry(config, { mustExist: true });
+        try {
+          const report = checkChain(registry);
+          if (flags.json) process.stdout.write(JSON.stringify({ file: registryPath(config), ...report }, null, 2) + '\n');
+          else if (report.intact) {
+            process.stdout.write(`intact: ${report.rows} records${report.pruned ? ` (${report.pruned} older ones removed by retention)` : ''}; head hash ${report.head}\n`);
+          } else {
+            const bad = report.firstBad!;
+            process.stdout.write(`TAMPERED: record seq ${bad.seq}${bad.id ? ` (id ${bad.id})` : ''}: ${bad.reason}\n`);
+          }
+          return report.intact ? EXIT.ok : EXIT.invalid;
+        } finally {
+          await registry.close();
+        }
+      });
+    });
+}
+
+function listLine(r: StoredRecord): string {
+  return [r.seq, r.id, r.time, r.type, r.actor, r.door, r.format, r.verdict ?? '-', (r.outputSha256 ?? r.inputSha256).slice(0, 12)].join('\t');
+}
+
+async function guarded(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    return fail(err);
+  }
+}

@@ -1,0 +1,26 @@
+/** The provenance record: `openRegistry(config)` is the one way in for the core and the doors. */
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { openDatabase } from './database.js';
+import { pruneExpired } from './retention.js';
+import { SqliteRegistry } from './sqlite-registry.js';
+
+export { SqliteRegistry } from './sqlite-registry.js';
+export { checkChain, type ChainReport } from './check.js';
+export { pruneExpired } from './retention.js';
+export { exportRecords, recordsInRange, toCsv, toJson, type ExportFormat } from './export.js';
+
+export function registryPath(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'records.sqlite');
+}
+
+/**
+ * Opens (creating if needed) the record under DATA_DIR and applies RETENTION_DAYS once.
+ * `mustExist` is for readers such as `labeller records check`, which must not create an empty one.
+ */
+export function openRegistry(config: Pick<Config, 'dataDir' | 'maxPixels' | 'retentionDays'>, opts: { mustExist?: boolean } = {}): SqliteRegistry {
+  const registry = new SqliteRegistry(openDatabase(registryPath(config), opts), { maxPixels: config.maxPixels });
+  // Long-running doors (server, watch) call pruneExpired again on their own schedule.
+  if (!opts.mustExist) pruneExpired(registry, config.retentionDays);
+  return registry;
+}

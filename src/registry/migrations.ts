@@ -1,0 +1,69 @@
+/**
+ * Schema of the provenance record, one entry per version; never edit a released entry, add one.
+ *
+ * `records` is append-only: triggers refuse UPDATE always and DELETE unless the retention gate
+ * is open (only pruneExpired opens it). The triggers guard against our own mistakes; the hash
+ * chain (chain.ts) is what makes tampering by someone with the file detectable.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE records (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    time           TEXT NOT NULL,
+    type           TEXT NOT NULL CHECK (type IN ('label', 'verify')),
+    actor          TEXT NOT NULL,
+    door           TEXT NOT NULL,
+    input_sha256   TEXT NOT NULL,
+    output_sha256  TEXT,
+    format         TEXT NOT NULL,
+    width          INTEGER,
+    height         INTEGER,
+    options        TEXT,
+    wording        TEXT,
+    manifest_label TEXT,
+    verdict        TEXT,
+    fingerprint    TEXT,
+    data           TEXT NOT NULL,
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL
+  );
+  CREATE INDEX records_time ON records (time);
+  CREATE INDEX records_actor ON records (actor, seq);
+  CREATE INDEX records_verdict ON records (verdict, seq) WHERE verdict IS NOT NULL;
+  CREATE INDEX records_output ON records (output_sha256) WHERE type = 'label';
+
+  -- Near-duplicate index over label outputs: each 64-bit fingerprint split into four 16-bit
+  -- bands (b0 = the high bits). Derived from records.fingerprint, which the chain covers.
+  CREATE TABLE fingerprints (
+    record_seq INTEGER NOT NULL REFERENCES records (seq),
+    kind       TEXT NOT NULL CHECK (kind IN ('image', 'text')),
+    hash       TEXT NOT NULL,
+    b0 INTEGER NOT NULL, b1 INTEGER NOT NULL, b2 INTEGER NOT NULL, b3 INTEGER NOT NULL
+  );
+  CREATE INDEX fingerprints_b0 ON fingerprints (kind, b0);
+  CREATE INDEX fingerprints_b1 ON fingerprints (kind, b1);
+  CREATE INDEX fingerprints_b2 ON fingerprints (kind, b2);
+  CREATE INDEX fingerprints_b3 ON fingerprints (kind, b3);
+  CREATE INDEX fingerprints_record ON fingerprints (record_seq);
+
+  -- After retention removed the oldest rows: the hash of the last removed row, which the
+  -- first remaining row's prev_hash must equal.
+  CREATE TABLE chain_anchor (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    through_seq INTEGER NOT NULL,
+    hash        TEXT NOT NULL,
+    pruned      INTEGER NOT NULL,
+    at          TEXT NOT NULL
+  );
+
+  CREATE TABLE retention_gate (open INTEGER NOT NULL);
+  INSERT INTO retention_gate (open) VALUES (0);
+
+  CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+  BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: add a correcting record instead'); END;
+  CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+  WHEN (SELECT open FROM retention_gate) IS NOT 1
+  BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: rows leave only by retention'); END;
+  `,
+];

@@ -1,0 +1,286 @@
+/**
+ * The provenance record on SQLite: implements RecordSink for every door, plus the chain check
+ * and retention that only this storage can do. One row per labelling and per verification.
+ */
+import { createHash } from 'node:crypto';
+import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../core/types.js';
+import type { Signal, VerifyReport } from '../core/report.js';
+import { closeDatabase, type Db } from './database.js';
+import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
+import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhash, type Hash64 } from './fingerprint.js';
+import { newRecordId } from './ids.js';
+import { bandsOf, IMAGE_MATCH_DISTANCE, nearestDistance, probesFor, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
+import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
+import { verdictOf } from './verdict.js';
+
+/** Stored in records.fingerprint: the perceptual fingerprints of a label's output (or a verified input). */
+export interface StoredFingerprint {
+  image?: { keep: number; ax: number; ay: number; hash: Hash64 }[];
+  text?: Hash64;
+}
+
+export interface Row extends ChainedRow {
+  prev_hash: string;
+  hash: string;
+}
+
+export interface RegistryOptions {
+  maxPixels?: number;
+  /** Clock, for tests of retention. */
+  now?: () => Date;
+}
+
+export class SqliteRegistry implements RecordSink {
+  readonly db: Db;
+  private readonly maxPixels: number;
+  private readonly now: () => Date;
+  private readonly stmt;
+
+  constructor(db: Db, opts: RegistryOptions = {}) {
+    this.db = db;
+    this.maxPixels = opts.maxPixels ?? 120_000_000;
+    this.now = opts.now ?? (() => new Date());
+    this.stmt = {
+      head: db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
+      anchor: db.prepare('SELECT through_seq, hash, pruned, at FROM chain_anchor WHERE id = 1'),
+      insert: db.prepare(`INSERT INTO records (seq, id, time, type, actor, door, input_sha256, output_sha256, format, width, height,
+        options, wording, manifest_label, verdict, fingerprint, data, prev_hash, hash)
+        VALUES (@seq, @id, @time, @type, @actor, @door, @input_sha256, @output_sha256, @format, @width, @height,
+        @options, @wording, @manifest_label, @verdict, @fingerprint, @data, @prev_hash, @hash)`),
+      insertFingerprint: db.prepare('INSERT INTO fingerprints (record_seq, kind, hash, b0, b1, b2, b3) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      byId: db.prepare('SELECT * FROM records WHERE id = ?'),
+      bySeq: db.prepare('SELECT * FROM records WHERE seq = ?'),
+      byOutput: db.prepare("SELECT * FROM records WHERE type = 'label' AND output_sha256 = ? ORDER BY seq DESC LIMIT 1"),
+      // One statement per band, so each uses its own index; the probe list travels as a JSON array.
+      near: [0, 1, 2, 3].map((b) => db.prepare(`SELECT record_seq, hash FROM fingerprints WHERE kind = ? AND b${b} IN (SELECT value FROM json_each(?))`)),
+    };
+  }
+
+  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string> {
+    return this.insertLabel(record, actor, await this.fingerprintOf(record.kind, output, STORED_CROPS));
+  }
+
+  /** The synchronous database part of recordLabel (the fingerprint is computed before). */
+  insertLabel(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined): string {
+    const { id, ...rest } = record;
+    return this.append({
+      type: 'label',
+      actor,
+      input_sha256: record.inputSha256,
+      output_sha256: record.outputSha256,
+      format: record.format,
+      width: record.width ?? null,
+      height: record.height ?? null,
+      options: canonicalJson({
+        languages: record.languages,
+        placement: record.placement,
+        sourceType: record.sourceType,
+        aiSystem: record.aiSystem,
+        aiSystemVersion: record.aiSystemVersion,
+        markMode: record.mark?.mode,
+      }),
+      wording: canonicalJson(record.wording),
+      manifest_label: record.manifestLabel ?? null,
+      verdict: null,
+      fingerprint,
+      data: rest as unknown as Record<string, unknown>,
+      indexFingerprints: true,
+      recordId: id,
+    });
+  }
+
+  async recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string> {
+    // Kept for audits ("which checks concerned copies of this picture"), not indexed for tracing.
+    const fingerprint = await this.fingerprintOf(report.kind, input, [STORED_CROPS[0]]);
+    return this.append({
+      type: 'verify',
+      actor,
+      input_sha256: report.sha256,
+      output_sha256: null,
+      format: report.format,
+      width: null,
+      height: null,
+      options: null,
+      wording: report.c2pa.visibleWarning?.wording ? canonicalJson(report.c2pa.visibleWarning.wording) : null,
+      manifest_label: report.c2pa.activeManifest ?? null,
+      verdict: verdictOf(report),
+      fingerprint,
+      data: report as unknown as Record<string, unknown>,
+      indexFingerprints: false,
+    });
+  }
+
+  async traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]> {
+    const exact = this.stmt.byOutput.get(createHash('sha256').update(input).digest('hex')) as Row | undefined;
+    if (exact) return [traceSignal(toStored(exact), 'exact', 0)];
+    let queries: Hash64[];
+    if (kind === 'image') {
+      try {
+        queries = (await imageFingerprints(input, QUERY_CROPS, this.maxPixels)).map((f) => f.hash);
+      } catch {
+        return []; // not decodable: nothing to compare (the verify core reports the decoding problem)
+      }
+    } else {
+      const text = textSimhash(input.toString('utf8'));
+      if (!text) return [];
+      queries = [text];
+    }
+    const best = this.nearest(kind, queries);
+    const limit = kind === 'image' ? IMAGE_MATCH_DISTANCE : TEXT_MATCH_DISTANCE;
+    if (!best || best.distance > limit) return [];
+    const row = this.stmt.bySeq.get(best.seq) as Row;
+    return [traceSignal(toStored(row), 'near', best.distance)];
+  }
+
+  /** The closest indexed label fingerprint (newest on ties), found through the band index. */
+  nearest(kind: 'image' | 'text', queries: Hash64[]): { seq: number; distance: number } | undefined {
+    const probes = probesFor(queries);
+    const split = splitHashes(queries);
+    let best: { seq: number; distance: number } | undefined;
+    for (const [band, stmt] of this.stmt.near.entries()) {
+      for (const c of stmt.iterate(kind, JSON.stringify(probes[band])) as Iterable<{ record_seq: number; hash: string }>) {
+        const distance = nearestDistance(c.hash, split);
+        if (!best || distance < best.distance || (distance === best.distance && c.record_seq > best.seq)) best = { seq: c.record_seq, distance };
+      }
+    }
+    return best;
+  }
+
+  async list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }> {
+    const limit = pageSize(query.limit);
+    const { sql, params } = buildListQuery(query, decodeCursor(query.cursor), limit + 1);
+    const rows = this.db.prepare(sql).all(params) as Row[];
+    const items = rows.slice(0, limit).map(toStored);
+    return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1].seq) : undefined };
+  }
+
+  async get(id: string): Promise<StoredRecord | undefined> {
+    const row = this.stmt.byId.get(id) as Row | undefined;
+    return row && toStored(row);
+  }
+
+  async close(): Promise<void> {
+    closeDatabase(this.db);
+  }
+
+  /** Rows in chain order, for the chain check and exports, without loading them all. */
+  *rows(fromSeq = 0): IterableIterator<Row> {
+    yield* this.db.prepare('SELECT * FROM records WHERE seq > ? ORDER BY seq').iterate(fromSeq) as IterableIterator<Row>;
+  }
+
+  anchor(): { through_seq: number; hash: string; pruned: number; at: string } | undefined {
+    return this.stmt.anchor.get() as { through_seq: number; hash: string; pruned: number; at: string } | undefined;
+  }
+
+  private async fingerprintOf(kind: 'image' | 'text', bytes: Buffer, crops: typeof STORED_CROPS): Promise<StoredFingerprint | undefined> {
+    try {
+      if (kind === 'text') {
+        const text = textSimhash(bytes.toString('utf8'));
+        return text ? { text } : undefined;
+      }
+      return { image: (await imageFingerprints(bytes, crops, this.maxPixels)).map((f) => ({ ...f.crop, hash: f.hash })) };
+    } catch {
+      return undefined; // an undecodable picture still gets its record, without a fingerprint
+    }
+  }
+
+  private append(r: {
+    type: 'label' | 'verify';
+    actor: Actor;
+    input_sha256: string;
+    output_sha256: string | null;
+    format: string;
+    width: number | null;
+    height: number | null;
+    options: string | null;
+    wording: string | null;
+    manifest_label: string | null;
+    verdict: string | null;
+    fingerprint: StoredFingerprint | undefined;
+    data: Record<string, unknown>;
+    indexFingerprints: boolean;
+    recordId?: string;
+  }): string {
+    const now = this.now();
+    const id = r.recordId ?? newRecordId(now.getTime());
+    const write = this.db.transaction(() => {
+      // Read the head inside an IMMEDIATE transaction: two processes cannot fork the chain.
+      const head = this.stmt.head.get() as { seq: number; hash: string } | undefined;
+      const anchor = head ? undefined : this.anchor();
+      const seq = head ? head.seq + 1 : (anchor?.through_seq ?? 0) + 1;
+      const prev_hash = head?.hash ?? anchor?.hash ?? GENESIS_HASH;
+      const row: ChainedRow = {
+        seq,
+        id,
+        time: now.toISOString(),
+        type: r.type,
+        actor: r.actor.actor,
+        door: r.actor.door,
+        input_sha256: r.input_sha256,
+        output_sha256: r.output_sha256,
+        format: r.format,
+        width: r.width,
+        height: r.height,
+        options: r.options,
+        wording: r.wording,
+        manifest_label: r.manifest_label,
+        verdict: r.verdict,
+        fingerprint: r.fingerprint ? canonicalJson(r.fingerprint) : null,
+        data: canonicalJson({ ...r.data, id }),
+      };
+      this.stmt.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row) });
+      if (r.indexFingerprints) this.indexFingerprints(seq, r.fingerprint);
+    });
+    write.immediate();
+    return id;
+  }
+
+  private indexFingerprints(seq: number, fp: StoredFingerprint | undefined): void {
+    const hashes: [kind: 'image' | 'text', hash: Hash64][] = [...(fp?.image ?? []).map((f) => ['image', f.hash] as ['image', Hash64])];
+    if (fp?.text) hashes.push(['text', fp.text]);
+    for (const [kind, hash] of hashes) this.stmt.insertFingerprint.run(seq, kind, hash, ...bandsOf(hash));
+  }
+}
+
+export function toStored(row: Row): StoredRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    time: row.time,
+    type: row.type as StoredRecord['type'],
+    actor: row.actor,
+    door: row.door,
+    inputSha256: row.input_sha256,
+    outputSha256: row.output_sha256 ?? undefined,
+    format: row.format,
+    verdict: row.verdict ?? undefined,
+    manifestLabel: row.manifest_label ?? undefined,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}
+
+function traceSignal(rec: StoredRecord, match: 'exact' | 'near', distance: number): Signal {
+  const how = match === 'exact' ? 'is byte for byte' : `is a near copy (fingerprint distance ${distance} of 64: resized, recompressed, cropped or stripped of metadata) of`;
+  return {
+    source: 'registry',
+    ai: true,
+    detail: `This file ${how} an output we labelled as AI-generated: record ${rec.id}, ${rec.time}, by ${rec.actor} via ${rec.door}.`,
+    recordId: rec.id,
+    match,
+    distance,
+    record: {
+      id: rec.id,
+      time: rec.time,
+      actor: rec.actor,
+      door: rec.door,
+      format: rec.format,
+      outputSha256: rec.outputSha256,
+      manifestLabel: rec.manifestLabel,
+      wording: rec.data.wording,
+      sourceType: rec.data.sourceType,
+      aiSystem: rec.data.aiSystem,
+    },
+  };
+}
