@@ -1,0 +1,18 @@
+/**
+ * Presets: label options chosen by dropping a file into `inbox/<preset>/`. A sidecar
+ * `<name>.json` next to the file overrides them field by field. Documented in README.md.
+ */
+export const PRESETS: Record<string, Record<string, unknown>> = {
+  'kk-ru': { languages: ['kk', 'ru'] },
+  'kk-ru-en': { languages: ['kk', 'ru', 'en'] },
+  kk: { languages: ['kk'] },
+  ru: { languages: ['ru'] },
+  en: { languages: ['en'] },
+  band: { placement: 'band' },
+  'kk-ru-band': { languages: ['kk', 'ru'], placement: 'band' },
+  'kk-ru-en-band': { languages: ['kk', 'ru', 'en'], placement: 'band' },
+};
+
+export function presetNames(): string {
+  return Object.keys(PRESETS).join(', ');
+}
