@@ -66,4 +66,12 @@ export const MIGRATIONS: readonly string[] = [
   WHEN (SELECT open FROM retention_gate) IS NOT 1
   BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: rows leave only by retention'); END;
   `,
+  // v2: near lookups moved to an in-memory index loaded from this table (fingerprint-index.ts);
+  // the band indexes only slowed inserts. Catch-up reads use fingerprints_record.
+  `
+  DROP INDEX fingerprints_b0;
+  DROP INDEX fingerprints_b1;
+  DROP INDEX fingerprints_b2;
+  DROP INDEX fingerprints_b3;
+  `,
 ];

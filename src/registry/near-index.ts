@@ -1,11 +1,12 @@
 /**
- * Fast near-duplicate lookup for 64-bit fingerprints (multi-index hashing, Norouzi et al. 2012).
- * A hash is split into four 16-bit bands, each in an indexed column. If two hashes differ in at
- * most 4·(r+1)−1 bits, at least one band differs in at most r bits (pigeonhole), so probing
- * every band value within r bits of the query's finds every match; Hamming distance is then
- * checked on the candidates. r = 2 gives 137 probes per band and guarantees recall up to 11 bits.
+ * Near-duplicate matching of 64-bit fingerprints by multi-index hashing (Norouzi et al. 2012).
+ * A hash is split into four 16-bit bands. If two hashes differ in at most 4·(r+1)−1 bits, at
+ * least one band differs in at most r bits (pigeonhole), so probing every band value within r
+ * bits of the query's finds every match; Hamming distance is then checked on the candidates.
+ * r = 2 gives 137 probes per band and guarantees recall up to 11 bits. The posting lists live in
+ * memory (band-index.ts), rebuilt from SQLite (fingerprint-index.ts).
  */
-import { popcount32, type Hash64 } from './fingerprint.js';
+import type { Hash64 } from './fingerprint.js';
 
 export const BANDS = 4;
 export const PROBE_RADIUS = 2;
@@ -16,6 +17,17 @@ export const IMAGE_MATCH_DISTANCE = 10;
 /** Text match threshold: a few changed words move a 3-shingle SimHash by a few bits; unrelated texts sit near 32. */
 export const TEXT_MATCH_DISTANCE = 8;
 
+/** Every 16-bit XOR mask of at most PROBE_RADIUS bits (0 first): band ^ mask enumerates the probes. */
+export const PROBE_MASKS: Uint16Array = (() => {
+  const masks = [0];
+  for (let a = 0; a < 16; a++) {
+    masks.push(1 << a);
+    if (PROBE_RADIUS >= 2) for (let b = a + 1; b < 16; b++) masks.push((1 << a) | (1 << b));
+  }
+  return Uint16Array.from(masks);
+})();
+
+/** The four 16-bit bands, b0 = the high bits (as stored in the fingerprints table). */
 export function bandsOf(hash: Hash64): number[] {
   return [0, 1, 2, 3].map((i) => parseInt(hash.slice(i * 4, i * 4 + 4), 16));
 }
@@ -23,21 +35,11 @@ export function bandsOf(hash: Hash64): number[] {
 /** For each band, every 16-bit value within PROBE_RADIUS bits of some query hash's band. */
 export function probesFor(hashes: Hash64[]): number[][] {
   const perBand = [0, 1, 2, 3].map(() => new Set<number>());
-  for (const h of hashes) {
-    bandsOf(h).forEach((band, i) => {
-      const set = perBand[i];
-      set.add(band);
-      for (let a = 0; a < 16; a++) {
-        const one = band ^ (1 << a);
-        set.add(one);
-        if (PROBE_RADIUS >= 2) for (let b = a + 1; b < 16; b++) set.add(one ^ (1 << b));
-      }
-    });
-  }
+  for (const h of hashes) bandsOf(h).forEach((band, i) => PROBE_MASKS.forEach((m) => perBand[i].add(band ^ m)));
   return perBand.map((s) => [...s]);
 }
 
-/** Query hashes as 32-bit halves, parsed once per lookup rather than once per candidate. */
+/** Query hashes as 32-bit halves [hi0, lo0, hi1, lo1, …], parsed once per lookup. */
 export function splitHashes(queries: Hash64[]): Uint32Array {
   const out = new Uint32Array(queries.length * 2);
   queries.forEach((q, i) => {
@@ -45,13 +47,4 @@ export function splitHashes(queries: Hash64[]): Uint32Array {
     out[2 * i + 1] = parseInt(q.slice(8), 16);
   });
   return out;
-}
-
-/** The smallest distance from a candidate to any of the (split) query hashes. */
-export function nearestDistance(candidate: Hash64, queries: Uint32Array): number {
-  const hi = parseInt(candidate.slice(0, 8), 16);
-  const lo = parseInt(candidate.slice(8), 16);
-  let best = 64;
-  for (let i = 0; i < queries.length; i += 2) best = Math.min(best, popcount32((hi ^ queries[i]) >>> 0) + popcount32((lo ^ queries[i + 1]) >>> 0));
-  return best;
 }

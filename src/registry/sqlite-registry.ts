@@ -9,7 +9,8 @@ import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
 import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhash, type Hash64 } from './fingerprint.js';
 import { newRecordId } from './ids.js';
-import { bandsOf, IMAGE_MATCH_DISTANCE, nearestDistance, probesFor, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
+import { FingerprintIndex } from './fingerprint-index.js';
+import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
 import { verdictOf } from './verdict.js';
 
@@ -34,6 +35,8 @@ export class SqliteRegistry implements RecordSink {
   readonly db: Db;
   private readonly maxPixels: number;
   private readonly now: () => Date;
+  /** In-memory near-duplicate index over the fingerprints table, caught up before each lookup. */
+  readonly nearIndex: FingerprintIndex;
   private readonly stmt;
 
   constructor(db: Db, opts: RegistryOptions = {}) {
@@ -51,9 +54,8 @@ export class SqliteRegistry implements RecordSink {
       byId: db.prepare('SELECT * FROM records WHERE id = ?'),
       bySeq: db.prepare('SELECT * FROM records WHERE seq = ?'),
       byOutput: db.prepare("SELECT * FROM records WHERE type = 'label' AND output_sha256 = ? ORDER BY seq DESC LIMIT 1"),
-      // One statement per band, so each uses its own index; the probe list travels as a JSON array.
-      near: [0, 1, 2, 3].map((b) => db.prepare(`SELECT record_seq, hash FROM fingerprints WHERE kind = ? AND b${b} IN (SELECT value FROM json_each(?))`)),
     };
+    this.nearIndex = new FingerprintIndex(db);
   }
 
   async recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string> {
@@ -125,25 +127,21 @@ export class SqliteRegistry implements RecordSink {
       if (!text) return [];
       queries = [text];
     }
-    const best = this.nearest(kind, queries);
     const limit = kind === 'image' ? IMAGE_MATCH_DISTANCE : TEXT_MATCH_DISTANCE;
-    if (!best || best.distance > limit) return [];
-    const row = this.stmt.bySeq.get(best.seq) as Row;
-    return [traceSignal(toStored(row), 'near', best.distance)];
+    // One read snapshot: the matched row cannot be pruned between the lookup and its read.
+    const match = this.db.transaction(() => {
+      const best = this.nearest(kind, queries, limit);
+      return best && { distance: best.distance, row: this.stmt.bySeq.get(best.seq) as Row };
+    })();
+    return match ? [traceSignal(toStored(match.row), 'near', match.distance)] : [];
   }
 
-  /** The closest indexed label fingerprint (newest on ties), found through the band index. */
-  nearest(kind: 'image' | 'text', queries: Hash64[]): { seq: number; distance: number } | undefined {
-    const probes = probesFor(queries);
-    const split = splitHashes(queries);
-    let best: { seq: number; distance: number } | undefined;
-    for (const [band, stmt] of this.stmt.near.entries()) {
-      for (const c of stmt.iterate(kind, JSON.stringify(probes[band])) as Iterable<{ record_seq: number; hash: string }>) {
-        const distance = nearestDistance(c.hash, split);
-        if (!best || distance < best.distance || (distance === best.distance && c.record_seq > best.seq)) best = { seq: c.record_seq, distance };
-      }
-    }
-    return best;
+  /** The closest indexed label fingerprint within maxDistance (newest on ties). */
+  nearest(kind: 'image' | 'text', queries: Hash64[], maxDistance = MAX_GUARANTEED_DISTANCE): { seq: number; distance: number } | undefined {
+    return this.db.transaction(() => {
+      this.nearIndex.sync();
+      return this.nearIndex.nearest(kind, splitHashes(queries), maxDistance);
+    })();
   }
 
   async list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }> {
