@@ -9,19 +9,22 @@ import type { LabelOptions } from '../core/options.js';
 import type { CoreContext, LabelResult } from '../core/types.js';
 import { LabellerError } from '../errors.js';
 import type { TextFormat } from '../media/sniff.js';
-import { DST_BASE } from '../provenance/xmp.js';
-import { decodeText } from './encoding.js';
+import { DST_BASE, type SourceType } from '../provenance/xmp.js';
+import { decodeText, type DecodedText } from './encoding.js';
 import { detectTextFormat, TEXT_MIME } from './format.js';
 import { cutCarriers, findCarriers } from './carriers.js';
 import { textLanguages, textWording, buildTextManifest } from './text-manifest.js';
-import { planHtml, planMarkdown, planPlain, stripPreviousLabel, type TextPlan } from './plans.js';
+import { planHtml, planMarkdown, planPlain, planPlainBytes, stripPreviousLabel, type TextPlan } from './plans.js';
+import { plainUtf8, type PlainUtf8 } from './plain-utf8.js';
 import { signTextStore } from './manifest-store.js';
 
 export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
   const started = performance.now();
   if (input.length === 0) throw new LabellerError('empty_input', 'the file is empty (0 bytes)');
-  const decoded = decodeText(input);
-  const format: TextFormat = detectTextFormat(decoded.text, options.textFormat);
+  // Plain UTF-8 stays bytes (plain-utf8.ts); other encodings and formats are decoded.
+  const source: PlainUtf8 | DecodedText = plainUtf8(input, options.textFormat) ?? decodeText(input);
+  const decoded = 'text' in source ? source : undefined;
+  const format: TextFormat = decoded ? detectTextFormat(decoded.text, options.textFormat) : 'txt';
   const placement = options.placement ?? 'start';
   if (placement !== 'start' && placement !== 'end') {
     throw new LabellerError('bad_option', `placement "${placement}" is for images; texts take start or end`);
@@ -30,21 +33,15 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
   const wording = textWording(languages, options.wording);
   const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
   const warnings: string[] = [];
-  if (decoded.encoding !== 'utf-8') warnings.push(`the text was converted from ${decoded.encoding} to UTF-8`);
+  if (decoded && decoded.encoding !== 'utf-8') warnings.push(`the text was converted from ${decoded.encoding} to UTF-8`);
 
-  // Old carriers go first (a relabel replaces them); NFC after, as the binding expects.
-  const carriers = findCarriers(decoded.text);
-  if (carriers.length) warnings.push(`the text already carried ${carriers.length === 1 ? 'a C2PA manifest' : `${carriers.length} C2PA manifests`}; replaced by the new label`);
-  const withoutOurs = stripPreviousLabel(format, decoded.text);
-  const text = cutCarriers(withoutOurs, findCarriers(withoutOurs)).normalize('NFC');
-  const labelled = carriers.length > 0;
-
-  const plan: TextPlan =
-    format === 'txt'
-      ? planPlain(text, wording, placement, labelled)
-      : format === 'md'
-        ? planMarkdown(text, wording, placement, labelled, sourceType)
-        : planHtml(text, wording, placement, sourceType, { converted: decoded.encoding !== 'utf-8' });
+  let plan: TextPlan;
+  if ('body' in source) {
+    if (source.carriers) warnings.push(replacedWarning(source.carriers));
+    plan = planPlainBytes(source.body, wording, placement, source.carriers > 0);
+  } else {
+    plan = planDecoded(source, format, wording, placement, sourceType, warnings);
+  }
   warnings.push(...plan.warnings);
 
   const mimeType = TEXT_MIME[format];
@@ -59,8 +56,12 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
     organisation: ctx.identity.organisation,
     mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription },
   });
-  const signed = await signTextStore(plan.kind, manifest, plan, ctx.identity.signer);
-  const bytes = Buffer.concat([plan.before, plan.carrier(signed.store, signed.carrierLength), plan.after]);
+  // The output's hash continues from the hash of `before` the binding needs anyway.
+  const outputHash = createHash('sha256').update(plan.before);
+  const signed = await signTextStore(plan.kind, manifest, plan, ctx.identity.signer, outputHash);
+  const carrier = plan.carrier(signed.store, signed.carrierLength);
+  const bytes = Buffer.concat([plan.before, carrier, plan.after]);
+  const outputSha256 = outputHash.update(carrier).update(plan.after).digest('hex');
 
   return {
     bytes,
@@ -71,7 +72,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
       format,
       mimeType,
       inputSha256: sha256(input),
-      outputSha256: sha256(bytes),
+      outputSha256,
       inputBytes: input.length,
       outputBytes: bytes.length,
       languages,
@@ -90,6 +91,25 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** The general path: any encoding and format, on the decoded string. */
+function planDecoded(decoded: DecodedText, format: TextFormat, wording: Record<string, string>, placement: 'start' | 'end', sourceType: SourceType, warnings: string[]): TextPlan {
+  // Old carriers go first (a relabel replaces them); NFC after, as the binding expects.
+  const carriers = findCarriers(decoded.text);
+  if (carriers.length) warnings.push(replacedWarning(carriers.length));
+  const withoutOurs = stripPreviousLabel(format, decoded.text);
+  const text = cutCarriers(withoutOurs, findCarriers(withoutOurs)).normalize('NFC');
+  const labelled = carriers.length > 0;
+  return format === 'txt'
+    ? planPlain(text, wording, placement, labelled)
+    : format === 'md'
+      ? planMarkdown(text, wording, placement, labelled, sourceType)
+      : planHtml(text, wording, placement, sourceType, { converted: decoded.encoding !== 'utf-8' });
+}
+
+function replacedWarning(n: number): string {
+  return `the text already carried ${n === 1 ? 'a C2PA manifest' : `${n} C2PA manifests`}; replaced by the new label`;
 }
 
 function sha256(b: Buffer): string {

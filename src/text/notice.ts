@@ -40,10 +40,7 @@ export function insertNoticeLine(body: string, line: string, placement: 'start' 
  * ⚠ line alone.
  */
 export function stripNoticeLines(body: string, labelled: boolean): string {
-  const isOurs = (line: string) => {
-    const t = line.trim();
-    return t.startsWith(`${NOTICE_SIGN} `) && (labelled || Object.values(DEFAULT_WORDING).some((w) => t.includes(w)));
-  };
+  const isOurs = (line: string) => isOurNoticeLine(line, labelled);
   // Only the ends are looked at: a large text is never split into lines.
   let out = body;
   const lead = /^(?:[ \t]*\r?\n)*/.exec(out)![0].length;
@@ -55,7 +52,8 @@ export function stripNoticeLines(body: string, labelled: boolean): string {
     if (blank) cut += blank[0].length;
     out = out.slice(0, lead) + out.slice(cut);
   }
-  const trail = /(?:[ \t]*\r?\n|[ \t]+)*$/.exec(out.slice(-4096))![0];
+  const tail = out.slice(-4096);
+  const trail = tail.slice(tail.length - trailingBlankLength(tail));
   const lastEnd = out.length - trail.length;
   const lastStart = out.lastIndexOf('\n', lastEnd - 1) + 1;
   if (lastEnd > 0 && isOurs(out.slice(lastStart, lastEnd))) {
@@ -65,6 +63,27 @@ export function stripNoticeLines(body: string, labelled: boolean): string {
     out = (blankBefore ? before.slice(0, before.length - blankBefore[0].length) : before.replace(/\r?\n$/, '')) + trail;
   }
   return out;
+}
+
+/**
+ * Length of the blank end of `s`: spaces, tabs, LF and CRLF, as /(?:[ \t]*\r?\n|[ \t]+)*$/
+ * would match it. A loop, because that regex backtracks exponentially on a run of spaces
+ * followed by more text (30 spaces took minutes).
+ */
+export function trailingBlankLength(s: string): number {
+  let i = s.length;
+  while (i > 0) {
+    const c = s[i - 1];
+    if (c === ' ' || c === '\t' || c === '\n' || (c === '\r' && s[i] === '\n')) i--;
+    else break;
+  }
+  return s.length - i;
+}
+
+/** A ⚠ line is ours in a labelled text; otherwise only when it holds a default wording. */
+export function isOurNoticeLine(line: string, labelled: boolean): boolean {
+  const t = line.trim();
+  return t.startsWith(`${NOTICE_SIGN} `) && (labelled || Object.values(DEFAULT_WORDING).some((w) => t.includes(w)));
 }
 
 /** Removes every notice element we wrote (found by its data attribute). */

@@ -11,6 +11,7 @@ import { a9BlockLength, buildA9Block, splitFrontMatter, withoutOurFields } from 
 import type { CarrierKind } from './carriers.js';
 import type { CarrierPlan } from './manifest-store.js';
 import { insertNoticeLine, noticeHtml, noticeLine, stripNoticeHtml, stripNoticeLines } from './notice.js';
+import { insertNoticeLineBytes, stripNoticeLinesBytes } from './notice-bytes.js';
 
 export interface TextPlan extends CarrierPlan {
   kind: CarrierKind;
@@ -45,9 +46,20 @@ export function planPlain(text: string, wording: Record<string, string>, placeme
   const nl = newlineOf(text);
   // `text` is NFC already and the notice is NFC: no second pass over a large text.
   const visible = insertNoticeLine(stripNoticeLines(text, labelled), noticeLine(wording), placement, nl);
+  return plainPlan(Buffer.from(visible, 'utf8'), placement);
+}
+
+/** planPlain for UTF-8 bytes (plain-utf8.ts): the same output, no string in between. */
+export function planPlainBytes(text: Buffer, wording: Record<string, string>, placement: Placement, labelled: boolean): TextPlan {
+  const nl = Buffer.from(text.includes('\r\n') ? '\r\n' : '\n', 'latin1');
+  const pieces = insertNoticeLineBytes(stripNoticeLinesBytes(text, labelled), Buffer.from(noticeLine(wording), 'utf8'), placement, nl);
+  return plainPlan(Buffer.concat(pieces), placement);
+}
+
+function plainPlan(before: Buffer, placement: Placement): TextPlan {
   return {
     kind: 'A.8',
-    before: Buffer.from(visible, 'utf8'),
+    before,
     after: Buffer.alloc(0),
     lengthFor: a8TargetBytes,
     fits: a8Fits,
