@@ -1,0 +1,81 @@
+/**
+ * API keys: named secrets from API_KEYS (`name:secret,...`) or, when none is configured,
+ * a key created on first start and kept only as a SHA-256 hash under DATA_DIR. Secrets are
+ * long random strings, so a plain SHA-256 is enough at rest and cheap per request.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LabellerError } from '../errors.js';
+
+export interface KeyEntry {
+  name: string;
+  /** SHA-256 of the secret, hex. */
+  sha256: string;
+}
+
+export interface KeyStore {
+  /** The key's name when the secret matches one, else undefined. Constant time per key. */
+  match(secret: string): string | undefined;
+  readonly size: number;
+}
+
+export const KEY_FILE = 'api-keys.json';
+
+function hash(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+export function createKeyStore(entries: KeyEntry[]): KeyStore {
+  const hashes = entries.map((e) => ({ name: e.name, digest: Buffer.from(e.sha256, 'hex') }));
+  return {
+    size: hashes.length,
+    match(secret: string) {
+      const d = hash(secret);
+      let found: string | undefined;
+      // Compare against every key, so timing does not tell which key (or how many) exist.
+      for (const h of hashes) if (h.digest.length === d.length && timingSafeEqual(h.digest, d) && !found) found = h.name;
+      return found;
+    },
+  };
+}
+
+export function parseApiKeys(spec: string): KeyEntry[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf(':');
+      const name = i > 0 ? pair.slice(0, i).trim() : '';
+      const secret = i > 0 ? pair.slice(i + 1).trim() : '';
+      if (!/^[\w.-]{1,64}$/.test(name) || secret.length < 16) {
+        throw new LabellerError('bad_config', 'Invalid configuration: API_KEYS entries must be name:secret, the name letters/digits/._- and the secret at least 16 characters');
+      }
+      return { name, sha256: hash(secret).toString('hex') };
+    });
+}
+
+/**
+ * Keys from configuration, else the stored file, else a new key: created, stored hashed
+ * (mode 0600) and handed back once so the caller can print it.
+ */
+export function loadKeys(apiKeys: string | undefined, dataDir: string): { store: KeyStore; created?: { name: string; secret: string; file: string } } {
+  if (apiKeys?.trim()) return { store: createKeyStore(parseApiKeys(apiKeys)) };
+  const file = path.join(dataDir, KEY_FILE);
+  if (fs.existsSync(file)) {
+    try {
+      const entries = JSON.parse(fs.readFileSync(file, 'utf8')).keys as KeyEntry[];
+      if (!Array.isArray(entries) || !entries.every((e) => typeof e.name === 'string' && /^[0-9a-f]{64}$/.test(e.sha256))) throw new Error('unexpected content');
+      return { store: createKeyStore(entries) };
+    } catch (err) {
+      throw new LabellerError('bad_config', `${file} cannot be read (${(err as Error).message}); remove it to create a new key`);
+    }
+  }
+  const secret = `lbl_${randomBytes(24).toString('base64url')}`;
+  const entry: KeyEntry = { name: 'admin', sha256: hash(secret).toString('hex') };
+  fs.mkdirSync(dataDir, { recursive: true });
+  // wx: two processes starting at once must not overwrite each other's key.
+  fs.writeFileSync(file, JSON.stringify({ note: 'SHA-256 hashes of API keys; the secrets are not stored', keys: [entry] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  return { store: createKeyStore([entry]), created: { name: entry.name, secret, file } };
+}

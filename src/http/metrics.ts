@@ -1,0 +1,45 @@
+/**
+ * Prometheus metrics on a registry of our own (not prom-client's global one), so several
+ * servers can live in one test process. The watch worker registers its counters through
+ * `metrics.registry` (or `counter()`), and they appear on the same /metrics page.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  duration: Histogram<'method' | 'route'>;
+  labels: Counter<'format' | 'door'>;
+  verifications: Counter<'verdict' | 'door'>;
+  errors: Counter<'code'>;
+  /** For other doors (watch folder): a counter on the same registry, created once per name. */
+  counter<L extends string>(name: string, help: string, labelNames?: L[]): Counter<L>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'labeller_' });
+  const counters = new Map<string, Counter<string>>();
+  return {
+    registry,
+    requests: new Counter({ name: 'labeller_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    duration: new Histogram({
+      name: 'labeller_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+      registers: [registry],
+    }),
+    labels: new Counter({ name: 'labeller_labels_total', help: 'Files labelled and signed', labelNames: ['format', 'door'], registers: [registry] }),
+    verifications: new Counter({ name: 'labeller_verifications_total', help: 'Files verified, by verdict', labelNames: ['verdict', 'door'], registers: [registry] }),
+    errors: new Counter({ name: 'labeller_errors_total', help: 'Errors returned, by stable code', labelNames: ['code'], registers: [registry] }),
+    counter<L extends string>(name: string, help: string, labelNames: L[] = []) {
+      let c = counters.get(name);
+      if (!c) {
+        c = new Counter({ name, help, labelNames, registers: [registry] });
+        counters.set(name, c);
+      }
+      return c as Counter<L>;
+    },
+  };
+}

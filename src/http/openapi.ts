@@ -1,0 +1,177 @@
+/**
+ * The OpenAPI 3.1 description of this service. A test compares its paths with the routes
+ * the app really has, both ways, so the two cannot drift apart.
+ */
+import { LANGS } from '../label/wording.js';
+import { PLACEMENTS } from '../label/image-mark.js';
+import { SOURCE_TYPES } from '../provenance/xmp.js';
+import { TEXT_PLACEMENTS } from '../core/options.js';
+import { STATUS } from './problem.js';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const json = (description: string, schema: object) => ({ description, content: { 'application/json': { schema } } });
+
+const upload = (extra: Record<string, object>) => ({
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: ['file'],
+        properties: { file: { type: 'string', format: 'binary', description: 'The file. Its type is read from its bytes, not its name.' }, ...extra },
+      },
+    },
+  },
+});
+
+const labelFields = {
+  languages: { type: 'string', description: `Comma-separated languages of the visible warning (${LANGS.join(', ')}); default from DEFAULT_LANGUAGES.`, example: 'kk,ru' },
+  placement: { type: 'string', enum: [...PLACEMENTS, ...TEXT_PLACEMENTS] },
+  sourceType: { type: 'string', enum: [...SOURCE_TYPES], description: 'IPTC digital source type; default trainedAlgorithmicMedia.' },
+  aiSystem: { type: 'string', maxLength: 200 },
+  aiSystemVersion: { type: 'string', maxLength: 100 },
+  prompt: { type: 'string', maxLength: 4000 },
+  promptWriter: { type: 'string', maxLength: 200 },
+  text_kk: { type: 'string', maxLength: 200, description: 'Kazakh wording instead of the default' },
+  text_ru: { type: 'string', maxLength: 200, description: 'Russian wording instead of the default' },
+  text_en: { type: 'string', maxLength: 200, description: 'English wording instead of the default' },
+  quality: { type: 'integer', minimum: 1, maximum: 100 },
+  title: { type: 'string', maxLength: 255, description: 'Manifest title; default: the uploaded file name.' },
+};
+
+const errors = {
+  '400': problem('No file, a malformed form or an invalid option'),
+  '413': problem('Larger than MAX_UPLOAD_BYTES, or more pixels than MAX_PIXELS'),
+  '415': problem('Not a supported type (SVG, GIF, PDF...)'),
+  '422': problem('Truncated or corrupt file'),
+  '503': problem('Too many jobs at once (see Retry-After) or the request timed out'),
+};
+
+const q = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'AI-media provenance labeller',
+      version,
+      description:
+        'Labels AI-generated media with a visible warning (Kazakh, Russian, English) and signed provenance (IPTC/XMP + C2PA), and verifies incoming media. ' +
+        'Errors are RFC 9457 problem details with a stable `code`.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (API_KEYS, or the key printed at first start).' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code', 'detail'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            code: { type: 'string', enum: Object.keys(STATUS), description: 'Stable machine code.' },
+            detail: { type: 'string', description: 'One sentence an editor understands.' },
+            instance: { type: 'string' },
+          },
+        },
+        VerifyReport: { type: 'object', description: 'The verification report; the same schema as `labeller verify --json` (schema/verify-report.schema.json).' },
+        StoredRecord: {
+          type: 'object',
+          required: ['id', 'seq', 'time', 'type', 'actor', 'door', 'inputSha256', 'format', 'data', 'hash', 'prevHash'],
+          properties: {
+            id: { type: 'string' },
+            seq: { type: 'integer' },
+            time: { type: 'string', format: 'date-time' },
+            type: { type: 'string', enum: ['label', 'verify'] },
+            actor: { type: 'string' },
+            door: { type: 'string' },
+            inputSha256: { type: 'string' },
+            outputSha256: { type: 'string' },
+            format: { type: 'string' },
+            verdict: { type: 'string' },
+            manifestLabel: { type: 'string' },
+            data: { type: 'object' },
+            hash: { type: 'string' },
+            prevHash: { type: 'string' },
+          },
+        },
+      },
+    },
+    paths: {
+      '/api/v1/label': {
+        post: {
+          operationId: 'label',
+          summary: 'Label a file: visible warning + IPTC/XMP + signed C2PA manifest',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          requestBody: upload(labelFields),
+          responses: {
+            '200': {
+              description: 'The labelled file, with Content-Disposition (download name) and X-Record-Id when the record is kept.',
+              headers: { 'X-Record-Id': { schema: { type: 'string' }, description: 'Id of the provenance record' } },
+              content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+            },
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/verify': {
+        post: {
+          operationId: 'verify',
+          summary: 'Verify a file: provenance, AI signals and the two-layer (machine-readable + visible) rule',
+          description: 'Open unless VERIFY_REQUIRES_KEY is set.',
+          security: [{}, { bearer: [] }, { apiKey: [] }],
+          requestBody: upload({}),
+          responses: { '200': json('The report', { $ref: '#/components/schemas/VerifyReport' }), '401': problem('Key required by configuration'), '403': problem('Wrong API key'), '501': problem('Verification not available'), ...errors },
+        },
+      },
+      '/api/v1/records': {
+        get: {
+          operationId: 'listRecords',
+          summary: 'The provenance record: labels and verifications, newest first',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [
+            q('from', { type: 'string', format: 'date-time' }, 'Earliest time'),
+            q('to', { type: 'string', format: 'date-time' }, 'Latest time'),
+            q('actor', { type: 'string' }, 'API key name, cli or watch'),
+            q('verdict', { type: 'string' }, 'Verification verdict'),
+            q('type', { type: 'string', enum: ['label', 'verify'] }, 'Record type'),
+            q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'Page size'),
+            q('cursor', { type: 'string' }, 'The `next` value of the previous page'),
+          ],
+          responses: {
+            '200': json('One page of records', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/StoredRecord' } }, next: { type: 'string' } } }),
+            '400': problem('Invalid query'),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            '501': problem('No record is kept'),
+          },
+        },
+      },
+      '/api/v1/records/{id}': {
+        get: {
+          operationId: 'getRecord',
+          summary: 'One record',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '501': problem('No record is kept') },
+        },
+      },
+      '/healthz': { get: { operationId: 'healthz', summary: 'Liveness: the process answers', responses: { '200': json('Alive', { type: 'object' }) } } },
+      '/readyz': {
+        get: {
+          operationId: 'readyz',
+          summary: 'Readiness: signer loaded, exiftool usable, record open',
+          responses: { '200': json('Ready', { type: 'object' }), '503': json('Not ready (or shutting down)', { type: 'object' }) },
+        },
+      },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/api/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json('OpenAPI 3.1', { type: 'object' }) } } },
+    },
+  };
+}

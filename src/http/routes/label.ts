@@ -1,0 +1,28 @@
+/** POST /api/v1/label: multipart file + options → the labelled file itself. */
+import type { RequestHandler } from 'express';
+import { label } from '../../core/label.js';
+import { parseLabelOptions } from '../../core/options.js';
+import { textFormatHint } from '../core-ops.js';
+import { contentDisposition, downloadName } from '../content-disposition.js';
+import type { AppDeps } from '../deps.js';
+import { doorOf, runJob } from '../run-job.js';
+
+export function labelHandler(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const result = await runJob(deps, req, res, async (upload) => {
+      const options = parseLabelOptions({ textFormat: textFormatHint(upload.name), ...upload.fields, title: upload.fields.title ?? upload.name });
+      return label(upload.bytes, options, deps.ctx, { actor: String(res.locals.keyName), door: doorOf(req) });
+    });
+    const { record } = result.value;
+    if (record.id) {
+      res.locals.recordId = record.id;
+      res.setHeader('X-Record-Id', record.id);
+    }
+    deps.metrics.labels.inc({ format: record.format, door: doorOf(req) });
+    res.setHeader('Content-Type', result.value.mimeType);
+    res.setHeader('Content-Disposition', contentDisposition(downloadName(result.upload.name, result.value.ext)));
+    res.setHeader('Cache-Control', 'no-store');
+    if (record.warnings.length) res.setHeader('X-Label-Warnings', String(record.warnings.length));
+    res.status(200).end(result.value.bytes);
+  };
+}

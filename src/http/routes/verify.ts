@@ -1,0 +1,19 @@
+/** POST /api/v1/verify: multipart file → the verification report (the CLI's JSON schema). */
+import type { RequestHandler } from 'express';
+import { verify } from '../../core/verify.js';
+import { verdictOf } from '../core-ops.js';
+import type { AppDeps } from '../deps.js';
+import { doorOf, runJob } from '../run-job.js';
+
+export function verifyHandler(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const { value: report, upload } = await runJob(deps, req, res, (u) =>
+      verify(u.bytes, {}, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
+    );
+    report.file = upload.name;
+    if (report.recordId) res.locals.recordId = report.recordId;
+    deps.metrics.verifications.inc({ verdict: verdictOf(report), door: doorOf(req) });
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).json(report);
+  };
+}

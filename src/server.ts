@@ -1,0 +1,147 @@
+/**
+ * `npm start`: configuration → core context (signing identity) → API keys → HTTP service,
+ * and a graceful stop on SIGTERM/SIGINT (stop accepting, finish jobs, close the record and
+ * exiftool). `startServer()` is also what tests use, on port 0.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { loadConfig, type Config } from './config.js';
+import { createContext } from './core/context.js';
+import type { CoreContext } from './core/types.js';
+import { errorMessage } from './errors.js';
+import { loadKeys } from './http/api-keys.js';
+import { createApp } from './http/app.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { endExiftool } from './provenance/exiftool.js';
+
+export interface StartOptions {
+  config?: Config;
+  /** A ready context (tests share one); built from `config` otherwise. */
+  ctx?: CoreContext;
+  /** Where JSON logs go; stdout by default. */
+  logStream?: DestinationStream;
+  /** Queue length beyond MAX_CONCURRENT_JOBS before 503. */
+  maxQueue?: number;
+  /** Called with the new key's secret when none was configured (default: printed on stdout). */
+  onKeyCreated?: (name: string, secret: string, file: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: CoreContext;
+  metrics: Metrics;
+  logger: Logger;
+  server: http.Server;
+  /** Stops accepting, lets in-flight jobs finish, closes the record and exiftool. */
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const config = opts.config ?? opts.ctx?.config ?? loadConfig();
+  const logger = pino({ level: config.logLevel, base: { svc: 'labeller' } }, opts.logStream ?? pino.destination({ dest: 1, sync: true }));
+  const ctx = opts.ctx ?? (await createContext({ config, warn: (msg) => logger.warn(msg) }));
+  const { store, created } = loadKeys(config.apiKeys, config.dataDir);
+  if (created) (opts.onKeyCreated ?? printNewKey)(created.name, created.secret, created.file);
+
+  const metrics = createMetrics();
+  const { app, deps, setAccepting } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue });
+  const server = http.createServer(app);
+  // Slow uploads must not hold a connection for ever; the job itself has its own timeout.
+  server.requestTimeout = config.requestTimeoutMs + 10_000;
+  server.headersTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    // Port taken or not allowed: release what this call opened before reporting it.
+    if (!opts.ctx) await ctx.records?.close().catch(() => {});
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
+
+  // ── WATCH-FOLDER WORKER ────────────────────────────────────────────────────────────
+  // The lead wires src/watch here: start it when config.watchEnabled (and config.watchDir),
+  // hand it `ctx` and `metrics` (metrics.counter(...) for its own counters), and stop it in
+  // close() below, before the record is closed. Example:
+  //   const watcher = config.watchEnabled ? await startWatch(ctx, { metrics, logger }) : undefined;
+  const stopWatch: () => Promise<void> = async () => {};
+  // ─────────────────────────────────────────────────────────────────────────────────────
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      setAccepting(false);
+      const stopped = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await stopWatch();
+      // In-flight jobs finish (bounded by the request timeout) before the record closes.
+      await Promise.race([deps.slots.drained(), sleep(config.requestTimeoutMs)]);
+      await Promise.race([stopped, sleep(2_000)]);
+      server.closeAllConnections();
+      await ctx.records?.close().catch((err) => logger.error({ err: errorMessage(err) }, 'closing the record failed'));
+      await endExiftool();
+      logger.info('labeller stopped');
+    })());
+
+  return { url, port, ctx, metrics, logger, server, close };
+}
+
+function printNewKey(name: string, secret: string, file: string): void {
+  const line = '='.repeat(72);
+  process.stdout.write(
+    `\n${line}\nNo API key was configured, so one was created (name "${name}").\n\n    API KEY: ${secret}\n\n` +
+      `Copy it now: it is shown only this once. Only its hash is stored, in ${file}.\n` +
+      `Send it as "Authorization: Bearer <key>" or enter it on the web page.\n${line}\n\n`,
+  );
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+async function main(): Promise<void> {
+  let running: RunningServer;
+  try {
+    running = await startServer();
+  } catch (err) {
+    process.stderr.write(`labeller: cannot start: ${errorMessage(err)}\n`);
+    await endExiftool();
+    process.exit(2);
+  }
+  const stop = (signal: string) => {
+    running.logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`labeller: shutdown failed: ${errorMessage(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+// Run only as the entry point (node dist/server.js), not when tests import startServer.
+const isEntry = !!process.argv[1] && realpath(process.argv[1]) === realpath(fileURLToPath(import.meta.url));
+if (isEntry) void main();
