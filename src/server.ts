@@ -15,7 +15,8 @@ import type { CoreContext } from './core/types.js';
 import { errorMessage } from './errors.js';
 import { loadKeys } from './http/api-keys.js';
 import { createApp } from './http/app.js';
-import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
+import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
 
 export interface StartOptions {
@@ -71,13 +72,21 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
 
-  // ── WATCH-FOLDER WORKER ────────────────────────────────────────────────────────────
-  // The lead wires src/watch here: start it when config.watchEnabled (and config.watchDir),
-  // hand it `ctx` and `metrics` (metrics.counter(...) for its own counters), and stop it in
-  // close() below, before the record is closed. Example:
-  //   const watcher = config.watchEnabled ? await startWatch(ctx, { metrics, logger }) : undefined;
-  const stopWatch: () => Promise<void> = async () => {};
-  // ─────────────────────────────────────────────────────────────────────────────────────
+  // The watch folder runs in the same process on the same core context, so its labels land
+  // in the same record and its counters on the same /metrics page.
+  let watcher: Watcher | undefined;
+  if (config.watchEnabled) {
+    try {
+      watcher = await startWatcher(defaultWatchDir(config), ctx, { logger: logger.child({ door: 'watch' }), onHalt: (err) => logger.error({ err: errorMessage(err) }, 'watch folder halted') });
+      registerWatchStats(metrics, () => watcher!.stats());
+      logger.info({ dir: watcher.dir }, 'watch folder running');
+    } catch (err) {
+      server.close();
+      if (!opts.ctx) await ctx.records?.close().catch(() => {});
+      throw err;
+    }
+  }
+  const stopWatch = async () => watcher?.stop();
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -33,7 +33,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${n
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const config = loadConfig({ DATA_DIR: path.join(tempDir('labeller-browser-'), 'data'), PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv);
+  const config = loadConfig({ DATA_DIR: path.join(tempDir('labeller-browser-'), 'data'), PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, LOG_LEVEL: 'warn', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
   srv = await startServer({ config, logStream: { write: () => true } as never });
   photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#4a78a8' } }).jpeg().toBuffer();
   browser = await chromium.launch({

@@ -116,8 +116,9 @@ describe('verify: one trace at a time', () => {
     expect(trusted.c2pa.state).toBe('trusted');
   });
 
-  it('refuses text for now and unknown bytes, with a clear error', async () => {
-    await expect(verify(Buffer.from('hello world, plain text\n'), {}, ctx)).rejects.toMatchObject({ code: 'unsupported_type' });
+  it('reports plain unlabelled text as carrying no provenance, and refuses unknown bytes with a clear error', async () => {
+    const report = await verify(Buffer.from('hello world, plain text\n'), {}, ctx);
+    expect(report).toMatchObject({ kind: 'text', aiGenerated: null, tampered: false, c2pa: { state: 'absent' }, compliance: { compliant: false } });
     await expect(verify(Buffer.from([0, 1, 2, 3, 0, 0, 0, 9]), {}, ctx)).rejects.toMatchObject({ code: 'unsupported_type' });
   });
 });

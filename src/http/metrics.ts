@@ -3,7 +3,7 @@
  * servers can live in one test process. The watch worker registers its counters through
  * `metrics.registry` (or `counter()`), and they appear on the same /metrics page.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -42,4 +42,18 @@ export function createMetrics(): Metrics {
       return c as Counter<L>;
     },
   };
+}
+
+/** The watch folder's counters, read from the worker when Prometheus scrapes. */
+export function registerWatchStats(metrics: Metrics, stats: () => Record<'processed' | 'failed' | 'inProgress' | 'queued', number>): void {
+  const help: Record<string, string> = {
+    processed: 'Watch-folder files labelled or verified since start',
+    failed: 'Watch-folder files moved to failed since start',
+    inProgress: 'Watch-folder files being processed now',
+    queued: 'Watch-folder files waiting',
+  };
+  for (const key of ['processed', 'failed', 'inProgress', 'queued'] as const) {
+    const name = `labeller_watch_${key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`;
+    new Gauge({ name, help: help[key], registers: [metrics.registry], collect() { this.set(stats()[key]); } });
+  }
 }

@@ -46,8 +46,10 @@ export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => vo
 
 /** A KMS/HSM signs through a module of the operator's: the private key never enters this process. */
 async function callbackSigner(cfg: Config): Promise<CallbackSigner> {
-  const certs = pemCertificates(readPrivate(cfg.signerCert!, 'SIGNER_CERT').toString('utf8'));
-  if (!certs.length) throw new LabellerError('bad_config', 'SIGNER_CERT holds no PEM certificate');
+  // The SDK takes the PEM chain as it is in the file (signer first).
+  const chain = readPrivate(cfg.signerCert!, 'SIGNER_CERT');
+  const certs = [chain];
+  if (!chain.includes('-----BEGIN CERTIFICATE-----')) throw new LabellerError('bad_config', 'SIGNER_CERT holds no PEM certificate');
   let sign: unknown;
   try {
     sign = (await import(pathToFileURL(path.resolve(cfg.signerModule!)).href)).sign;
@@ -60,10 +62,6 @@ async function callbackSigner(cfg: Config): Promise<CallbackSigner> {
     { alg: cfg.signerAlg, certs, reserveSize: 20_000, tsaUrl: cfg.tsaUrl, directCoseHandling: false },
     async (data: Buffer) => Buffer.from(await fn(data)),
   );
-}
-
-function pemCertificates(pem: string): Buffer[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
 }
 
 /** Written to a temporary folder and renamed into place, so racing first runs agree on one identity. */
