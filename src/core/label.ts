@@ -3,7 +3,7 @@
  * Images: visible mark → XMP/IPTC → C2PA signature, last (any later byte change would break
  * the manifest's hard binding).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../errors.js';
 import { burnIn, thumbnailOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
@@ -12,8 +12,9 @@ import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { readManifest, signAsset } from '../provenance/c2pa.js';
 import { readTags } from '../provenance/exiftool.js';
-import { buildXmp, DST_BASE, editorialFromTags } from '../provenance/xmp.js';
+import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
 import { buildManifest } from './manifest.js';
+import { commonRecord } from './record.js';
 import { labelText } from '../text/label-text.js';
 import type { LabelOptions } from './options.js';
 import type { Actor, CoreContext, LabelResult } from './types.js';
@@ -28,9 +29,7 @@ export async function label(input: Buffer, options: LabelOptions, ctx: CoreConte
   return result;
 }
 
-export function sha256(b: Buffer | string): string {
-  return createHash('sha256').update(b).digest('hex');
-}
+export { sha256 } from './record.js';
 
 export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
   return options.languages ?? (ctx.config.defaultLanguages.filter(isLang) as Lang[]) ?? DEFAULT_LANGUAGES;
@@ -107,27 +106,10 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
       kind: 'image',
       format,
       mimeType,
-      inputSha256: sha256(input),
-      outputSha256: sha256(signed.bytes),
-      inputBytes: input.length,
-      outputBytes: signed.bytes.length,
       width: plan.canvas.width,
       height: plan.canvas.height,
-      languages,
-      wording,
-      placement,
       mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
-      sourceType,
-      digitalSourceType: DST_BASE + sourceType,
-      aiSystem: options.aiSystem,
-      aiSystemVersion: options.aiSystemVersion,
-      manifestLabel: signed.manifestLabel,
-      instanceId,
-      parentManifestKept: hasParent,
-      signer: { organisation: identity.organisation, development: identity.development },
-      warnings,
-      createdAt: new Date().toISOString(),
-      durationMs: Math.round(performance.now() - started),
+      ...commonRecord({ input, output: signed.bytes, options, ctx, languages, wording, placement, sourceType, instanceId, manifestLabel: signed.manifestLabel, parentManifestKept: hasParent, warnings, started }),
     },
   };
 }

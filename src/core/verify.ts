@@ -9,7 +9,7 @@ import { readMetadata } from '../signals/metadata.js';
 import { detectPngText } from '../signals/png-text.js';
 import { detectSoftware } from '../signals/software.js';
 import { detectTc260 } from '../signals/tc260.js';
-import { sha256 } from './label.js';
+import { sha256 } from './record.js';
 import type { Signal, VerifyPolicy, VerifyReport } from './report.js';
 import type { Actor, CoreContext } from './types.js';
 import { combine } from './verdict.js';

@@ -9,7 +9,8 @@ import type { LabelOptions } from '../core/options.js';
 import type { CoreContext, LabelResult } from '../core/types.js';
 import { LabellerError } from '../errors.js';
 import type { TextFormat } from '../media/sniff.js';
-import { DST_BASE, type SourceType } from '../provenance/xmp.js';
+import type { SourceType } from '../provenance/xmp.js';
+import { commonRecord } from '../core/record.js';
 import { decodeText, type DecodedText } from './encoding.js';
 import { detectTextFormat, TEXT_MIME } from './format.js';
 import { cutCarriers, findCarriers } from './carriers.js';
@@ -71,24 +72,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
       kind: 'text',
       format,
       mimeType,
-      inputSha256: sha256(input),
-      outputSha256,
-      inputBytes: input.length,
-      outputBytes: bytes.length,
-      languages,
-      wording,
-      placement,
-      sourceType,
-      digitalSourceType: DST_BASE + sourceType,
-      aiSystem: options.aiSystem,
-      aiSystemVersion: options.aiSystemVersion,
-      manifestLabel: signed.manifestLabel,
-      instanceId,
-      parentManifestKept: false,
-      signer: { organisation: ctx.identity.organisation, development: ctx.identity.development },
-      warnings,
-      createdAt: new Date().toISOString(),
-      durationMs: Math.round(performance.now() - started),
+      ...commonRecord({ input, output: bytes, outputSha256, options, ctx, languages, wording, placement, sourceType, instanceId, manifestLabel: signed.manifestLabel, parentManifestKept: false, warnings, started }),
     },
   };
 }
@@ -110,8 +94,4 @@ function planDecoded(decoded: DecodedText, format: TextFormat, wording: Record<s
 
 function replacedWarning(n: number): string {
   return `the text already carried ${n === 1 ? 'a C2PA manifest' : `${n} C2PA manifests`}; replaced by the new label`;
-}
-
-function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
 }

@@ -1,0 +1,56 @@
+/**
+ * The part of a LabelRecord that images and texts share: who signed, what was said, with
+ * which source type, and the hashes of what went in and came out.
+ */
+import { createHash } from 'node:crypto';
+import { DST_BASE, type SourceType } from '../provenance/xmp.js';
+import type { LabelOptions } from './options.js';
+import type { CoreContext, LabelRecord } from './types.js';
+
+export function sha256(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export interface CommonRecordInput {
+  input: Buffer;
+  output: Buffer;
+  /** When the caller already hashed the output on the way. */
+  outputSha256?: string;
+  options: LabelOptions;
+  ctx: CoreContext;
+  languages: string[];
+  wording: Record<string, string>;
+  placement: string;
+  sourceType: SourceType;
+  instanceId: string;
+  manifestLabel?: string;
+  parentManifestKept: boolean;
+  warnings: string[];
+  /** performance.now() when the work started. */
+  started: number;
+}
+
+type Common = Omit<LabelRecord, 'kind' | 'format' | 'mimeType' | 'width' | 'height' | 'mark' | 'id'>;
+
+export function commonRecord(c: CommonRecordInput): Common {
+  return {
+    inputSha256: sha256(c.input),
+    outputSha256: c.outputSha256 ?? sha256(c.output),
+    inputBytes: c.input.length,
+    outputBytes: c.output.length,
+    languages: c.languages,
+    wording: c.wording,
+    placement: c.placement,
+    sourceType: c.sourceType,
+    digitalSourceType: DST_BASE + c.sourceType,
+    aiSystem: c.options.aiSystem,
+    aiSystemVersion: c.options.aiSystemVersion,
+    manifestLabel: c.manifestLabel,
+    instanceId: c.instanceId,
+    parentManifestKept: c.parentManifestKept,
+    signer: { organisation: c.ctx.identity.organisation, development: c.ctx.identity.development },
+    warnings: c.warnings,
+    createdAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - c.started),
+  };
+}
