@@ -135,6 +135,16 @@ describe('labelling special inputs', () => {
     expect(t.Copyright).toBe('© 2026 Example Agency');
     expect(t.Creator).toEqual(['Aigerim N.']);
     expect(String(t.ProfileDescription)).toMatch(/P3/i);
+    // The manifest's thumbnail shows the same upright, labelled picture.
+    const reader = await Reader.fromAsset({ buffer: r.bytes, mimeType: 'image/jpeg' }, { verify: { remote_manifest_fetch: false } } as never);
+    const sink: { buffer: Buffer | null } = { buffer: null };
+    const res = (await reader!.resourceToAsset(reader!.getActive()!.thumbnail!.identifier, sink)) as unknown as { buffer?: Buffer };
+    const thumb = sink.buffer ?? res.buffer!;
+    const tm = await sharp(thumb).metadata();
+    expect(tm.height! / tm.width!).toBeCloseTo(1.5, 1);
+    const corner = await sharp(thumb).extract({ left: 0, top: Math.round(tm.height! * 0.8), width: Math.round(tm.width! * 0.5), height: Math.round(tm.height! * 0.2) }).greyscale().raw().toBuffer();
+    const dark = corner.filter((v) => v < 80).length / corner.length;
+    expect(dark).toBeGreaterThan(0.5); // the mark's dark backing fills the bottom-left, as in the full image
   });
 
   it("keeps a generator's C2PA manifest as the parent ingredient and records the edit", async () => {

@@ -32,7 +32,8 @@ export async function label(input: Buffer, options: LabelOptions, ctx: CoreConte
 export { sha256 } from './record.js';
 
 export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
-  return options.languages ?? (ctx.config.defaultLanguages.filter(isLang) as Lang[]) ?? DEFAULT_LANGUAGES;
+  const configured = ctx.config.defaultLanguages.filter(isLang) as Lang[];
+  return options.languages ?? (configured.length ? configured : DEFAULT_LANGUAGES);
 }
 
 async function labelImage(input: Buffer, format: ImageFormat, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
@@ -50,14 +51,13 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
   const instanceId = `xmp:iid:${randomUUID()}`;
   const warnings: string[] = [];
 
-  // Independent reads run side by side: existing metadata (exiftool) and existing provenance (c2pa).
-  const [tags, upstream, plan] = await Promise.all([
+  // The input's own provenance is only needed at signing: its read overlaps the pixel work.
+  const upstreamRead = readManifest(input, mimeType);
+  const [tags, plan] = await Promise.all([
     readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>),
-    readManifest(input, mimeType),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
-  if (upstream.kind === 'unreadable') warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
-  if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
+  const thumbnailMade = thumbnailOf(input, plan, config.maxPixels);
   if (plan.mode !== 'words') warnings.push(`the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`);
 
   const disclosure = Object.values(wording).join(' / ');
@@ -73,8 +73,13 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     editorial: editorialFromTags(tags as Record<string, unknown>),
     creatorTool: `${TOOL.name} ${TOOL.version}`,
   });
-  const pixels = await burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels });
-  const thumbnail = await thumbnailOf(pixels);
+  const [pixels, thumbnail, upstream] = await Promise.all([
+    burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
+    thumbnailMade,
+    upstreamRead,
+  ]);
+  if (upstream.kind === 'unreadable') warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
+  if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
   const hasParent = upstream.kind === 'manifest';
   const manifest = buildManifest({
     title: options.title ?? `labelled.${IMAGE_EXT[format]}`,
