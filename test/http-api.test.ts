@@ -123,6 +123,19 @@ describe('labelling needs a key', () => {
     expect(await rec.json()).toMatchObject({ id, type: 'label', actor: 'desk', door: 'rest' });
   });
 
+  it('labels a Markdown text and verifies it back as valid and compliant', async () => {
+    const md = Buffer.from('---\ntitle: Жаңалық\n---\n\nЖасанды интеллект туралы жаңалық. Новость об ИИ.\n');
+    const res = await post('/api/v1/label', form(md, 'news.md', { placement: 'end' }), auth());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(res.headers.get('content-disposition')).toContain('news.md');
+    const out = Buffer.from(await res.arrayBuffer());
+    expect(out.toString('utf8')).toMatch(/^---\ntitle: Жаңалық\n/);
+    expect(out.toString('utf8').trimEnd()).toMatch(/Создано с помощью ИИ$/);
+    const report = await (await post('/api/v1/verify', form(out, 'news.md'))).json();
+    expect(report).toMatchObject({ kind: 'text', format: 'md', aiGenerated: true, c2pa: { state: 'valid' }, compliance: { compliant: true } });
+  });
+
   it('accepts X-API-Key as well and keeps the real extension when the name lies', async () => {
     const png = await sharp(jpeg).png().toBuffer();
     const res = await post('/api/v1/label', form(png, 'picture.jpg'), { 'X-API-Key': OTHER });
