@@ -2,7 +2,7 @@
  * The provenance record on SQLite: implements RecordSink for every door, plus the chain check
  * and retention that only this storage can do. One row per labelling and per verification.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/record.js';
 import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../core/types.js';
 import type { Signal, VerifyReport } from '../core/report.js';
 import { closeDatabase, type Db } from './database.js';
@@ -113,7 +113,7 @@ export class SqliteRegistry implements RecordSink {
   }
 
   async traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]> {
-    const exact = this.stmt.byOutput.get(createHash('sha256').update(input).digest('hex')) as Row | undefined;
+    const exact = this.stmt.byOutput.get(sha256(input)) as Row | undefined;
     if (exact) return [traceSignal(toStored(exact), 'exact', 0)];
     let queries: Hash64[];
     if (kind === 'image') {

@@ -3,7 +3,7 @@
  * over the file's bytes (c2pa-node applies the exclusions the store records), looks for the
  * visible warning, and reads the plain AI fields of Markdown front matter and HTML metas.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/record.js';
 import { Reader } from '@contentauth/c2pa-node';
 import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../core/report.js';
 import type { CoreContext } from '../core/types.js';
@@ -60,7 +60,7 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
     kind: 'text',
     format,
     mimeType: TEXT_MIME[format],
-    sha256: createHash('sha256').update(input).digest('hex'),
+    sha256: sha256(input),
     bytes: input.length,
     aiGenerated,
     tampered,
