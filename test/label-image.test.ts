@@ -9,7 +9,7 @@ import type { CoreContext, LabelResult } from '../src/core/types.js';
 import { sniff } from '../src/media/sniff.js';
 import { endExiftool, readTags } from '../src/provenance/exiftool.js';
 import { DST_BASE } from '../src/provenance/xmp.js';
-import { fixture, testContext } from './helpers/context.js';
+import { fixture, PEER_FIXTURES, testContext } from './helpers/context.js';
 import { firstLineHeight, ocr, textContrast } from './helpers/pixels.js';
 
 // Tesseract's Kazakh model sometimes reads щ as ш; everything else must be exact.
@@ -198,3 +198,21 @@ describe('labelling special inputs', () => {
     await expect(label(fixture('hostile', file), {}, ctx)).rejects.toMatchObject({ code });
   });
 });
+
+describe('finding upstream provenance cheaply', () => {
+  it('says a file may carry a manifest whenever the SDK finds one, in every peer fixture', async () => {
+    const { mayCarryManifest, readManifest } = await import('../src/provenance/c2pa.js');
+    const dir = path.join(PEER_FIXTURES);
+    for (const f of fs.readdirSync(dir).filter((n) => /\.(jpe?g|png|webp|avif|tiff?|gif|svg)$/i.test(n))) {
+      const bytes = fs.readFileSync(path.join(dir, f));
+      const outcome = await readManifest(bytes, mimeOf(f));
+      if (outcome.kind !== 'absent') expect(mayCarryManifest(bytes), f).toBe(true);
+    }
+    expect(mayCarryManifest(fixture('images', 'white.jpg'))).toBe(false);
+  });
+});
+
+function mimeOf(f: string): string {
+  const ext = f.split('.').pop()!.toLowerCase();
+  return ({ jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', tif: 'image/tiff', tiff: 'image/tiff', gif: 'image/gif', svg: 'image/svg+xml' } as Record<string, string>)[ext];
+}

@@ -10,7 +10,7 @@ import { planMark, type Placement } from '../label/image-mark.js';
 import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
-import { readManifest, signAsset } from '../provenance/c2pa.js';
+import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
 import { readTags } from '../provenance/exiftool.js';
 import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
 import { buildManifest } from './manifest.js';
@@ -52,9 +52,10 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
   const warnings: string[] = [];
 
   // The input's own provenance is only needed at signing: its read overlaps the pixel work.
-  const upstreamRead = readManifest(input, mimeType);
+  const upstreamRead: Promise<ReadOutcome> = mayCarryManifest(input) ? readManifest(input, mimeType) : Promise.resolve({ kind: 'absent' });
   const [tags, plan] = await Promise.all([
-    readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>),
+    // Generators often write no metadata at all: then there is no caption or credit to keep.
+    probe.hasMetadata ? readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>) : ({} as Record<string, unknown>),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
   const thumbnailMade = thumbnailOf(input, plan, config.maxPixels);

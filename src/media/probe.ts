@@ -14,6 +14,8 @@ export interface ImageProbe {
   orientation: number;
   pages: number;
   hasAlpha: boolean;
+  /** Whether the file carries any EXIF, XMP or IPTC at all (else there is nothing to carry over). */
+  hasMetadata: boolean;
 }
 
 export function openImage(bytes: Buffer, maxPixels: number): Sharp {
@@ -42,6 +44,7 @@ export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: 
     orientation: m.orientation ?? 1,
     pages: m.pages ?? 1,
     hasAlpha: !!m.hasAlpha,
+    hasMetadata: !!(m.exif || m.xmp || m.iptc),
   };
 }
 
