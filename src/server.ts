@@ -18,6 +18,9 @@ import { createApp } from './http/app.js';
 import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
+import { pruneExpired, SqliteRegistry } from './registry/index.js';
+
+const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
 
 export interface StartOptions {
   config?: Config;
@@ -88,10 +91,25 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
   const stopWatch = async () => watcher?.stop();
 
+  // Retention also runs while the service stays up (opening the record applies it once).
+  const records = ctx.records;
+  const retention =
+    config.retentionDays > 0 && records instanceof SqliteRegistry
+      ? setInterval(() => {
+          try {
+            const r = pruneExpired(records, config.retentionDays);
+            if (r.removed) logger.info({ removed: r.removed }, 'records past retention removed');
+          } catch (err) {
+            logger.error({ err: errorMessage(err) }, 'retention failed');
+          }
+        }, RETENTION_INTERVAL_MS).unref()
+      : undefined;
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       setAccepting(false);
+      if (retention) clearInterval(retention);
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await stopWatch();
