@@ -28,6 +28,20 @@ const put = (root: string, rel: string, b: Buffer | string) => {
 };
 
 describe('watch folder', () => {
+  it('takes the text format from the file name, as the CLI and REST doors do', async () => {
+    const root = tempDir('watch-text-');
+    const prose = 'Жасанды интеллект туралы қысқа жазба. Короткая заметка об ИИ.\n'; // no Markdown syntax of its own
+    put(root, 'inbox/note.md', prose);
+    put(root, 'verify-inbox/plain.txt', prose);
+    const w = await startWatcher(root, ctx, { once: true, stabilityMs: 100 });
+    await w.idle();
+    await w.stop();
+    const out = fs.readFileSync(path.join(root, 'outbox/note.md'), 'utf8');
+    expect(out).toMatch(/^---\nai_generated: true\n/); // A.9 front matter, not the .txt wrapper
+    expect(read(root, 'outbox/note.md.json')).toMatchObject({ kind: 'text', format: 'md' });
+    expect(read(root, 'reports/plain.txt.json')).toMatchObject({ kind: 'text', format: 'txt', c2pa: { state: 'absent' } });
+  });
+
   it('applies presets and sidecars, fails unknown presets and lone sidecars, never touches temp names', async () => {
     const root = tempDir('watch-folder-');
     put(root, 'inbox/en/a.jpg', jpeg);

@@ -7,11 +7,3 @@ export function verdictOf(r: VerifyReport): string {
   if (r.c2pa.state === 'valid' || r.c2pa.state === 'trusted') return r.compliance.compliant ? `${r.c2pa.state}-compliant` : r.c2pa.state;
   return r.c2pa.state;
 }
-
-const TEXT_EXTS = new Set(['txt', 'text', 'md', 'markdown', 'html', 'htm', 'xhtml']);
-
-/** Texts: the door passes the file name's extension as a hint; content decides for the rest. */
-export function textFormatHint(name: string): string | undefined {
-  const ext = /\.([A-Za-z]{2,8})$/.exec(name)?.[1].toLowerCase();
-  return ext && TEXT_EXTS.has(ext) ? ext : undefined;
-}

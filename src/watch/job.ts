@@ -9,7 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { label } from '../core/label.js';
-import { parseLabelOptions } from '../core/options.js';
+import { parseLabelOptions, textFormatFromName } from '../core/options.js';
 import type { VerifyPolicy } from '../core/report.js';
 import type { CoreContext } from '../core/types.js';
 import { LabellerError, errorMessage } from '../errors.js';
@@ -105,11 +105,11 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
     const input = await fs.readFile(inputPath);
     if (j.mode === 'verify') {
       const verify = await loadVerify();
-      const report = await verify(input, deps.verifyPolicy ?? {}, ctx, { actor: 'watch', door: 'watch' });
+      const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name) }, ctx, { actor: 'watch', door: 'watch' });
       return { kind: 'verify', report: { ...report, file: j.name } };
     }
     const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
-    const result = await label(input, { ...options, title: options.title ?? j.name }, ctx, { actor: 'watch', door: 'watch' });
+    const result = await label(input, { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name) }, ctx, { actor: 'watch', door: 'watch' });
     return { kind: 'label', bytes: result.bytes, record: result.record };
   } catch (err) {
     if (err instanceof LabellerError) return { kind: 'failed', code: err.code, reason: err.message };

@@ -1,8 +1,7 @@
 /** POST /api/v1/label: multipart file + options → the labelled file itself. */
 import type { RequestHandler } from 'express';
 import { label } from '../../core/label.js';
-import { parseLabelOptions } from '../../core/options.js';
-import { textFormatHint } from '../core-ops.js';
+import { parseLabelOptions, textFormatFromName } from '../../core/options.js';
 import { contentDisposition, downloadName } from '../content-disposition.js';
 import type { AppDeps } from '../deps.js';
 import { doorOf, runJob } from '../run-job.js';
@@ -10,7 +9,7 @@ import { doorOf, runJob } from '../run-job.js';
 export function labelHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const result = await runJob(deps, req, res, async (upload) => {
-      const options = parseLabelOptions({ textFormat: textFormatHint(upload.name), ...upload.fields, title: upload.fields.title ?? upload.name });
+      const options = parseLabelOptions({ textFormat: textFormatFromName(upload.name), ...upload.fields, title: upload.fields.title ?? upload.name });
       return label(upload.bytes, options, deps.ctx, { actor: String(res.locals.keyName), door: doorOf(req) });
     });
     const { record } = result.value;

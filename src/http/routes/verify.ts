@@ -1,5 +1,6 @@
 /** POST /api/v1/verify: multipart file → the verification report (the CLI's JSON schema). */
 import type { RequestHandler } from 'express';
+import { textFormatFromName } from '../../core/options.js';
 import { verify } from '../../core/verify.js';
 import { verdictOf } from '../core-ops.js';
 import type { AppDeps } from '../deps.js';
@@ -8,7 +9,7 @@ import { doorOf, runJob } from '../run-job.js';
 export function verifyHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { value: report, upload } = await runJob(deps, req, res, (u) =>
-      verify(u.bytes, {}, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
+      verify(u.bytes, { textFormat: textFormatFromName(u.name) }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
     );
     report.file = upload.name;
     if (report.recordId) res.locals.recordId = report.recordId;
