@@ -31,6 +31,18 @@ export interface RegistryOptions {
   now?: () => Date;
 }
 
+/** Columns the caller fills as they are stored; the rest of the row is set by append(). */
+type StoredAsGiven = Pick<ChainedRow, 'input_sha256' | 'output_sha256' | 'format' | 'width' | 'height' | 'options' | 'wording' | 'manifest_label' | 'verdict'>;
+
+interface AppendInput extends StoredAsGiven {
+  type: 'label' | 'verify';
+  actor: Actor;
+  fingerprint: StoredFingerprint | undefined;
+  data: Record<string, unknown>;
+  indexFingerprints: boolean;
+  recordId?: string;
+}
+
 export class SqliteRegistry implements RecordSink {
   readonly db: Db;
   private readonly maxPixels: number;
@@ -182,25 +194,10 @@ export class SqliteRegistry implements RecordSink {
     }
   }
 
-  private append(r: {
-    type: 'label' | 'verify';
-    actor: Actor;
-    input_sha256: string;
-    output_sha256: string | null;
-    format: string;
-    width: number | null;
-    height: number | null;
-    options: string | null;
-    wording: string | null;
-    manifest_label: string | null;
-    verdict: string | null;
-    fingerprint: StoredFingerprint | undefined;
-    data: Record<string, unknown>;
-    indexFingerprints: boolean;
-    recordId?: string;
-  }): string {
+  private append(r: AppendInput): string {
+    const { type, actor, fingerprint, data, indexFingerprints, recordId, ...stored } = r;
     const now = this.now();
-    const id = r.recordId ?? newRecordId(now.getTime());
+    const id = recordId ?? newRecordId(now.getTime());
     const write = this.db.transaction(() => {
       // Read the head inside an IMMEDIATE transaction: two processes cannot fork the chain.
       const head = this.stmt.head.get() as { seq: number; hash: string } | undefined;
@@ -211,23 +208,15 @@ export class SqliteRegistry implements RecordSink {
         seq,
         id,
         time: now.toISOString(),
-        type: r.type,
-        actor: r.actor.actor,
-        door: r.actor.door,
-        input_sha256: r.input_sha256,
-        output_sha256: r.output_sha256,
-        format: r.format,
-        width: r.width,
-        height: r.height,
-        options: r.options,
-        wording: r.wording,
-        manifest_label: r.manifest_label,
-        verdict: r.verdict,
-        fingerprint: r.fingerprint ? canonicalJson(r.fingerprint) : null,
-        data: canonicalJson({ ...r.data, id }),
+        type,
+        actor: actor.actor,
+        door: actor.door,
+        ...stored,
+        fingerprint: fingerprint ? canonicalJson(fingerprint) : null,
+        data: canonicalJson({ ...data, id }),
       };
       this.stmt.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row) });
-      if (r.indexFingerprints) this.indexFingerprints(seq, r.fingerprint);
+      if (indexFingerprints) this.indexFingerprints(seq, fingerprint);
     });
     write.immediate();
     return id;
