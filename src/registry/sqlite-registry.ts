@@ -103,9 +103,16 @@ export class SqliteRegistry implements RecordSink {
     });
   }
 
+  /**
+   * The verify core traces a file and then records the check on the same bytes: the
+   * whole-picture hash traceCopy computed is reused instead of decoding the image again.
+   */
+  private readonly wholePictureHash = new WeakMap<Buffer, Hash64>();
+
   async recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string> {
     // Kept for audits ("which checks concerned copies of this picture"), not indexed for tracing.
-    const fingerprint = await this.fingerprintOf(report.kind, input, [STORED_CROPS[0]]);
+    const traced = this.wholePictureHash.get(input);
+    const fingerprint = traced ? { image: [{ ...STORED_CROPS[0], hash: traced }] } : await this.fingerprintOf(report.kind, input, [STORED_CROPS[0]]);
     return this.append({
       type: 'verify',
       actor,
@@ -131,6 +138,7 @@ export class SqliteRegistry implements RecordSink {
     if (kind === 'image') {
       try {
         queries = (await imageFingerprints(input, QUERY_CROPS, this.maxPixels)).map((f) => f.hash);
+        this.wholePictureHash.set(input, queries[0]); // QUERY_CROPS[0] is the whole picture
       } catch {
         return []; // not decodable: nothing to compare (the verify core reports the decoding problem)
       }
