@@ -109,8 +109,7 @@ describe('text SimHash', () => {
   });
 });
 
-it('queries start with the same whole-picture crop that is stored (the registry reuses that hash when it records a check)', async () => {
-  const { QUERY_CROPS, STORED_CROPS } = await import('../src/registry/fingerprint.js');
+it('queries start with the same whole-picture crop that is stored (the registry reuses that hash when it records a check)', () => {
   expect(QUERY_CROPS[0]).toEqual(STORED_CROPS[0]);
   expect(STORED_CROPS[0]).toEqual({ keep: 1, ax: 0.5, ay: 0.5 });
 });
