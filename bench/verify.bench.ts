@@ -11,7 +11,7 @@ import { createContext } from '../src/core/context.js';
 import { verify } from '../src/core/verify.js';
 import { c2paSettings } from '../src/provenance/c2pa.js';
 
-const DIR = path.resolve('../shared/fixtures/c2pa-rs');
+const DIR = path.resolve(import.meta.dirname, '../fixtures/peer/c2pa-rs');
 const FILES: [string, string][] = [
   ['C.jpg', 'image/jpeg'],
   ['CACA.jpg', 'image/jpeg'],

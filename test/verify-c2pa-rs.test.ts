@@ -1,5 +1,5 @@
 /**
- * The reference SDK's own corpus (../shared/fixtures/c2pa-rs): every file gets the state its
+ * The reference SDK's own corpus (fixtures/peer/c2pa-rs): every file gets the state its
  * README table lists, with and without the test roots as anchors, and the CLI exit code that
  * state means. Remote-manifest files must cause no network request.
  */

@@ -7,7 +7,7 @@ import type { CoreContext } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const FIXTURES = path.join(ROOT, 'fixtures');
-export const PEER_FIXTURES = path.resolve(ROOT, '../shared/fixtures/c2pa-rs');
+export const PEER_FIXTURES = path.resolve(ROOT, 'fixtures/peer/c2pa-rs');
 
 export function tempDir(prefix = 'labeller-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

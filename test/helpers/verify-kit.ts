@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/core/context.js';
 import type { CoreContext } from '../../src/core/types.js';
 
-export const C2PA_RS = path.resolve('../shared/fixtures/c2pa-rs');
+export const C2PA_RS = path.resolve(import.meta.dirname, '../../fixtures/peer/c2pa-rs');
 export const TEST_ROOTS = path.join(C2PA_RS, 'trust/test_cert_root_bundle.pem');
 
 /** A context on a fresh DATA_DIR; without the provenance record unless asked for. */
