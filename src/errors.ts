@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'too_large'
   | 'text_encoding_undecidable'
+  | 'metadata_too_large'
   | 'bad_option'
   | 'bad_config'
   | 'signing_failed'

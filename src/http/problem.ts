@@ -35,6 +35,7 @@ export const STATUS: Record<ProblemCode, number> = {
   svg_not_supported: 415,
   corrupt_input: 422,
   text_encoding_undecidable: 422,
+  metadata_too_large: 422,
   bad_config: 500,
   signing_failed: 500,
   io_error: 500,
