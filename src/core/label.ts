@@ -8,6 +8,7 @@ import { LabellerError } from '../errors.js';
 import { burnIn, thumbnailOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
 import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
+import { checkMetadataSize } from '../media/metadata-limits.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
@@ -24,6 +25,8 @@ export const TOOL = { name: 'ai-provenance-labeller', version: '0.1.0' };
 export async function label(input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
   const kind = await sniff(input);
   if (kind.kind === 'other') throw unsupported(kind);
+  // Before sharp or ExifTool read a header: they inflate every text chunk (PNG zTXt bombs).
+  if (kind.kind === 'image') checkMetadataSize(input, kind.format);
   const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
   if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
   return result;

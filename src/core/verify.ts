@@ -2,6 +2,7 @@
  * The verify operation: input bytes + policy → a report. Orchestration only: each trace is
  * read by its own detector in src/signals/, the verdict is combined in verdict.ts.
  */
+import { checkMetadataSize } from '../media/metadata-limits.js';
 import { sniff, unsupported, type Sniffed } from '../media/sniff.js';
 import { detectC2pa } from '../signals/c2pa.js';
 import { detectIptc } from '../signals/iptc.js';
@@ -24,6 +25,8 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
   if (kind.kind === 'text') return verifyTextInput(input, policy, ctx, actor);
   const media = imageOf(kind);
   if (!media) throw unsupported(kind);
+  // Before any reader inflates it: a report built from half the metadata would not be evidence.
+  checkMetadataSize(input, media.format);
   const check = {
     trustAnchorsPem: joinPem(ctx.trustAnchorsPem, policy.trustAnchorsPem),
     remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],

@@ -4,6 +4,7 @@
  * `workflow`, and XMP travels as iTXt `XML:com.adobe.xmp`.
  */
 import { inflateSync } from 'node:zlib';
+import { METADATA_LIMITS } from '../media/metadata-limits.js';
 
 export interface PngText {
   keyword: string;
@@ -12,8 +13,8 @@ export interface PngText {
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** A compressed chunk may not inflate past this (a zip bomb in a text chunk). */
-const MAX_INFLATED = 16 * 1024 * 1024;
+/** All text chunks together may not take more than this (a zip bomb in text chunks); the core refuses such files earlier. */
+const MAX_TEXT = METADATA_LIMITS.totalBytes;
 
 export function isPng(bytes: Buffer): boolean {
   return bytes.length > 8 && bytes.subarray(0, 8).equals(SIGNATURE);
@@ -22,6 +23,7 @@ export function isPng(bytes: Buffer): boolean {
 export function readPngText(bytes: Buffer): PngText[] {
   if (!isPng(bytes)) return [];
   const out: PngText[] = [];
+  let budget = MAX_TEXT;
   let at = 8;
   while (at + 12 <= bytes.length) {
     const length = bytes.readUInt32BE(at);
@@ -30,32 +32,35 @@ export function readPngText(bytes: Buffer): PngText[] {
     if (type === 'IEND') break;
     try {
       if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
-        const t = parseText(type, data);
+        const t = parseText(type, data, budget);
         if (t) out.push(t);
+        budget -= t ? Math.max(t.text.length, data.length) : data.length;
+        if (budget <= 0) break;
       }
-    } catch {
-      // One damaged chunk does not hide the others.
+    } catch (err) {
+      // One damaged chunk does not hide the others; past the budget, nothing more is read.
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') break;
     }
     at += 12 + length;
   }
   return out;
 }
 
-function parseText(type: PngText['chunk'], data: Buffer): PngText | undefined {
+function parseText(type: PngText['chunk'], data: Buffer, budget: number): PngText | undefined {
   const nul = data.indexOf(0);
   if (nul <= 0) return undefined;
   const keyword = data.toString('latin1', 0, nul);
   if (type === 'tEXt') return { keyword, text: data.toString('latin1', nul + 1), chunk: type };
-  if (type === 'zTXt') return { keyword, text: inflate(data.subarray(nul + 2)).toString('latin1'), chunk: type };
+  if (type === 'zTXt') return { keyword, text: inflate(data.subarray(nul + 2), budget).toString('latin1'), chunk: type };
   // iTXt: keyword \0 flag method language \0 translated keyword \0 text (UTF-8)
   const compressed = data[nul + 1] === 1;
   const langEnd = data.indexOf(0, nul + 3);
   const transEnd = langEnd < 0 ? -1 : data.indexOf(0, langEnd + 1);
   if (transEnd < 0) return undefined;
   const body = data.subarray(transEnd + 1);
-  return { keyword, text: (compressed ? inflate(body) : body).toString('utf8'), chunk: type };
+  return { keyword, text: (compressed ? inflate(body, budget) : body).toString('utf8'), chunk: type };
 }
 
-function inflate(b: Buffer): Buffer {
-  return inflateSync(b, { maxOutputLength: MAX_INFLATED });
+function inflate(b: Buffer, budget: number): Buffer {
+  return inflateSync(b, { maxOutputLength: Math.max(1, budget) });
 }
