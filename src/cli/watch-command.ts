@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { createContext } from '../core/context.js';
 import { startWatcher } from '../watch/index.js';
+import { errorMessage } from '../errors.js';
 import { EXIT, say } from './common.js';
 
 interface WatchFlags {
@@ -32,7 +33,9 @@ async function runWatch(dir: string, flags: WatchFlags): Promise<number> {
   const halt = new Promise<string>((resolve) => (halted = resolve));
   const watcher = await startWatcher(dir, ctx, {
     once: flags.once,
-    onHalt: () => halted('halted'),
+    // --once stops at a halt (exit 2; the next run completes the job); a long-running worker
+    // waits for the disk to have room again and resumes by itself.
+    onHalt: flags.once ? () => halted('halted') : (err) => say(`halted: ${errorMessage(err)}; resuming by itself once files can be written again`),
     concurrency: positive(flags.concurrency, '--concurrency'),
     stabilityMs: positive(flags.stableMs, '--stable-ms'),
     rescanMs: positive(flags.rescanMs, '--rescan-ms'),

@@ -14,7 +14,8 @@ export type Db = Database.Database;
 export function openDatabase(file: string, opts: { mustExist?: boolean } = {}): Db {
   if (opts.mustExist && !fs.existsSync(file)) throw new LabellerError('not_found', `there is no provenance record at ${file}`);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (!opts.mustExist) ownerOnly(file);
     const db = new Database(file, { fileMustExist: opts.mustExist === true });
     // WAL: readers (exports, the web list) never block the writer. NORMAL sync is safe from
     // corruption in WAL mode; a power cut can lose at most the last commits, not the chain.
@@ -28,6 +29,22 @@ export function openDatabase(file: string, opts: { mustExist?: boolean } = {}): 
   } catch (err) {
     if (err instanceof LabellerError) throw err;
     throw new LabellerError('io_error', `the provenance record at ${file} cannot be opened: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/**
+ * The record names who labelled and verified what: readable by the service user only, like the
+ * keys. Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database
+ * file's mode); a record an older version left 0644 is narrowed.
+ */
+function ownerOnly(file: string): void {
+  fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+    } catch {
+      /* absent, or not ours to change (a read-only mount): SQLite reports what matters */
+    }
   }
 }
 

@@ -74,4 +74,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX fingerprints_b2;
   DROP INDEX fingerprints_b3;
   `,
+  // v3: an idempotency key per job (the watch folder's job id), so a job redone after a crash
+  // finds its row instead of writing a second one. Not part of the chain: it is bookkeeping,
+  // not evidence, and rows written before v3 keep their hashes.
+  `
+  ALTER TABLE records ADD COLUMN job_id TEXT;
+  CREATE UNIQUE INDEX records_job ON records (job_id) WHERE job_id IS NOT NULL;
+  `,
 ];

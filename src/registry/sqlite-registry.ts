@@ -11,6 +11,7 @@ import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhash, 
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
+import { ANONYMOUS_ACTOR, clip, compactReport } from './compact.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
 import { verdictOf } from './verdict.js';
 
@@ -59,9 +60,10 @@ export class SqliteRegistry implements RecordSink {
       head: db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
       anchor: db.prepare('SELECT through_seq, hash, pruned, at FROM chain_anchor WHERE id = 1'),
       insert: db.prepare(`INSERT INTO records (seq, id, time, type, actor, door, input_sha256, output_sha256, format, width, height,
-        options, wording, manifest_label, verdict, fingerprint, data, prev_hash, hash)
+        options, wording, manifest_label, verdict, fingerprint, data, prev_hash, hash, job_id)
         VALUES (@seq, @id, @time, @type, @actor, @door, @input_sha256, @output_sha256, @format, @width, @height,
-        @options, @wording, @manifest_label, @verdict, @fingerprint, @data, @prev_hash, @hash)`),
+        @options, @wording, @manifest_label, @verdict, @fingerprint, @data, @prev_hash, @hash, @job_id)`),
+      byJob: db.prepare('SELECT id FROM records WHERE job_id = ?'),
       insertFingerprint: db.prepare('INSERT INTO fingerprints (record_seq, kind, hash, b0, b1, b2, b3) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM records WHERE id = ?'),
       bySeq: db.prepare('SELECT * FROM records WHERE seq = ?'),
@@ -113,6 +115,9 @@ export class SqliteRegistry implements RecordSink {
     // Kept for audits ("which checks concerned copies of this picture"), not indexed for tracing.
     const traced = this.wholePictureHash.get(input);
     const fingerprint = traced ? { image: [{ ...STORED_CROPS[0], hash: traced }] } : await this.fingerprintOf(report.kind, input, [STORED_CROPS[0]]);
+    // Anyone may verify without a key: such rows keep the verdict, not the whole report, so the
+    // record cannot be grown by strangers faster than a bounded amount per request.
+    const anonymous = actor.actor === ANONYMOUS_ACTOR;
     return this.append({
       type: 'verify',
       actor,
@@ -122,11 +127,11 @@ export class SqliteRegistry implements RecordSink {
       width: null,
       height: null,
       options: null,
-      wording: report.c2pa.visibleWarning?.wording ? canonicalJson(report.c2pa.visibleWarning.wording) : null,
-      manifest_label: report.c2pa.activeManifest ?? null,
+      wording: !anonymous && report.c2pa.visibleWarning?.wording ? canonicalJson(report.c2pa.visibleWarning.wording) : null,
+      manifest_label: (anonymous ? clip(report.c2pa.activeManifest, 200) : report.c2pa.activeManifest) ?? null,
       verdict: verdictOf(report),
       fingerprint,
-      data: report as unknown as Record<string, unknown>,
+      data: anonymous ? compactReport(report) : (report as unknown as Record<string, unknown>),
       indexFingerprints: false,
     });
   }
@@ -206,7 +211,10 @@ export class SqliteRegistry implements RecordSink {
     const { type, actor, fingerprint, data, indexFingerprints, recordId, ...stored } = r;
     const now = this.now();
     const id = recordId ?? newRecordId(now.getTime());
-    const write = this.db.transaction(() => {
+    const write = this.db.transaction((): string => {
+      // A job redone after a crash already has its row: return it instead of writing a second one.
+      const done = actor.jobId ? (this.stmt.byJob.get(actor.jobId) as { id: string } | undefined) : undefined;
+      if (done) return done.id;
       // Read the head inside an IMMEDIATE transaction: two processes cannot fork the chain.
       const head = this.stmt.head.get() as { seq: number; hash: string } | undefined;
       const anchor = head ? undefined : this.anchor();
@@ -223,11 +231,11 @@ export class SqliteRegistry implements RecordSink {
         fingerprint: fingerprint ? canonicalJson(fingerprint) : null,
         data: canonicalJson({ ...data, id }),
       };
-      this.stmt.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row) });
+      this.stmt.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row), job_id: actor.jobId ?? null });
       if (indexFingerprints) this.indexFingerprints(seq, fingerprint);
+      return id;
     });
-    write.immediate();
-    return id;
+    return write.immediate();
   }
 
   private indexFingerprints(seq: number, fp: StoredFingerprint | undefined): void {

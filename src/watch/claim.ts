@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from './durable.js';
 import type { CrashPoint, JobHooks } from './hooks.js';
 import { INPUT, SIDECAR, jobDir, writeJournal, type Journal } from './journal.js';
 import type { Origin } from './layout.js';
@@ -15,14 +16,19 @@ export interface ClaimRequest {
   origin: Origin;
   /** Absolute path of its sidecar, if one was found. */
   sidecar?: string;
+  /** The entry's identity when it was looked at (lstat): what arrives in the work area must be it. */
+  seen?: { dev: number; ino: number };
 }
 
-/** Returns the journal of the new job, or undefined if the file vanished before the rename. */
-export async function claim(root: string, req: ClaimRequest, hooks: JobHooks = {}): Promise<Journal | undefined> {
+/** The journal of the new job; 'gone' if the file vanished before the rename; 'swapped' if another entry arrived (put back). */
+export type ClaimOutcome = Journal | 'gone' | 'swapped';
+
+export async function claim(root: string, req: ClaimRequest, hooks: JobHooks = {}): Promise<ClaimOutcome> {
   const at = (p: CrashPoint) => hooks.at?.(p);
   const id = randomBytes(8).toString('hex');
   const dir = jobDir(root, id);
   await fs.mkdir(dir);
+  await syncDir(path.dirname(dir));
   const j: Journal = {
     v: 1,
     id,
@@ -44,9 +50,16 @@ export async function claim(root: string, req: ClaimRequest, hooks: JobHooks = {
   } catch (err) {
     ignoreMissing(err);
     await rollBackClaim(root, j);
-    return undefined;
+    return 'gone';
   }
   at('claim:input-moved');
+  if (req.seen && !(await isSame(path.join(dir, INPUT), req.seen))) {
+    // A folder on the way was swapped for a link between the look and the rename: the entry
+    // that came in is not the one inspected. It goes back where the same path points.
+    await fs.rename(path.join(dir, INPUT), await freeSibling(req.source));
+    await rollBackClaim(root, j);
+    return 'swapped';
+  }
   return j;
 }
 
@@ -71,6 +84,11 @@ async function freeSibling(p: string): Promise<string> {
       return candidate;
     }
   }
+}
+
+async function isSame(p: string, seen: { dev: number; ino: number }): Promise<boolean> {
+  const st = await fs.lstat(p);
+  return st.dev === seen.dev && st.ino === seen.ino;
 }
 
 function ignoreMissing(err: unknown): void {

@@ -6,10 +6,13 @@ export type CrashPoint =
   | 'claim:journal-written'
   | 'claim:sidecar-moved'
   | 'claim:input-moved'
+  | 'job:produced'
   | 'job:temps-written'
   | 'job:commit-journal-written'
   | 'job:first-move-done'
-  | 'job:moves-done';
+  | 'job:moves-done'
+  /** Before a halted worker tries to write in `.work/` to see whether it can go on. */
+  | 'watch:probe';
 
 export interface JobHooks {
   at?(point: CrashPoint): void;

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 
-export { startWatcher, type Watcher, type WatchOptions, type WatchStats } from './watcher.js';
+export { startWatcher, type Watcher, type WatchOptions, type WatchStats, type WatchHealth } from './watcher.js';
 export { recoverWorkArea, type RecoveryResult } from './recovery.js';
 export { PRESETS } from './presets.js';
 export { FOLDERS } from './layout.js';

@@ -1,6 +1,7 @@
 /**
  * One claimed file, from the work area to its final place:
- *   1. produce: label (or verify) the input; any error becomes a failure with a reason;
+ *   1. produce: label (or verify) and record the input; a fault of the file becomes a failure with
+ *      a reason, a fault of the machine (disk full) stops the job so it is redone later;
  *   2. prepare: write every output under a temporary name in its destination folder;
  *   3. commit: journal the list of renames, then do them (outputs, then the original);
  *   4. forget: remove the job folder.
@@ -8,11 +9,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { label } from '../core/label.js';
+import { label, sha256 } from '../core/label.js';
 import { parseLabelOptions, textFormatFromName } from '../core/options.js';
 import type { VerifyPolicy } from '../core/report.js';
-import type { CoreContext } from '../core/types.js';
+import type { Actor, CoreContext, LabelRecord } from '../core/types.js';
 import { LabellerError, errorMessage } from '../errors.js';
+import { copyDurable, writeDurable } from './durable.js';
+import { RefusedEntry, readRegularFile } from './entry.js';
+import { isMachineFault } from './faults.js';
 import type { CrashPoint, JobHooks } from './hooks.js';
 import { INPUT, SIDECAR, applyMoves, exists, jobDir, writeJournal, type Journal, type Move } from './journal.js';
 import { FOLDERS, tempName } from './layout.js';
@@ -34,53 +38,82 @@ export interface JobResult {
   error?: { code: string; reason: string };
 }
 
-type Produced = { kind: 'label'; bytes: Buffer; record: object } | { kind: 'verify'; report: object } | { kind: 'failed'; code: string; reason: string };
+type Produced =
+  | { kind: 'label'; bytes: Buffer; record: LabelRecord }
+  | { kind: 'verify'; report: object }
+  /** The file's fault; `input` is its bytes when they were read (kept in originals/ too). */
+  | { kind: 'failed'; code: string; reason: string; input?: Buffer }
+  /** Not a regular file with one name: moved to failed/ as it is, never read or copied. */
+  | { kind: 'refused'; code: string; reason: string };
+
+/** A label saved in the work area before it is recorded (see loadProduced). */
+const OUTPUT = 'output';
+const OUTPUT_RECORD = 'output.json';
+const MAX_SIDECAR_BYTES = 64 * 1024;
 
 export async function processJob(root: string, j: Journal, deps: JobDeps): Promise<JobResult> {
   const at = (p: CrashPoint) => deps.hooks?.at?.(p);
   const dir = jobDir(root, j.id);
   const produced = await produce(dir, j, deps);
+  if (produced.kind === 'label' || produced.kind === 'verify') at('job:produced');
   const hasSidecar = await exists(path.join(dir, SIDECAR));
   const reserved = deps.reserved ?? new Set<string>();
 
   // Outputs first, each under a temporary name; nothing visible changes yet.
   const writes: { folder: string; bytes: Buffer | string; to: string }[] = [];
+  const copies: { folder: string; from: string; to: string }[] = [];
   const renames: { from: string; to: string }[] = [];
   let targets: (n: string) => string[];
   if (produced.kind === 'label') {
     targets = (n) => [`${FOLDERS.outbox}/${n}`, `${FOLDERS.outbox}/${n}.json`, `${FOLDERS.originals}/${n}`, ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : [])];
   } else if (produced.kind === 'verify') {
     targets = (n) => [`${FOLDERS.reports}/${n}.json`, `${FOLDERS.originals}/${n}`];
-  } else {
+  } else if (produced.kind === 'failed') {
     targets = (n) => [`${FOLDERS.failed}/${n}.error.json`, `${FOLDERS.originals}/${n}`, `${FOLDERS.failed}/${n}`, ...(hasSidecar ? [`${FOLDERS.failed}/${n}.json`] : [])];
+  } else {
+    // Not a regular file: the entry itself (the link, not what it points to) goes to failed/; nothing is copied.
+    targets = (n) => [`${FOLDERS.failed}/${n}.error.json`, `${FOLDERS.failed}/${n}`, ...(hasSidecar ? [`${FOLDERS.failed}/${n}.json`] : [])];
   }
   const finalName = await pickName(root, j.name, targets, reserved);
   const [t0, t1, t2, t3] = targets(finalName);
+  const input = `${FOLDERS.work}/${j.id}/${INPUT}`;
+  const sidecar = `${FOLDERS.work}/${j.id}/${SIDECAR}`;
   if (produced.kind === 'label') {
     writes.push({ folder: FOLDERS.outbox, bytes: produced.bytes, to: t0 }, { folder: FOLDERS.outbox, bytes: json(produced.record), to: t1 });
-    renames.push({ from: `${FOLDERS.work}/${j.id}/${INPUT}`, to: t2 });
-    if (hasSidecar) renames.push({ from: `${FOLDERS.work}/${j.id}/${SIDECAR}`, to: t3 });
+    renames.push({ from: input, to: t2 });
+    if (hasSidecar) renames.push({ from: sidecar, to: t3 });
   } else if (produced.kind === 'verify') {
     writes.push({ folder: FOLDERS.reports, bytes: json(produced.report), to: t0 });
-    renames.push({ from: `${FOLDERS.work}/${j.id}/${INPUT}`, to: t1 });
+    renames.push({ from: input, to: t1 });
   } else {
     const error = { file: j.name, code: produced.code, reason: produced.reason, droppedIn: path.dirname(j.source), preset: j.preset, failedAt: new Date().toISOString() };
     writes.push({ folder: FOLDERS.failed, bytes: json(error), to: t0 });
-    // The original is kept twice: in failed/ to retry it, in originals/ as the archive copy.
-    writes.push({ folder: FOLDERS.originals, bytes: await fs.readFile(path.join(dir, INPUT)), to: t1 });
-    renames.push({ from: `${FOLDERS.work}/${j.id}/${INPUT}`, to: t2 });
-    if (hasSidecar) renames.push({ from: `${FOLDERS.work}/${j.id}/${SIDECAR}`, to: t3 });
+    if (produced.kind === 'failed') {
+      // The original is kept twice: in failed/ to retry it, in originals/ as the archive copy.
+      if (produced.input) writes.push({ folder: FOLDERS.originals, bytes: produced.input, to: t1 });
+      else copies.push({ folder: FOLDERS.originals, from: input, to: t1 }); // too large to hold in memory
+      renames.push({ from: input, to: t2 });
+      if (hasSidecar) renames.push({ from: sidecar, to: t3 });
+    } else {
+      renames.push({ from: input, to: t1 });
+      if (hasSidecar) renames.push({ from: sidecar, to: t2 });
+    }
   }
   try {
     const moves: Move[] = [];
-    for (const [n, w] of writes.entries()) {
-      const tmp = `${w.folder}/${tempName(j.id, n)}`;
+    for (const w of writes) {
+      const tmp = `${w.folder}/${tempName(j.id, moves.length)}`;
       await writeDurable(path.join(root, tmp), w.bytes);
       moves.push({ from: tmp, to: w.to });
     }
+    for (const c of copies) {
+      const tmp = `${c.folder}/${tempName(j.id, moves.length)}`;
+      await copyDurable(path.join(root, c.from), path.join(root, tmp));
+      moves.push({ from: tmp, to: c.to });
+    }
     at('job:temps-written');
     moves.push(...renames);
-    await writeJournal(root, { ...j, state: 'commit', outcome: produced.kind === 'failed' ? 'failed' : 'done', moves });
+    await writeJournal(root, { ...j, state: 'commit', outcome: produced.kind === 'label' || produced.kind === 'verify' ? 'done' : 'failed', moves });
     at('job:commit-journal-written');
     await applyMoves(root, moves, (i) => i === 0 && at('job:first-move-done'));
     at('job:moves-done');
@@ -88,33 +121,67 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
   } finally {
     for (const t of targets(finalName)) reserved.delete(t);
   }
-  return produced.kind === 'failed' ? { outcome: 'failed', finalName, error: { code: produced.code, reason: produced.reason } } : { outcome: 'done', finalName };
+  if (produced.kind === 'label' || produced.kind === 'verify') return { outcome: 'done', finalName };
+  return { outcome: 'failed', finalName, error: { code: produced.code, reason: produced.reason } };
 }
 
 async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced> {
   const { ctx } = deps;
+  // The job id makes the record write idempotent: a job redone after a crash finds its row.
+  const actor: Actor = { actor: 'watch', door: 'watch', jobId: j.id };
+  let input: Buffer | undefined;
   try {
-    const inputPath = path.join(dir, INPUT);
-    const st = await fs.stat(inputPath);
-    if (st.size > ctx.config.maxUploadBytes) {
-      throw new LabellerError('too_large', `the file is ${(st.size / 1e6).toFixed(1)} MB, above the limit of ${(ctx.config.maxUploadBytes / 1e6).toFixed(0)} MB`);
+    const read = await readRegularFile(path.join(dir, INPUT), `"${j.name}"`, ctx.config.maxUploadBytes);
+    if ('refused' in read) return { kind: 'refused', ...read.refused };
+    if ('tooLarge' in read) {
+      throw new LabellerError('too_large', `the file is ${(read.tooLarge / 1e6).toFixed(1)} MB, above the limit of ${(ctx.config.maxUploadBytes / 1e6).toFixed(0)} MB`);
     }
+    input = read.bytes;
     if (j.mode === 'label' && /\.json$/i.test(j.name)) {
       throw new LabellerError('bad_option', `a .json file in the inbox holds label options for the file of the same name (photo.jpg.json for photo.jpg), and no such file arrived`);
     }
-    const input = await fs.readFile(inputPath);
     if (j.mode === 'verify') {
       const verify = await loadVerify();
-      const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name) }, ctx, { actor: 'watch', door: 'watch' });
+      const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name) }, ctx, actor);
       return { kind: 'verify', report: { ...report, file: j.name } };
     }
-    const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
-    const result = await label(input, { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name) }, ctx, { actor: 'watch', door: 'watch' });
-    return { kind: 'label', bytes: result.bytes, record: result.record };
+    // A label made before a crash is reused, so the record row and the published file stay the same bytes.
+    const made = (await loadProduced(dir)) ?? (await makeLabel(dir, j, input, ctx, actor));
+    if (ctx.records) made.record.id = await ctx.records.recordLabel(made.record, actor, made.bytes);
+    return { kind: 'label', ...made };
   } catch (err) {
-    if (err instanceof LabellerError) return { kind: 'failed', code: err.code, reason: err.message };
-    return { kind: 'failed', code: 'internal_error', reason: `the labeller failed on this file: ${errorMessage(err)}` };
+    // The machine's fault (disk full...), not the file's: the job stops and is redone later.
+    if (isMachineFault(err)) throw err;
+    if (err instanceof RefusedEntry) return { kind: 'failed', ...err.refusal, input };
+    if (err instanceof LabellerError) return { kind: 'failed', code: err.code, reason: err.message, input };
+    return { kind: 'failed', code: 'internal_error', reason: `the labeller failed on this file: ${errorMessage(err)}`, input };
   }
+}
+
+async function makeLabel(dir: string, j: Journal, input: Buffer, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord }> {
+  const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
+  const opts = { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name) };
+  // Recorded by the caller, after the output is saved in the work area.
+  const result = await label(input, opts, { ...ctx, records: undefined }, actor);
+  await writeAtomic(path.join(dir, OUTPUT), result.bytes);
+  await writeAtomic(path.join(dir, OUTPUT_RECORD), JSON.stringify(result.record));
+  return { bytes: result.bytes, record: result.record };
+}
+
+/** The label saved by an earlier attempt of this job, if it is complete and intact. */
+async function loadProduced(dir: string): Promise<{ bytes: Buffer; record: LabelRecord } | undefined> {
+  try {
+    const record = JSON.parse(await fs.readFile(path.join(dir, OUTPUT_RECORD), 'utf8')) as LabelRecord;
+    const bytes = await fs.readFile(path.join(dir, OUTPUT));
+    return sha256(bytes) === record.outputSha256 ? { bytes, record } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeAtomic(file: string, bytes: Buffer | string): Promise<void> {
+  await fs.writeFile(`${file}.tmp`, bytes);
+  await fs.rename(`${file}.tmp`, file);
 }
 
 function presetOptions(preset: string | undefined): Record<string, unknown> {
@@ -125,18 +192,19 @@ function presetOptions(preset: string | undefined): Record<string, unknown> {
 }
 
 async function sidecarOptions(dir: string, j: Journal): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(dir, SIDECAR), 'utf8');
-  } catch {
-    return {};
-  }
+  const file = path.join(dir, SIDECAR);
+  if (!(await exists(file))) return {};
   const name = path.basename(j.sidecarSource ?? 'the options file');
+  const read = await readRegularFile(file, `the options file ${name}`, MAX_SIDECAR_BYTES);
+  if ('refused' in read) throw new RefusedEntry(read.refused);
+  if ('tooLarge' in read) throw new LabellerError('bad_option', `the options file ${name} is larger than ${MAX_SIDECAR_BYTES / 1024} KB; label options fit in a few lines`);
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = JSON.parse(read.bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new LabellerError('bad_option', `the options file ${name} is not valid JSON (${errorMessage(err)})`);
+    // Only the position: the parser's message quotes the file's text, which is not ours to echo.
+    const at = /position (\d+)/.exec(errorMessage(err))?.[1];
+    throw new LabellerError('bad_option', `the options file ${name} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new LabellerError('bad_option', `the options file ${name} must hold a JSON object such as {"languages": "kk,ru"}`);
   return raw as Record<string, unknown>;
@@ -153,16 +221,6 @@ async function pickName(root: string, name: string, targets: (n: string) => stri
     if (taken.some(Boolean)) continue;
     for (const p of paths) reserved.add(p);
     return candidate;
-  }
-}
-
-async function writeDurable(file: string, bytes: Buffer | string): Promise<void> {
-  const fh = await fs.open(file, 'wx');
-  try {
-    await fh.writeFile(bytes);
-    // No fsync here: a process crash keeps written data (page cache); the journal is synced.
-  } finally {
-    await fh.close();
   }
 }
 

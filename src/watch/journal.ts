@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from './durable.js';
 import { FOLDERS, type Mode } from './layout.js';
 
 export interface Move {
@@ -52,6 +53,7 @@ export async function writeJournal(root: string, j: Journal): Promise<void> {
     await fh.close();
   }
   await fs.rename(tmp, path.join(dir, JOURNAL));
+  await syncDir(dir); // the rename too: without it a power cut could keep the input's move but not its journal
 }
 
 /** Undefined when there is no journal (a crash before the first write) or it cannot be read. */
@@ -64,7 +66,7 @@ export async function readJournal(root: string, id: string): Promise<Journal | u
   }
 }
 
-/** Replays the renames of a commit. Safe to run any number of times. */
+/** Replays the renames of a commit, then flushes the folders they went to. Safe to run any number of times. */
 export async function applyMoves(root: string, moves: Move[], between?: (i: number) => void): Promise<void> {
   for (const [i, m] of moves.entries()) {
     try {
@@ -75,6 +77,7 @@ export async function applyMoves(root: string, moves: Move[], between?: (i: numb
     }
     between?.(i);
   }
+  for (const dir of new Set(moves.map((m) => path.dirname(path.join(root, m.to))))) await syncDir(dir);
 }
 
 export async function exists(p: string): Promise<boolean> {

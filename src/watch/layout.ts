@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { LabellerError } from '../errors.js';
 import { PRESETS } from './presets.js';
 
 export const FOLDERS = {
@@ -22,9 +23,32 @@ export const DESTINATIONS = [FOLDERS.outbox, FOLDERS.failed, FOLDERS.originals, 
 export const LOCK_FILE = '.watch.lock';
 
 export async function ensureLayout(root: string): Promise<void> {
-  for (const f of Object.values(FOLDERS)) await fs.mkdir(path.join(root, f), { recursive: true });
-  // Preset folders are created so people can see which ones exist.
-  for (const p of Object.keys(PRESETS)) await fs.mkdir(path.join(root, FOLDERS.inbox, p), { recursive: true });
+  for (const f of Object.values(FOLDERS)) {
+    const p = path.join(root, f);
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (!st) await fs.mkdir(p, { recursive: true });
+    else if (!st.isDirectory() && f !== FOLDERS.inbox && f !== FOLDERS.verifyInbox) {
+      // Outputs go only into real folders inside the root, never through a link to somewhere else.
+      throw new LabellerError('bad_config', `${p} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; the watch folder writes only into real folders inside ${root}`);
+    }
+    // An inbox that is a link is left alone here and never read (the worker logs it).
+  }
+  if (!(await isRealDir(path.join(root, FOLDERS.inbox)))) return;
+  // Preset folders are created so people can see which ones exist (never through a link).
+  for (const p of Object.keys(PRESETS)) {
+    await fs.mkdir(path.join(root, FOLDERS.inbox, p)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+}
+
+/** A folder itself, not a link to one. */
+export async function isRealDir(p: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

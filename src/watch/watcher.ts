@@ -12,12 +12,15 @@ import { pino, type Logger } from 'pino';
 import type { VerifyPolicy } from '../core/report.js';
 import type { CoreContext } from '../core/types.js';
 import { errorMessage } from '../errors.js';
-import { claim } from './claim.js';
+import { claim, type ClaimOutcome } from './claim.js';
+import { probeWritable } from './durable.js';
+import { kindOf } from './entry.js';
+import { faultCode, faultReason } from './faults.js';
 import type { JobHooks } from './hooks.js';
 import { processJob } from './job.js';
 import type { Journal } from './journal.js';
 import { acquireLock } from './lock.js';
-import { FOLDERS, ensureLayout, isTransientName, originOf, type Origin } from './layout.js';
+import { FOLDERS, ensureLayout, isRealDir, isTransientName, originOf, type Origin } from './layout.js';
 import { recoverWorkArea } from './recovery.js';
 import { isStable, newCandidate, observe, type Candidate } from './stability.js';
 
@@ -42,9 +45,17 @@ export interface WatchOptions {
   verifyPolicy?: VerifyPolicy;
   /** Called when a job failed for a reason that is not the file's (disk full...); the worker has halted. */
   onHalt?: (err: Error) => void;
+  /**
+   * How often a halted worker tries to write in `.work/` to see whether it can go on (then it
+   * finishes the stopped job and resumes). Default 5000 ms; 0 stays halted (default with `once`).
+   */
+  resumeProbeMs?: number;
   /** For tests: stop a job at a named step, as a crash would. */
   hooks?: JobHooks;
 }
+
+/** The longest wait between two probes of a halted worker. */
+const MAX_PROBE_MS = 5 * 60_000;
 
 export interface WatchStats {
   processed: number;
@@ -53,11 +64,22 @@ export interface WatchStats {
   queued: number;
 }
 
+/** For /readyz and /metrics: halted since when, and why (e.g. "ENOSPC: no space left on device"). */
+export interface WatchHealth {
+  halted: boolean;
+  /** For logs: the error, e.g. "ENOSPC: no space left on device, open '…'" (it names paths). */
+  reason?: string;
+  /** Safe to publish: the error code alone, e.g. ENOSPC, EDQUOT, EIO, SQLITE_FULL. */
+  code?: string;
+  since?: string;
+}
+
 export interface Watcher {
   readonly dir: string;
   stats(): WatchStats;
-  /** True after a job failed for a reason that is not the file's (the worker takes no more files). */
+  /** True while a job failed for a reason that is not the file's (the worker takes no files until it can write again). */
   isHalted(): boolean;
+  health(): WatchHealth;
   /** Resolves once nothing is waiting or running (after a confirming rescan). */
   idle(): Promise<void>;
   /** Stops taking files, finishes the ones in flight, releases the folder. */
@@ -65,8 +87,9 @@ export interface Watcher {
 }
 
 export async function startWatcher(dir: string, ctx: CoreContext, opts: WatchOptions = {}): Promise<Watcher> {
-  const root = path.resolve(dir);
-  await ensureLayout(root);
+  await ensureLayout(path.resolve(dir));
+  // The real path: "inside the root" is then a matter of names, with no link on the way.
+  const root = await fs.realpath(path.resolve(dir));
   const release = await acquireLock(root);
   const log = opts.logger ?? pino({ enabled: false });
   try {
@@ -107,7 +130,14 @@ class WatchLoop implements Watcher {
   private idleWaiters: (() => void)[] = [];
   private stopping: Promise<void> | undefined;
   private checkingIdle = false;
-  private halted = false;
+  private haltedBy: { reason: string; code?: string; since: string } | undefined;
+  /** Halts since the last job that finished: the probe waits longer each time (no tight loop). */
+  private haltStreak = 0;
+  private readonly probeMs: number;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probing: Promise<void> | undefined;
+  /** Inboxes found to be links (or not folders): said once, never read. */
+  private readonly warned = new Set<string>();
 
   constructor(
     root: string,
@@ -121,6 +151,11 @@ class WatchLoop implements Watcher {
     this.stabilityMs = Math.max(0, opts.stabilityMs ?? 1000);
     this.orphanMs = opts.orphanSidecarMs ?? 5 * 60_000;
     this.maxTracked = Math.max(1, opts.maxTracked ?? 5000);
+    this.probeMs = Math.max(0, opts.resumeProbeMs ?? (opts.once ? 0 : 5000));
+  }
+
+  private get halted(): boolean {
+    return this.haltedBy !== undefined;
   }
 
   async start(resume: Journal[]): Promise<void> {
@@ -133,9 +168,13 @@ class WatchLoop implements Watcher {
     await this.rescan();
   }
 
-  /** True after a job failed for a reason that is not the file's: restart to recover. */
   isHalted(): boolean {
     return this.halted;
+  }
+
+  health(): WatchHealth {
+    const h = this.haltedBy;
+    return h ? { halted: true, reason: h.reason, code: h.code, since: h.since } : { halted: false };
   }
 
   stats(): WatchStats {
@@ -153,7 +192,9 @@ class WatchLoop implements Watcher {
     this.stopping ??= (async () => {
       this.stopped = true;
       for (const t of this.timers) clearInterval(t);
+      clearTimeout(this.probeTimer);
       await this.events?.close();
+      await this.probing;
       await this.scanning;
       while (this.active.size) await Promise.allSettled([...this.active]);
       await this.release();
@@ -167,6 +208,7 @@ class WatchLoop implements Watcher {
     const w = chokidarWatch([path.join(this.dir, FOLDERS.inbox), path.join(this.dir, FOLDERS.verifyInbox)], {
       ignoreInitial: true,
       depth: 1,
+      followSymlinks: false, // a link is an entry to refuse, never a way out of the root
       ignored: (p: string) => isTransientName(path.basename(p)),
     });
     const seen = (p: string) => {
@@ -203,6 +245,7 @@ class WatchLoop implements Watcher {
   private async scan(): Promise<void> {
     this.truncated = false;
     const visit = async (folder: string, origin: Origin, nested: boolean): Promise<void> => {
+      if (!(await isRealDir(folder))) return this.warnOnce(folder);
       const d = await fs.opendir(folder);
       for await (const e of d) {
         if (this.tracked.size >= this.maxTracked) {
@@ -211,8 +254,12 @@ class WatchLoop implements Watcher {
         }
         if (isTransientName(e.name)) continue;
         const abs = path.join(folder, e.name);
-        if (e.isDirectory() && !nested) await visit(abs, { mode: 'label', preset: e.name }, true);
-        else if (e.isFile()) this.track(abs, origin);
+        // Entry types come from the folder (lstat when the filesystem does not say): a link to a
+        // folder is not a folder. Deeper real folders are ignored; every other entry is taken,
+        // links, pipes and devices only to be refused without being opened.
+        if (e.isDirectory()) {
+          if (!nested) await visit(abs, { mode: 'label', preset: e.name }, true);
+        } else this.track(abs, origin);
       }
     };
     await visit(path.join(this.dir, FOLDERS.inbox), { mode: 'label' }, false);
@@ -247,53 +294,66 @@ class WatchLoop implements Watcher {
   private async consider(p: string, c: Candidate): Promise<void> {
     let st;
     try {
-      st = await fs.stat(p);
+      st = await fs.lstat(p);
     } catch {
       this.tracked.delete(p); // gone (moved away by someone)
       return;
     }
-    if (!st.isFile()) return void this.tracked.delete(p);
+    const kind = kindOf(st);
+    // A real subfolder is a preset folder the scan visits (or too deep); an entry whose folder
+    // has become a link is not inside the root any more.
+    if (kind === 'directory' || !(await this.foldersAreReal(p))) return void this.tracked.delete(p);
     const now = Date.now();
-    if (!observe(c, st, now) || !isStable(c, now, this.stabilityMs)) return;
+    const isJson = c.origin.mode === 'label' && /\.json$/i.test(p);
+    // Links, pipes, devices and hard links are never read, so there is nothing to wait for.
+    if ((kind === 'file' || isJson) && (!observe(c, st, now) || !isStable(c, now, this.stabilityMs))) return;
     let sidecar: string | undefined;
     if (c.origin.mode === 'label') {
-      if (/\.json$/i.test(p)) {
+      if (isJson) {
         // A sidecar: consumed with its file. Alone for too long, it is failed with a reason.
         if (await hasCompanion(p)) return void this.tracked.delete(p);
         if (!this.opts.once && now - c.since < this.orphanMs) return;
         // Its file may have been claimed (taking this sidecar along) while we looked.
         if (this.claiming.has(p)) return void this.tracked.delete(p);
-      } else {
+      } else if (kind === 'file') {
         const found = await sidecarOf(p);
         if (found && (this.claiming.has(found.path) || !(this.opts.once || now - found.mtimeMs >= this.stabilityMs))) return;
         sidecar = found?.path;
       }
     }
+    if (this.stopped || this.halted) return;
     this.tracked.delete(p);
     this.claiming.add(p);
     if (sidecar) this.claiming.add(sidecar);
     this.launch(async () => {
-      let j: Journal | undefined;
+      let j: ClaimOutcome;
       try {
-        j = await claim(this.dir, { source: p, origin: c.origin, sidecar }, this.opts.hooks);
+        j = await claim(this.dir, { source: p, origin: c.origin, sidecar, seen: { dev: st.dev, ino: st.ino } }, this.opts.hooks);
       } finally {
         this.claiming.delete(p);
         if (sidecar) this.claiming.delete(sidecar);
       }
-      if (j) await this.runJob(j, 'new');
+      if (j === 'swapped') this.log.warn({ event: 'watch.claim-swapped', file: path.relative(this.dir, p) }, 'a folder was replaced by a link while a file was taken; the entry was put back');
+      else if (j !== 'gone') await this.runJob(j, 'new');
     });
+  }
+
+  /** Every folder between the root and the entry is a folder, not a link (checked again at claim). */
+  private async foldersAreReal(p: string): Promise<boolean> {
+    for (let d = path.dirname(p); d.startsWith(this.dir + path.sep); d = path.dirname(d)) if (!(await isRealDir(d))) return false;
+    return true;
+  }
+
+  private warnOnce(folder: string): void {
+    if (this.warned.has(folder)) return;
+    this.warned.add(folder);
+    this.log.error({ event: 'watch.inbox-not-folder', folder }, `${folder} is a symbolic link or not a folder: it is not read (the watch folder never follows links); make it a real folder`);
   }
 
   private launch(work: () => Promise<void>): void {
     this.running++;
     const job: Promise<void> = work()
-      .catch((err) => {
-        // Not the file's fault (disk full, permissions...). Going on could claim the same file again
-        // and again, so the worker halts like a crash would; the next start completes the job.
-        this.halted = true;
-        this.log.fatal({ event: 'watch.halted', err: errorMessage(err) }, 'a job stopped before it finished; the worker takes no more files until it is restarted');
-        this.opts.onHalt?.(err instanceof Error ? err : new Error(String(err)));
-      })
+      .catch((err) => this.haltOn(err))
       .finally(() => {
         this.running--;
         this.active.delete(job);
@@ -306,6 +366,7 @@ class WatchLoop implements Watcher {
     const started = performance.now();
     const r = await processJob(this.dir, j, { ctx: this.ctx, hooks: this.opts.hooks, verifyPolicy: this.opts.verifyPolicy, reserved: this.reserved });
     const ms = Math.round(performance.now() - started);
+    this.haltStreak = 0;
     const where = j.mode === 'verify' ? FOLDERS.reports : FOLDERS.outbox;
     if (r.outcome === 'done') {
       this.counters.processed++;
@@ -314,6 +375,50 @@ class WatchLoop implements Watcher {
       this.counters.failed++;
       this.log.warn({ event: 'file.failed', file: j.source, to: `${FOLDERS.failed}/${r.finalName}`, code: r.error?.code, reason: r.error?.reason, job: j.id, how, ms }, `${j.source} failed: ${r.error?.reason}`);
     }
+  }
+
+  /**
+   * Not the file's fault (disk full, permissions...). Going on could claim file after file only
+   * to stop each one, so the worker halts like a crash would. With probing on, it tries to write
+   * again every few seconds; once it can, recovery finishes the stopped job and work resumes.
+   */
+  private haltOn(err: unknown): void {
+    const reason = faultReason(err);
+    if (this.haltedBy) return void this.log.warn({ event: 'watch.job-stopped', reason }, 'another job stopped while the worker was halted');
+    this.haltedBy = { reason, code: faultCode(err), since: new Date().toISOString() };
+    this.haltStreak++;
+    const how = this.probeMs > 0 ? 'it resumes by itself once it can write again' : 'restart it to complete the job';
+    this.log.error({ event: 'watch.halted', reason, dir: this.dir }, `a job stopped before it finished (${reason}); the worker takes no more files: ${how}`);
+    this.opts.onHalt?.(err instanceof Error ? err : new Error(String(err)));
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeMs <= 0 || this.stopped) return;
+    const delay = Math.min(this.probeMs * 2 ** Math.min(this.haltStreak - 1, 10), MAX_PROBE_MS);
+    this.probeTimer = setTimeout(() => void (this.probing = this.probe().finally(() => (this.probing = undefined))), delay);
+  }
+
+  private async probe(): Promise<void> {
+    if (this.stopped || !this.haltedBy) return;
+    if (this.running) return this.scheduleProbe(); // jobs still stopping: recovery needs them gone
+    let resumed: number;
+    try {
+      this.opts.hooks?.at?.('watch:probe');
+      await probeWritable(path.join(this.dir, FOLDERS.work));
+      // Nothing runs now: recovery finishes or rolls back the stopped jobs, as at a start.
+      const rec = await recoverWorkArea(this.dir);
+      this.resumeQueue = rec.resume;
+      resumed = rec.resume.length;
+    } catch (err) {
+      Object.assign(this.haltedBy, { reason: faultReason(err), code: faultCode(err) });
+      this.log.debug({ event: 'watch.still-halted', reason: this.haltedBy.reason }, 'still cannot write');
+      return this.scheduleProbe();
+    }
+    if (this.stopped) return;
+    this.log.warn({ event: 'watch.resumed', since: this.haltedBy.since, resumed }, 'the worker can write again and resumes');
+    this.haltedBy = undefined;
+    void this.rescan();
   }
 
   /** Idle needs a rescan that found nothing new, so files that arrived meanwhile are not missed. */
@@ -340,14 +445,17 @@ class WatchLoop implements Watcher {
   }
 }
 
-/** `photo.jpg.json` (preferred) or `photo.json` next to `photo.jpg`. */
+/**
+ * `photo.jpg.json` (preferred) or `photo.json` next to `photo.jpg`. Looked at, never followed:
+ * a sidecar that is a link is taken along as it is and fails its file unread.
+ */
 async function sidecarOf(file: string): Promise<{ path: string; mtimeMs: number } | undefined> {
   const { dir, name } = path.parse(file);
   for (const candidate of [`${file}.json`, path.join(dir, `${name}.json`)]) {
     if (candidate === file) continue;
     try {
-      const st = await fs.stat(candidate);
-      if (st.isFile()) return { path: candidate, mtimeMs: st.mtimeMs };
+      const st = await fs.lstat(candidate);
+      if (!st.isDirectory()) return { path: candidate, mtimeMs: st.mtimeMs };
     } catch {
       /* none under this name */
     }
