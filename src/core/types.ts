@@ -64,6 +64,8 @@ export interface Actor {
   /** API key name, 'cli' or 'watch'. */
   actor: string;
   door: 'cli' | 'rest' | 'web' | 'watch';
+  /** Idempotency key of the record write (the watch folder's job id): a redone job finds its row. */
+  jobId?: string;
 }
 
 export interface LabelRecord {
