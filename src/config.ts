@@ -16,7 +16,8 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no
 export const ConfigSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
-  host: z.string().default('0.0.0.0'),
+  /** Loopback by default: the container image sets HOST=0.0.0.0 itself. */
+  host: z.string().default('127.0.0.1'),
   /** The organisation that signs: shown as the signer in every manifest. */
   organisation: z.string().min(1).max(200).default('Development newsroom'),
   /** PEM certificate chain (signer first) and PKCS#8 key of a real signing identity. */
@@ -47,6 +48,18 @@ export const ConfigSchema = z.object({
   watchEnabled: bool.default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   retentionDays: z.coerce.number().int().min(0).default(0),
+  /** Slow clients: no body byte for this long → 408; the whole body within UPLOAD_TIMEOUT_MS at UPLOAD_MIN_BYTES_PER_S. */
+  uploadIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  uploadTimeoutMs: z.coerce.number().int().positive().default(300_000),
+  uploadMinBytesPerS: z.coerce.number().int().min(0).default(2048),
+  /** Uploads being received at once, in all and per client address (beyond: 503 / 429). */
+  maxUploads: z.coerce.number().int().positive().default(32),
+  maxUploadsPerClient: z.coerce.number().int().positive().default(4),
+  /** Requests per minute per API key, and anonymous verifications per minute per client address (0 = no limit). */
+  rateLimitPerMinute: z.coerce.number().int().min(0).default(120),
+  anonVerifyPerMinute: z.coerce.number().int().min(0).default(30),
+  /** /readyz is not ready below this much free space in DATA_DIR. */
+  minFreeBytes: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -76,6 +89,14 @@ const ENV_KEYS: Record<string, keyof Config> = {
   WATCH_ENABLED: 'watchEnabled',
   LOG_LEVEL: 'logLevel',
   RETENTION_DAYS: 'retentionDays',
+  UPLOAD_IDLE_TIMEOUT_MS: 'uploadIdleTimeoutMs',
+  UPLOAD_TIMEOUT_MS: 'uploadTimeoutMs',
+  UPLOAD_MIN_BYTES_PER_S: 'uploadMinBytesPerS',
+  MAX_UPLOADS: 'maxUploads',
+  MAX_UPLOADS_PER_CLIENT: 'maxUploadsPerClient',
+  RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  ANON_VERIFY_PER_MINUTE: 'anonVerifyPerMinute',
+  MIN_FREE_BYTES: 'minFreeBytes',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {

@@ -15,7 +15,9 @@ import type { CoreContext } from './core/types.js';
 import { errorMessage } from './errors.js';
 import { loadKeys } from './http/api-keys.js';
 import { createApp } from './http/app.js';
+import type { FreeSpaceFn } from './http/disk-space.js';
 import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
+import { storageFault } from './http/storage-fault.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
 import { pruneExpired, SqliteRegistry } from './registry/index.js';
@@ -32,6 +34,8 @@ export interface StartOptions {
   maxQueue?: number;
   /** Called with the new key's secret when none was configured (default: printed on stdout). */
   onKeyCreated?: (name: string, secret: string, file: string) => void;
+  /** How free space in DATA_DIR is measured (tests simulate a full disk with it). */
+  freeSpace?: FreeSpaceFn;
 }
 
 export interface RunningServer {
@@ -53,11 +57,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (created) (opts.onKeyCreated ?? printNewKey)(created.name, created.secret, created.file);
 
   const metrics = createMetrics();
-  const { app, deps, setAccepting } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue });
+  const { app, deps, setAccepting, setWatch } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue, freeSpace: opts.freeSpace });
   const server = http.createServer(app);
-  // Slow uploads must not hold a connection for ever; the job itself has its own timeout.
-  server.requestTimeout = config.requestTimeoutMs + 10_000;
-  server.headersTimeout = 30_000;
+  // Upload bodies have their own idle/rate/total timers (src/http/upload.ts); these are the
+  // outer bounds: headers within 20 s, the whole request (upload, then job) within both limits.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = config.uploadTimeoutMs + config.requestTimeoutMs + 10_000;
   server.keepAliveTimeout = 5_000;
 
   try {
@@ -74,14 +79,23 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
+  if (!isLoopback(config.host) && !config.verifyRequiresKey) warnOpenVerify(config.host, port, logger);
 
   // The watch folder runs in the same process on the same core context, so its labels land
   // in the same record and its counters on the same /metrics page.
   let watcher: Watcher | undefined;
   if (config.watchEnabled) {
     try {
-      watcher = await startWatcher(defaultWatchDir(config), ctx, { logger: logger.child({ door: 'watch' }), onHalt: (err) => logger.error({ err: errorMessage(err) }, 'watch folder halted') });
+      let haltReason: string | undefined;
+      const onHalt = (err: Error) => {
+        // Public on /readyz: a category, never the error text (it names paths).
+        haltReason = storageFault(err) === 'no_space' ? 'no space left on the disk' : 'a job failed for a reason that is not the file\'s';
+        logger.error({ err: errorMessage(err), storage: storageFault(err) }, 'watch folder halted');
+      };
+      watcher = await startWatcher(defaultWatchDir(config), ctx, { logger: logger.child({ door: 'watch' }), onHalt });
       registerWatchStats(metrics, () => watcher!.stats());
+      const w = watcher;
+      setWatch(() => (w.isHalted() ? { halted: true, reason: haltReason } : { halted: false }));
       logger.info({ dir: watcher.dir }, 'watch folder running');
     } catch (err) {
       server.close();
@@ -134,6 +148,22 @@ function printNewKey(name: string, secret: string, file: string): void {
   );
 }
 
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h === '::ffff:127.0.0.1';
+}
+
+/** Loud, on stderr and in the log: anyone who can reach this address can verify without a key. */
+function warnOpenVerify(host: string, port: number, logger: Logger): void {
+  const line = '!'.repeat(72);
+  process.stderr.write(
+    `\n${line}\nWARNING: listening on ${host}:${port}, reachable from other machines, and POST /api/v1/verify\n` +
+      `answers anyone without an API key (rate-limited per address by ANON_VERIFY_PER_MINUTE).\n` +
+      `Set VERIFY_REQUIRES_KEY=true to close it, or HOST=127.0.0.1 to listen on this machine only.\n${line}\n\n`,
+  );
+  logger.warn({ host, port }, 'verification is open without a key on a non-loopback address');
+}
+
 function realpath(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -167,6 +197,20 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // A fault no request handler caught leaves the process in an unknown state: log it, give
+  // in-flight work a short moment, and exit non-zero so the supervisor starts a clean one.
+  const fatal = (kind: string) => (err: unknown) => {
+    try {
+      running.logger.fatal({ err: err instanceof Error ? { type: err.name, message: err.message, stack: err.stack } : String(err) }, kind);
+    } catch {
+      process.stderr.write(`labeller: ${kind}: ${errorMessage(err)}\n`);
+    }
+    const exit = () => process.exit(1);
+    setTimeout(exit, 3_000).unref();
+    running.close().then(exit, exit);
+  };
+  process.once('uncaughtException', fatal('uncaught exception; exiting'));
+  process.once('unhandledRejection', fatal('unhandled promise rejection; exiting'));
 }
 
 // Run only as the entry point (node dist/server.js), not when tests import startServer.

@@ -67,7 +67,7 @@ function pngBomb(): Buffer {
 
 beforeAll(async () => {
   const dataDir = path.join(tempDir('labeller-http-'), 'data');
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY},pipeline:${OTHER}`, MAX_UPLOAD_BYTES: String(3 * 1024 * 1024), MAX_CONCURRENT_JOBS: '2', LOG_LEVEL: 'info', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY},pipeline:${OTHER}`, MAX_UPLOAD_BYTES: String(3 * 1024 * 1024), MAX_CONCURRENT_JOBS: '2', MAX_UPLOADS_PER_CLIENT: '64', LOG_LEVEL: 'info', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
   const logStream = new Writable({
     write(chunk, _enc, cb) {
       logs += chunk.toString();

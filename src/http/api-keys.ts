@@ -40,6 +40,12 @@ export function createKeyStore(entries: KeyEntry[]): KeyStore {
   };
 }
 
+function isKeyEntry(e: unknown): e is KeyEntry {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name, sha256 } = e as Record<string, unknown>;
+  return typeof name === 'string' && /^[\w.-]{1,64}$/.test(name) && typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256);
+}
+
 export function parseApiKeys(spec: string): KeyEntry[] {
   return spec
     .split(',')
@@ -58,19 +64,26 @@ export function parseApiKeys(spec: string): KeyEntry[] {
 
 /**
  * Keys from configuration, else the stored file, else a new key: created, stored hashed
- * (mode 0600) and handed back once so the caller can print it.
+ * (mode 0600) and handed back once so the caller can print it. A setting or file that yields
+ * no usable key stops the start with a message naming it: the service never runs keyless.
  */
 export function loadKeys(apiKeys: string | undefined, dataDir: string): { store: KeyStore; created?: { name: string; secret: string; file: string } } {
-  if (apiKeys?.trim()) return { store: createKeyStore(parseApiKeys(apiKeys)) };
+  if (apiKeys?.trim()) {
+    const entries = parseApiKeys(apiKeys);
+    if (!entries.length) throw new LabellerError('bad_config', 'Invalid configuration: API_KEYS is set but holds no key (expected name:secret,...); unset it to have one created');
+    return { store: createKeyStore(entries) };
+  }
   const file = path.join(dataDir, KEY_FILE);
   if (fs.existsSync(file)) {
+    let entries: unknown;
     try {
-      const entries = JSON.parse(fs.readFileSync(file, 'utf8')).keys as KeyEntry[];
-      if (!Array.isArray(entries) || !entries.every((e) => typeof e.name === 'string' && /^[0-9a-f]{64}$/.test(e.sha256))) throw new Error('unexpected content');
-      return { store: createKeyStore(entries) };
+      entries = (JSON.parse(fs.readFileSync(file, 'utf8')) as { keys?: unknown } | null)?.keys;
     } catch (err) {
       throw new LabellerError('bad_config', `${file} cannot be read (${(err as Error).message}); remove it to create a new key`);
     }
+    if (!Array.isArray(entries) || !entries.every(isKeyEntry)) throw new LabellerError('bad_config', `${file} cannot be read (unexpected content); remove it to create a new key`);
+    if (!entries.length) throw new LabellerError('bad_config', `${file} holds no key; remove it to create a new key, or set API_KEYS`);
+    return { store: createKeyStore(entries) };
   }
   const secret = `lbl_${randomBytes(24).toString('base64url')}`;
   const entry: KeyEntry = { name: 'admin', sha256: hash(secret).toString('hex') };

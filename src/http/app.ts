@@ -12,17 +12,20 @@ import { TOOL_INFO } from '../core/manifest.js';
 import type { CoreContext } from '../core/types.js';
 import type { KeyStore } from './api-keys.js';
 import { requireKey } from './auth.js';
-import type { AppDeps } from './deps.js';
+import type { AppDeps, WatchHealth } from './deps.js';
+import { createDiskProbe, type FreeSpaceFn } from './disk-space.js';
 import { createJobSlots } from './job-slots.js';
 import { requestLogger } from './logging.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, registerHealthGauges, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { healthz, readyz } from './routes/health.js';
 import { labelHandler } from './routes/label.js';
 import { getRecordHandler, listRecordsHandler } from './routes/records.js';
 import { verifyHandler } from './routes/verify.js';
-import { createUploadParser } from './upload.js';
+import { createRateLimiter, rateLimit } from './rate-limit.js';
+import { createUploadReader } from './upload.js';
+import { createUploadGate } from './upload-gate.js';
 
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -33,21 +36,40 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Jobs allowed to wait for a slot beyond MAX_CONCURRENT_JOBS before 503. Default 2× the slots. */
   maxQueue?: number;
+  /** How free space in DATA_DIR is measured (fs.statfs); tests pass a stand-in. */
+  freeSpace?: FreeSpaceFn;
 }
 
-export function createApp(opts: AppOptions): { app: express.Express; deps: AppDeps; setAccepting: (v: boolean) => void } {
+export interface CreatedApp {
+  app: express.Express;
+  deps: AppDeps;
+  setAccepting: (v: boolean) => void;
+  /** Tells /readyz and /metrics about the embedded watch folder. */
+  setWatch: (health: () => WatchHealth) => void;
+}
+
+export function createApp(opts: AppOptions): CreatedApp {
   const { ctx } = opts;
   const cfg = ctx.config;
   let accepting = true;
+  let watch: (() => WatchHealth) | undefined;
+  const uploads = createUploadGate(cfg.maxUploads, cfg.maxUploadsPerClient);
   const deps: AppDeps = {
     ctx,
     keys: opts.keys,
     logger: opts.logger,
     metrics: opts.metrics ?? createMetrics(),
     slots: createJobSlots(cfg.maxConcurrentJobs, opts.maxQueue ?? cfg.maxConcurrentJobs * 2),
-    parseUpload: createUploadParser(cfg.maxUploadBytes),
+    uploads,
+    disk: createDiskProbe(cfg.dataDir, cfg.minFreeBytes, opts.freeSpace),
+    parseUpload: createUploadReader(
+      { maxBytes: cfg.maxUploadBytes, idleTimeoutMs: cfg.uploadIdleTimeoutMs, totalTimeoutMs: cfg.uploadTimeoutMs, minBytesPerS: cfg.uploadMinBytesPerS },
+      uploads,
+    ),
     accepting: () => accepting,
+    watch: () => watch?.(),
   };
+  registerHealthGauges(deps.metrics, { watchHalted: () => !!deps.watch()?.halted, freeBytes: async () => (await deps.disk.check()).freeBytes });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -80,6 +102,7 @@ export function createApp(opts: AppOptions): { app: express.Express; deps: AppDe
 
   const mustHaveKey = requireKey(opts.keys, true);
   const verifyKey = requireKey(opts.keys, () => cfg.verifyRequiresKey);
+  const limited = rateLimit(createRateLimiter(cfg.rateLimitPerMinute, 'requests per API key'), createRateLimiter(cfg.anonVerifyPerMinute, 'verifications without a key from one address'));
 
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(deps));
@@ -91,10 +114,10 @@ export function createApp(opts: AppOptions): { app: express.Express; deps: AppDe
   app.get('/api/openapi.json', (_req, res) => {
     res.type('application/json').send(doc);
   });
-  app.post('/api/v1/label', mustHaveKey, labelHandler(deps));
-  app.post('/api/v1/verify', verifyKey, verifyHandler(deps));
-  app.get('/api/v1/records', mustHaveKey, listRecordsHandler(deps));
-  app.get('/api/v1/records/:id', mustHaveKey, getRecordHandler(deps));
+  app.post('/api/v1/label', mustHaveKey, limited, labelHandler(deps));
+  app.post('/api/v1/verify', verifyKey, limited, verifyHandler(deps));
+  app.get('/api/v1/records', mustHaveKey, limited, listRecordsHandler(deps));
+  app.get('/api/v1/records/:id', mustHaveKey, limited, getRecordHandler(deps));
 
   app.use('/api', (req, _res, next) => next(new HttpProblem('route_not_found', `No API endpoint ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}.`)));
   // A static asset (the page's ZIP builder), not an API route: mounted as middleware.
@@ -104,7 +127,7 @@ export function createApp(opts: AppOptions): { app: express.Express; deps: AppDe
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use((req, _res, next) => next(new HttpProblem('route_not_found', `Nothing at ${req.originalUrl.split('?')[0].slice(0, 100)}.`)));
   app.use(errorHandler(deps));
-  return { app, deps, setAccepting: (v) => (accepting = v) };
+  return { app, deps, setAccepting: (v) => (accepting = v), setWatch: (h) => (watch = h) };
 }
 
 function countRequests(metrics: Metrics): RequestHandler {
@@ -130,8 +153,23 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
     }
     const p = sendProblem(res, e);
     deps.metrics.errors.inc({ code: p.code });
-    if (p.status >= 500 && p.code !== 'busy' && p.code !== 'timeout' && p.code !== 'not_implemented') (req as { log?: Logger }).log?.error({ err }, 'request failed');
+    const log = (req as { log?: Logger }).log ?? deps.logger;
+    if (p.storage) {
+      // Disk full or failing: count it, say so at error level, and let /readyz look again now.
+      deps.metrics.ioErrors.inc({ kind: p.storage });
+      deps.disk.invalidate();
+      log.error({ err, storage: p.storage, errno: errnoOf(err) }, p.storage === 'no_space' ? 'storage full: a request failed for lack of space' : 'storage error: a request failed');
+    } else if (p.status >= 500 && p.code !== 'busy' && p.code !== 'timeout' && p.code !== 'not_implemented') log.error({ err }, 'request failed');
   };
+}
+
+/** The first errno/SQLite code along the cause chain, for the log line. */
+function errnoOf(err: unknown): string | undefined {
+  for (let e = err, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 function isBodyParserError(err: unknown): boolean {

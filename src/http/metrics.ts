@@ -12,6 +12,8 @@ export interface Metrics {
   labels: Counter<'format' | 'door'>;
   verifications: Counter<'verdict' | 'door'>;
   errors: Counter<'code'>;
+  /** Storage faults met by requests: kind no_space (ENOSPC, EDQUOT, SQLITE_FULL) or io (EIO, read-only...). */
+  ioErrors: Counter<'kind'>;
   /** For other doors (watch folder): a counter on the same registry, created once per name. */
   counter<L extends string>(name: string, help: string, labelNames?: L[]): Counter<L>;
 }
@@ -33,6 +35,7 @@ export function createMetrics(): Metrics {
     labels: new Counter({ name: 'labeller_labels_total', help: 'Files labelled and signed', labelNames: ['format', 'door'], registers: [registry] }),
     verifications: new Counter({ name: 'labeller_verifications_total', help: 'Files verified, by verdict', labelNames: ['verdict', 'door'], registers: [registry] }),
     errors: new Counter({ name: 'labeller_errors_total', help: 'Errors returned, by stable code', labelNames: ['code'], registers: [registry] }),
+    ioErrors: new Counter({ name: 'labeller_io_errors_total', help: 'Storage faults (disk full, I/O errors) met while serving requests', labelNames: ['kind'], registers: [registry] }),
     counter<L extends string>(name: string, help: string, labelNames: L[] = []) {
       let c = counters.get(name);
       if (!c) {
@@ -56,4 +59,26 @@ export function registerWatchStats(metrics: Metrics, stats: () => Record<'proces
     const name = `labeller_watch_${key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`;
     new Gauge({ name, help: help[key], registers: [metrics.registry], collect() { this.set(stats()[key]); } });
   }
+}
+
+/** Readiness figures read when Prometheus scrapes: the watch folder's halted flag and free space in DATA_DIR. */
+export function registerHealthGauges(metrics: Metrics, read: { watchHalted: () => boolean; freeBytes: () => Promise<number | undefined> }): void {
+  if (metrics.registry.getSingleMetric('labeller_watch_halted')) return;
+  new Gauge({
+    name: 'labeller_watch_halted',
+    help: '1 while the embedded watch folder has halted (it takes no more files), else 0',
+    registers: [metrics.registry],
+    collect() {
+      this.set(read.watchHalted() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'labeller_data_dir_free_bytes',
+    help: 'Free space in DATA_DIR (checked at most every few seconds)',
+    registers: [metrics.registry],
+    async collect() {
+      const v = await read.freeBytes();
+      if (v !== undefined) this.set(v);
+    },
+  });
 }

@@ -40,11 +40,14 @@ const labelFields = {
 };
 
 const errors = {
-  '400': problem('No file, a malformed form or an invalid option'),
+  '400': problem('No file, a malformed form (unknown or malformed field name, repeated file...) or an invalid option'),
+  '408': problem('The upload was too slow (UPLOAD_IDLE_TIMEOUT_MS without a byte, below UPLOAD_MIN_BYTES_PER_S, or over UPLOAD_TIMEOUT_MS); the connection is closed'),
   '413': problem('Larger than MAX_UPLOAD_BYTES, or more pixels than MAX_PIXELS'),
   '415': problem('Not a supported type (SVG, GIF, PDF...)'),
   '422': problem('Truncated or corrupt file'),
-  '503': problem('Too many jobs at once (see Retry-After) or the request timed out'),
+  '429': problem('Rate limit (RATE_LIMIT_PER_MINUTE per key, ANON_VERIFY_PER_MINUTE per address without a key) or too many uploads from one address at once; see Retry-After'),
+  '503': problem('Too many jobs or uploads at once (see Retry-After), the request timed out, or a storage I/O error (io_error)'),
+  '507': problem('io_error: the service ran out of storage space'),
 };
 
 const q = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
@@ -149,6 +152,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '400': problem('Invalid query'),
             '401': problem('No API key'),
             '403': problem('Wrong API key'),
+            '429': problem('RATE_LIMIT_PER_MINUTE reached for this key; see Retry-After'),
             '501': problem('No record is kept'),
           },
         },
@@ -159,7 +163,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'One record',
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '501': problem('No record is kept') },
+          responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '429': problem('Rate limit; see Retry-After'), '501': problem('No record is kept') },
         },
       },
       '/healthz': { get: { operationId: 'healthz', summary: 'Liveness: the process answers', responses: { '200': json('Alive', { type: 'object' }) } } },
@@ -167,7 +171,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'readyz',
           summary: 'Readiness: signer loaded, exiftool usable, record open',
-          responses: { '200': json('Ready', { type: 'object' }), '503': json('Not ready (or shutting down)', { type: 'object' }) },
+          responses: { '200': json('Ready', { type: 'object' }), '503': json('Not ready: shutting down, a failed check, less than MIN_FREE_BYTES free in DATA_DIR, or the watch folder halted (see reasons)', { type: 'object' }) },
         },
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },

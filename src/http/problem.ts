@@ -4,6 +4,7 @@
  */
 import type { Response } from 'express';
 import { LabellerError, type ErrorCode } from '../errors.js';
+import { storageFault, type StorageFault } from './storage-fault.js';
 
 /** Codes only the HTTP door produces. */
 export type HttpCode =
@@ -15,6 +16,8 @@ export type HttpCode =
   | 'route_not_found'
   | 'not_implemented'
   | 'bad_request'
+  | 'upload_timeout'
+  | 'rate_limited'
   | 'internal';
 
 export type ProblemCode = ErrorCode | HttpCode;
@@ -26,6 +29,7 @@ export const STATUS: Record<ProblemCode, number> = {
   bad_request: 400,
   missing_key: 401,
   bad_key: 403,
+  upload_timeout: 408,
   not_found: 404,
   route_not_found: 404,
   output_exists: 409,
@@ -36,9 +40,11 @@ export const STATUS: Record<ProblemCode, number> = {
   corrupt_input: 422,
   text_encoding_undecidable: 422,
   metadata_too_large: 422,
+  rate_limited: 429,
   bad_config: 500,
   signing_failed: 500,
-  io_error: 500,
+  // 507 when the disk is full; other storage faults (EIO, read-only) answer 503 (see toProblem).
+  io_error: 507,
   internal: 500,
   not_implemented: 501,
   busy: 503,
@@ -50,13 +56,16 @@ const TITLES: Partial<Record<number, string>> = {
   401: 'API key required',
   403: 'API key not accepted',
   404: 'Not found',
+  408: 'Upload too slow',
   409: 'Conflict',
   413: 'Too large',
   415: 'Unsupported media type',
   422: 'Unprocessable file',
+  429: 'Too many requests',
   500: 'Internal error',
   501: 'Not implemented',
   503: 'Service busy',
+  507: 'Insufficient storage',
 };
 
 /** An error raised by the HTTP door itself, with one of its own codes. */
@@ -81,10 +90,20 @@ export interface Problem {
 }
 
 /** Turns anything thrown into a problem; unknown errors become a generic 500 with no internals. */
-export function toProblem(err: unknown, instance?: string): Problem & { retryAfterS?: number } {
+export function toProblem(err: unknown, instance?: string): Problem & { retryAfterS?: number; storage?: StorageFault } {
   let code: ProblemCode = 'internal';
   let detail = 'An internal error occurred; the request id in the logs identifies it.';
   let retryAfterS: number | undefined;
+  // A full or failing disk is ours to fix, whatever code the error was wrapped in on the way.
+  const storage = storageFault(err) ?? (err instanceof LabellerError && err.code === 'io_error' ? 'io' : undefined);
+  if (storage) {
+    const status = storage === 'no_space' ? 507 : 503;
+    detail =
+      storage === 'no_space'
+        ? 'The service has run out of storage space; its operator has to free some. Try again later.'
+        : 'The service could not read or write its storage; try again later.';
+    return { type: 'about:blank#io_error', title: TITLES[status] ?? 'Error', status, code: 'io_error', detail, instance, retryAfterS: 60, storage };
+  }
   if (err instanceof LabellerError) {
     code = err.code;
     // Our own faults can quote library internals: keep their sentence generic.
@@ -104,11 +123,11 @@ function genericFor(code: ProblemCode): string {
   return 'An internal error occurred; the request id in the logs identifies it.';
 }
 
-export function sendProblem(res: Response, err: unknown): Problem {
+export function sendProblem(res: Response, err: unknown): Problem & { storage?: StorageFault } {
   const p = toProblem(err, res.req?.originalUrl?.split('?')[0]);
-  const { retryAfterS, ...body } = p;
+  const { retryAfterS, storage: _storage, ...body } = p;
   if (retryAfterS !== undefined) res.setHeader('Retry-After', String(retryAfterS));
   res.locals.errorCode = body.code;
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
-  return body;
+  return p;
 }

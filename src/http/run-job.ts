@@ -1,7 +1,8 @@
 /**
- * The shape every upload route shares: wait for a job slot, read the upload, run the core
- * operation under the request timeout, always give the slot back. The slot is taken before
- * the body is read, so at most MAX_CONCURRENT_JOBS uploads sit in memory at once.
+ * The shape every upload route shares: read the whole upload first (under the upload timers,
+ * holding an upload place, not a job slot), then wait for a job slot, run the core operation
+ * under the request timeout, and always give the slot back. A slow client therefore never
+ * holds a slot; at most MAX_CONCURRENT_JOBS jobs plus a short queue hold a whole body.
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from './deps.js';
@@ -12,8 +13,12 @@ export function doorOf(req: Request): 'web' | 'rest' {
   return req.get('x-labeller-client') === 'web' ? 'web' : 'rest';
 }
 
+const shuttingDown = () => new HttpProblem('busy', 'The service is shutting down; try again shortly.', 5);
+
 export async function runJob<T>(deps: AppDeps, req: Request, res: Response, fn: (u: Upload) => Promise<T>): Promise<{ value: T; upload: Upload }> {
-  if (!deps.accepting()) throw new HttpProblem('busy', 'The service is shutting down; try again shortly.', 5);
+  if (!deps.accepting()) throw shuttingDown();
+  const upload = await deps.parseUpload(req, res);
+  if (!deps.accepting()) throw shuttingDown();
   const timeoutMs = deps.ctx.config.requestTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -24,9 +29,8 @@ export async function runJob<T>(deps: AppDeps, req: Request, res: Response, fn: 
   const job = (async () => {
     const release = await deps.slots.acquire();
     try {
-      // Answered (timeout) or gone while queued: its body is no longer there to read.
-      if (res.headersSent || req.destroyed || req.readableEnded) throw new HttpProblem('timeout', 'The request ended while waiting for a free slot.');
-      const upload = await deps.parseUpload(req, res);
+      // Answered (timeout) or gone while queued: nobody is waiting for the result.
+      if (res.headersSent || res.socket?.destroyed) throw new HttpProblem('timeout', 'The request ended while waiting for a free slot.');
       return { value: await fn(upload), upload };
     } finally {
       release();

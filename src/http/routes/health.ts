@@ -1,4 +1,7 @@
-/** /healthz: the process answers. /readyz: it can do its work (signer, exiftool, record). */
+/**
+ * /healthz: the process answers. /readyz: it can do its work (signer, exiftool, record, free
+ * space in DATA_DIR, the embedded watch folder not halted), with the reasons when it cannot.
+ */
 import type { RequestHandler } from 'express';
 import sharp from 'sharp';
 import { readTags } from '../../provenance/exiftool.js';
@@ -26,6 +29,8 @@ async function exiftoolUsable(): Promise<boolean> {
 
 export function readyz(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
+    const disk = await deps.disk.check();
+    const watch = deps.watch();
     const checks: Record<string, boolean | 'absent'> = {
       accepting: deps.accepting(),
       signer: !!deps.ctx.identity?.signer,
@@ -36,9 +41,24 @@ export function readyz(deps: AppDeps): RequestHandler {
             () => false,
           )
         : 'absent',
+      disk: disk.ok,
+      watch: watch ? !watch.halted : 'absent',
     };
     const ready = Object.values(checks).every((v) => v !== false);
+    const reasons: string[] = [];
+    if (!checks.accepting) reasons.push('shutting down');
+    if (!checks.signer) reasons.push('no signing identity');
+    if (!checks.exiftool) reasons.push('ExifTool does not answer');
+    if (checks.records === false) reasons.push('the record cannot be read');
+    if (!disk.ok && disk.reason) reasons.push(disk.reason);
+    if (watch?.halted) reasons.push(`the watch folder has halted${watch.reason ? ` (${watch.reason})` : ''}`);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, developmentSigner: deps.ctx.identity?.development ?? null });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      ...(reasons.length ? { reasons } : {}),
+      disk: { freeBytes: disk.freeBytes ?? null, minFreeBytes: disk.minFreeBytes },
+      developmentSigner: deps.ctx.identity?.development ?? null,
+    });
   };
 }
