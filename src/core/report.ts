@@ -23,8 +23,11 @@ export interface C2paSummary {
   claimGenerator?: string;
   actions?: { action: string; digitalSourceType?: string; softwareAgent?: string; when?: string }[];
   ingredients?: { title?: string; relationship?: string; state?: string; codes?: string[]; activeManifest?: string }[];
-  /** Our own visible-warning assertion, when the manifest has one. */
-  visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown };
+  /**
+   * Our own visible-warning assertion, when the manifest has one. `signer` says whether it is
+   * believed: from our own signing certificate ('own') or a trusted signer ('trusted'); 'untrusted' is not.
+   */
+  visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown; signer?: 'own' | 'trusted' | 'untrusted' };
   remoteUrl?: string;
   message?: string;
 }

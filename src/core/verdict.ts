@@ -3,6 +3,7 @@
  * provenance broken, does it carry both layers Art. 21(2) asks for.
  */
 import type { C2paSummary, Signal, VerifyReport } from './report.js';
+import { believedWarning } from './warning-trust.js';
 
 export type Verdict = Pick<VerifyReport, 'aiGenerated' | 'tampered' | 'compliance'>;
 
@@ -15,7 +16,8 @@ export function combine(c2pa: C2paSummary, signals: Signal[]): Verdict {
   const signedNotAi = signals.some((s) => s.ai === false && s.source === 'c2pa' && s.verified === true);
   const aiGenerated = ai ? true : signedNotAi ? false : null;
   const machineReadable = signals.some((s) => s.label === true);
-  const visibleWarning = verified && c2pa.visibleWarning ? true : null;
+  // Only our own or a trusted signer's claim of a burned-in warning counts (warning-trust.ts).
+  const visibleWarning = verified && believedWarning(c2pa) ? true : null;
   return { aiGenerated, tampered, compliance: { machineReadable, visibleWarning, compliant: machineReadable && visibleWarning === true && !tampered } };
 }
 

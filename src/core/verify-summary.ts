@@ -4,6 +4,7 @@
  */
 import type { C2paSummary, Signal, VerifyReport } from './report.js';
 import type { Verdict } from './verdict.js';
+import { untrustedWarningNote } from './warning-trust.js';
 
 type Lang = 'kk' | 'ru' | 'en';
 type Words = Record<Lang, string>;
@@ -12,7 +13,8 @@ export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict): Ver
   const evidence = evidenceOf(signals);
   const who = c2pa.signer?.organisation ?? c2pa.signer?.commonName ?? '?';
   const failures = c2pa.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ');
-  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v)];
+  const note = untrustedWarningNote(c2pa);
+  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v), ...(note ? [note] : [])];
   return {
     kk: parts.map((p) => p.kk).join(' '),
     ru: parts.map((p) => p.ru).join(' '),

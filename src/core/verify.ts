@@ -16,6 +16,7 @@ import type { Actor, CoreContext } from './types.js';
 import { combine } from './verdict.js';
 import { verifyText } from '../text/verify-text.js';
 import { summarise } from './verify-summary.js';
+import { untrustedWarningNote } from './warning-trust.js';
 
 /** Formats we do not label but whose C2PA we still check (sniff calls them 'other'). */
 const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml': 'svg', 'image/heic': 'heif', 'image/heif': 'heif' };
@@ -30,6 +31,7 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
   const check = {
     trustAnchorsPem: joinPem(ctx.trustAnchorsPem, policy.trustAnchorsPem),
     remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],
+    ownCertPem: ctx.identity.certPem,
   };
   // The detectors are independent: C2PA validation (native threads) overlaps the header read.
   const [found, meta, traced] = await Promise.all([
@@ -67,6 +69,8 @@ async function verifyTextInput(input: Buffer, policy: VerifyPolicy, ctx: CoreCon
     verifyText(input, policy, ctx, policy.textFormat),
     ctx.records ? ctx.records.traceCopy(input, 'text') : Promise.resolve([] as Signal[]),
   ]);
+  const note = untrustedWarningNote(report.c2pa);
+  if (note) for (const l of ['kk', 'ru', 'en'] as const) report.summary[l] += ` ${note[l]}`;
   if (traced.length) {
     // A copy of one of our labelled texts that lost its manifest: the record proves it is AI-made.
     report.signals.push(...traced);

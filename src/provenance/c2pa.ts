@@ -8,14 +8,25 @@ import { LabellerError, errorMessage } from '../errors.js';
 
 export interface ReadSettings {
   trustAnchorsPem?: string;
+  /** End-entity certificates trusted as they are (c2pa-rs compares them by hash): our own signer's. */
+  allowedListPem?: string;
 }
 
 export function c2paSettings(opts: ReadSettings = {}): Record<string, unknown> {
+  const trust = { ...(opts.trustAnchorsPem ? { trust_anchors: opts.trustAnchorsPem } : {}), ...(opts.allowedListPem ? { allowed_list: opts.allowedListPem } : {}) };
   return {
     verify: { remote_manifest_fetch: false },
-    ...(opts.trustAnchorsPem ? { trust: { trust_anchors: opts.trustAnchorsPem } } : {}),
+    ...(Object.keys(trust).length ? { trust } : {}),
     builder: { thumbnail: { enabled: false } },
   };
+}
+
+/** Whether the active manifest validated and its signing certificate was trusted under the settings it was read with. */
+export function activeSignerTrusted(outcome: ReadOutcome): boolean {
+  if (outcome.kind !== 'manifest') return false;
+  const store = outcome.reader.json() as { validation_state?: string; validation_results?: { activeManifest?: { success?: { code?: string }[] } } };
+  if (store.validation_state !== 'Trusted' && store.validation_state !== 'Valid') return false;
+  return (store.validation_results?.activeManifest?.success ?? []).some((s) => s.code === 'signingCredential.trusted');
 }
 
 export type ReadOutcome =

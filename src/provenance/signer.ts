@@ -16,6 +16,11 @@ export interface SigningIdentity {
   /** True for the auto-created identity: its outputs verify as valid but untrusted. */
   development: boolean;
   organisation: string;
+  /**
+   * The signer's own certificate (PEM, the first of its chain): verify believes our visible-warning
+   * assertion from this certificate, compared as a certificate, never by the organisation name.
+   */
+  certPem?: string;
   /** The development root CA (public), so an operator can add it as a trust anchor. */
   devRootPemPath?: string;
 }
@@ -25,12 +30,12 @@ export const DEV_WARNING =
   'Configure SIGNER_CERT and SIGNER_KEY with a real certificate before publishing (see README).';
 
 export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => void = () => {}): Promise<SigningIdentity> {
-  if (cfg.signerCert && cfg.signerModule) return { signer: await callbackSigner(cfg), development: false, organisation: cfg.organisation };
+  if (cfg.signerCert && cfg.signerModule) return { signer: await callbackSigner(cfg), development: false, organisation: cfg.organisation, certPem: leafOf(readPrivate(cfg.signerCert, 'SIGNER_CERT')) };
   if (cfg.signerCert && cfg.signerKey) {
     const cert = readPrivate(cfg.signerCert, 'SIGNER_CERT');
     const key = readPrivate(cfg.signerKey, 'SIGNER_KEY');
     try {
-      return { signer: LocalSigner.newSigner(cert, key, cfg.signerAlg, cfg.tsaUrl), development: false, organisation: cfg.organisation };
+      return { signer: LocalSigner.newSigner(cert, key, cfg.signerAlg, cfg.tsaUrl), development: false, organisation: cfg.organisation, certPem: leafOf(cert) };
     } catch (err) {
       // The SDK's message can quote key material: say what is wrong without echoing it.
       throw new LabellerError('bad_config', `SIGNER_CERT/SIGNER_KEY could not be loaded as a ${cfg.signerAlg} identity`, { cause: err });
@@ -40,8 +45,9 @@ export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => vo
   const paths = { chain: path.join(dir, 'dev-signer-chain.pem'), key: path.join(dir, 'dev-signer-key.pem'), root: path.join(dir, 'dev-root-ca.pem') };
   if (!fs.existsSync(paths.key)) await createDevIdentity(dir, cfg.organisation);
   warn(DEV_WARNING);
-  const signer = LocalSigner.newSigner(fs.readFileSync(paths.chain), fs.readFileSync(paths.key), 'es256');
-  return { signer, development: true, organisation: cfg.organisation, devRootPemPath: paths.root };
+  const chain = fs.readFileSync(paths.chain);
+  const signer = LocalSigner.newSigner(chain, fs.readFileSync(paths.key), 'es256');
+  return { signer, development: true, organisation: cfg.organisation, certPem: leafOf(chain), devRootPemPath: paths.root };
 }
 
 /** A KMS/HSM signs through a module of the operator's: the private key never enters this process. */
@@ -79,6 +85,14 @@ async function createDevIdentity(dir: string, organisation: string): Promise<voi
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race
   }
+}
+
+/** The first certificate of a PEM chain (the signer's own). */
+function leafOf(chain: Buffer | string): string | undefined {
+  const pem = chain.toString();
+  const start = pem.indexOf('-----BEGIN CERTIFICATE-----');
+  const end = start < 0 ? -1 : pem.indexOf('-----END CERTIFICATE-----', start);
+  return end < 0 ? undefined : pem.slice(start, end + '-----END CERTIFICATE-----'.length) + '\n';
 }
 
 function readPrivate(file: string, name: string): Buffer {

@@ -6,9 +6,10 @@
  */
 import type { Reader } from '@contentauth/c2pa-node';
 import { MARK_ASSERTION } from '../core/manifest.js';
+import { warningSigner } from '../core/warning-trust.js';
 import type { C2paState, C2paSummary, Signal } from '../core/report.js';
 import { errorMessage } from '../errors.js';
-import { readManifest, readManifestStore, type ReadOutcome } from '../provenance/c2pa.js';
+import { activeSignerTrusted, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
@@ -16,6 +17,8 @@ import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
 export interface C2paCheck {
   trustAnchorsPem?: string;
   remoteManifestHosts: string[];
+  /** Our own signing certificate: the only untrusted signer whose visible-warning claim is believed. */
+  ownCertPem?: string;
 }
 
 export interface C2paFindings {
@@ -29,11 +32,14 @@ export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paChe
   const settings = { trustAnchorsPem: check.trustAnchorsPem };
   let outcome: ReadOutcome = await readManifest(bytes, mimeType, settings);
   let fetchedFrom: string | undefined;
+  let readAgain = (s: ReadSettings) => readManifest(bytes, mimeType, s);
   if (outcome.kind === 'remote') {
     const url = outcome.url;
     if (!hostAllowed(url, check.remoteManifestHosts)) return remote(url, `remote manifest referenced at ${url}, not fetched (its host is not on the allow-list)`);
     try {
-      outcome = await readManifestStore(await fetchRemoteManifest(url), bytes, mimeType, settings);
+      const store = await fetchRemoteManifest(url);
+      outcome = await readManifestStore(store, bytes, mimeType, settings);
+      readAgain = (s) => readManifestStore(store, bytes, mimeType, s);
       fetchedFrom = url;
     } catch (err) {
       return remote(url, `remote manifest referenced at ${url} could not be fetched (${errorMessage(err).slice(0, 120)})`);
@@ -48,7 +54,21 @@ export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paChe
     };
   }
   if (outcome.kind === 'remote') return remote(outcome.url, `remote manifest referenced at ${outcome.url}, not fetched`);
-  return summarise(outcome.reader, fetchedFrom);
+  const found = summarise(outcome.reader, fetchedFrom);
+  if (found.c2pa.visibleWarning) await judgeWarning(found, check.ownCertPem, readAgain);
+  return found;
+}
+
+/** Marks whose the visible-warning claim is; only a believed one is a label. */
+async function judgeWarning(found: C2paFindings, ownCertPem: string | undefined, readAgain: (s: ReadSettings) => Promise<ReadOutcome>): Promise<void> {
+  const signer = await warningSigner(found.c2pa.state, ownCertPem, async (pem) => activeSignerTrusted(await readAgain({ allowedListPem: pem })));
+  found.c2pa.visibleWarning!.signer = signer;
+  const s = found.signals.find((x) => x.source === 'c2pa-visible-warning');
+  if (s && signer === 'untrusted') {
+    s.label = false;
+    s.believed = false;
+    if (s.verified) s.detail = 'the C2PA manifest claims a visible AI warning, but its signer is neither this service\'s own signing identity nor trusted, so the claim is not relied on';
+  }
 }
 
 function remote(url: string, message: string): C2paFindings {

@@ -9,7 +9,8 @@ import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../core/re
 import type { CoreContext } from '../core/types.js';
 import { errorMessage } from '../errors.js';
 import type { TextFormat } from '../media/sniff.js';
-import { c2paSettings } from '../provenance/c2pa.js';
+import { c2paSettings, type ReadSettings } from '../provenance/c2pa.js';
+import { believedWarning, warningSigner } from '../core/warning-trust.js';
 import { metaClaims, visibleTextOf } from './a7-html.js';
 import { frontMatterClaims } from './a9-block.js';
 import { cutCarriers, findCarriers, type Carrier } from './carriers.js';
@@ -23,7 +24,10 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
   const decoded = decodeText(input);
   const carriers = findCarriers(decoded.text);
   const format = formatOf(decoded.text, carriers, hint);
-  const c2pa = await checkCarriers(input, decoded.bom && decoded.encoding === 'utf-8', carriers, anchorsOf(ctx, policy));
+  const utf8Bom = decoded.bom && decoded.encoding === 'utf-8';
+  const c2pa = await checkCarriers(input, utf8Bom, carriers, { trustAnchorsPem: anchorsOf(ctx, policy) });
+  // Our warning assertion counts only from our own certificate or a trusted signer (core/warning-trust.ts).
+  if (c2pa.visibleWarning) c2pa.visibleWarning.signer = await warningSigner(c2pa.state, ctx.identity.certPem, async (pem) => (await checkCarriers(input, utf8Bom, carriers, { allowedListPem: pem })).state === 'trusted');
 
   const signals: Signal[] = [];
   const dst = c2pa.actions?.find((a) => a.digitalSourceType)?.digitalSourceType;
@@ -39,7 +43,7 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
   }
 
   const visible = format === 'html' ? visibleTextOf(cutCarriers(decoded.text, carriers)) : cutCarriers(decoded.text, carriers);
-  const notice = findNotice(visible, c2pa.visibleWarning?.wording);
+  const notice = findNotice(visible, believedWarning(c2pa)?.wording);
   if (notice.found) signals.push({ source: 'text-notice', ai: true, detail: `a visible AI warning is in the text: "${notice.excerpt}"`, languages: notice.languages });
   else if (notice.languages.length) signals.push({ source: 'text-notice', ai: true, detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})`, partial: true });
 
@@ -84,7 +88,7 @@ function anchorsOf(ctx: CoreContext, policy: VerifyPolicy): string | undefined {
   return pems.length ? pems.join('\n') : undefined;
 }
 
-async function checkCarriers(input: Buffer, utf8Bom: boolean, carriers: Carrier[], trustAnchorsPem?: string): Promise<C2paSummary> {
+async function checkCarriers(input: Buffer, utf8Bom: boolean, carriers: Carrier[], settings: ReadSettings): Promise<C2paSummary> {
   if (carriers.length === 0) return { state: 'absent', codes: [] };
   if (carriers.length > 1) {
     return { state: 'invalid', codes: ['text.multipleManifests'], message: `the text holds ${carriers.length} C2PA carriers (${carriers.map((c) => c.kind).join(', ')}); a text may hold only one, so none is relied on` };
@@ -95,7 +99,7 @@ async function checkCarriers(input: Buffer, utf8Bom: boolean, carriers: Carrier[
   // A byte-order mark added by an editor is encoding, not content: the binding covers the text after it.
   const asset = utf8Bom ? input.subarray(3) : input;
   try {
-    const reader = await Reader.fromManifestDataAndAsset(carrier.store, { buffer: asset, mimeType: 'text/plain' }, c2paSettings({ trustAnchorsPem }) as never);
+    const reader = await Reader.fromManifestDataAndAsset(carrier.store, { buffer: asset, mimeType: 'text/plain' }, c2paSettings(settings) as never);
     return summaryOfManifest(reader.json() as unknown as Record<string, unknown>);
   } catch (err) {
     return { state: 'unreadable', codes: [], message: `the C2PA manifest cannot be read: ${errorMessage(err).slice(0, 200)}` };
