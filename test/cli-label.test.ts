@@ -24,10 +24,10 @@ async function manifestState(file: string, mimeType: string): Promise<string | u
 describe('labeller label', () => {
   it('labels one file, prints the record with --json, and warns that the identity is a development one', async () => {
     const out = path.join(work, 'one.jpg');
-    const r = runCli(['label', img('white.jpg'), '-o', out, '--json', '--lang', 'kk,ru,en', '--ai-system', 'DALL·E', '--ai-version', '3'], env);
+    const r = runCli(['label', img('white.jpg'), '-o', out, '--json', '--languages', 'kk,ru,en', '--ai-system', 'DALL·E', '--ai-system-version', '3'], env);
     expect(r.code).toBe(0);
     const record = JSON.parse(r.stdout);
-    expect(record).toMatchObject({ kind: 'image', format: 'jpeg', languages: ['kk', 'ru', 'en'], aiSystem: 'DALL·E', signer: { development: true } });
+    expect(record).toMatchObject({ kind: 'image', format: 'jpeg', languages: ['kk', 'ru', 'en'], aiSystem: 'DALL·E', aiSystemVersion: '3', signer: { development: true } });
     expect(record.outputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.stderr).toMatch(/DEVELOPMENT signing identity/);
     expect(await manifestState(out, 'image/jpeg')).toBe('Valid');
@@ -85,7 +85,14 @@ describe('labeller label', () => {
   });
 
   it('rejects bad options and bad configuration with exit 2', () => {
-    expect(runCli(['label', img('white.jpg'), '-o', path.join(work, 'x.jpg'), '--lang', 'de'], env).code).toBe(2);
+    const lang = runCli(['label', img('white.jpg'), '-o', path.join(work, 'x.jpg'), '--languages', 'kk,de', '--quality', 'high'], env);
+    expect(lang.code).toBe(2);
+    // One message naming each flag as typed.
+    expect(lang.stderr).toContain('--languages: "de" is not one of kk, ru, en; --quality: "high" is not a whole number from 1 to 100');
+    // The earlier spellings still work: --lang and --ai-version.
+    const old = runCli(['label', img('white.jpg'), '-o', path.join(work, 'old.jpg'), '--lang', 'en', '--ai-version', '2', '--json'], env);
+    expect(old.code).toBe(0);
+    expect(JSON.parse(old.stdout)).toMatchObject({ languages: ['en'], aiSystemVersion: '2' });
     const bad = runCli(['label', img('white.jpg'), '-o', path.join(work, 'y.jpg')], { ...env, JPEG_QUALITY: '500' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/JPEG_QUALITY/);

@@ -77,7 +77,7 @@ describe('verify our own labelled output', () => {
     expect(run.code).toBe(0);
     const ok = JSON.parse(run.stdout) as VerifyReport;
     expect(ok).toMatchObject({ file: path.join(dir, 'labelled.jpg'), c2pa: { state: 'trusted' }, compliance: { compliant: true } });
-    const bad = await runCli(['verify', '--lang', 'kk', path.join(dir, 'flipped.jpg')], dir);
+    const bad = await runCli(['verify', '--report-lang', 'kk', path.join(dir, 'flipped.jpg')], dir);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('C2PA: invalid');
     expect(bad.stdout).toContain('бұзылған');

@@ -4,47 +4,25 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createContext } from '../core/context.js';
 import { label } from '../core/label.js';
-import { parseLabelOptions, textFormatFromName } from '../core/options.js';
+import { cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
 import type { LabelRecord } from '../core/types.js';
 import { LabellerError } from '../errors.js';
-import { PLACEMENTS } from '../label/image-mark.js';
-import { SOURCE_TYPES } from '../provenance/xmp.js';
 import { EXIT, fail, readInput, say, writeAtomic } from './common.js';
 
-interface LabelFlags {
-  output: string;
-  lang?: string;
-  textKk?: string;
-  textRu?: string;
-  textEn?: string;
-  placement?: string;
-  sourceType?: string;
-  aiSystem?: string;
-  aiVersion?: string;
-  prompt?: string;
-  promptWriter?: string;
-  quality?: string;
-  json?: boolean;
-  force?: boolean;
-}
+/** Flags generated from the one options contract, plus the CLI's own. */
+type LabelFlags = Record<string, string | boolean | undefined> & { output: string; json?: boolean; force?: boolean };
 
 export function registerLabel(program: Command): void {
-  program
+  const cmd = program
     .command('label')
     .description('Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest')
     .argument('<inputs...>', 'files to label: JPEG, PNG, WebP, AVIF, TIFF images; .txt, .md, .html texts')
-    .requiredOption('-o, --output <path>', 'output file, or a directory (ending in /) for several inputs')
-    .option('--lang <list>', 'languages of the warning, comma-separated: kk, ru, en (default from DEFAULT_LANGUAGES: kk,ru)')
-    .option('--text-kk <text>', 'Kazakh wording instead of the default')
-    .option('--text-ru <text>', 'Russian wording instead of the default')
-    .option('--text-en <text>', 'English wording instead of the default')
-    .addOption(new Option('--placement <where>', 'where the warning goes').choices([...PLACEMENTS, 'start', 'end']))
-    .addOption(new Option('--source-type <type>', 'IPTC digital source type').choices([...SOURCE_TYPES]))
-    .option('--ai-system <name>', 'AI system used (IPTC AISystemUsed, C2PA softwareAgent)')
-    .option('--ai-version <version>', 'version of the AI system')
-    .option('--prompt <text>', 'prompt information (IPTC AIPromptInformation)')
-    .option('--prompt-writer <name>', 'who wrote the prompt (IPTC AIPromptWriterName)')
-    .option('--quality <1-100>', 'JPEG/WebP/AVIF quality (default JPEG_QUALITY, 92)')
+    .requiredOption('-o, --output <path>', 'output file, or a directory (ending in /) for several inputs');
+  for (const field of LABEL_FIELDS) cmd.option(`${cliFlagOf(field)} <value>`, fieldHelp(field));
+  // Earlier spellings, kept working: --lang and --ai-version.
+  cmd.addOption(new Option('--lang <list>').hideHelp());
+  cmd.addOption(new Option('--ai-version <version>').hideHelp());
+  cmd
     .option('--json', 'print the record of what was done as JSON')
     .option('-f, --force', 'replace existing output files (including the input itself)')
     .action(async (inputs: string[], flags: LabelFlags) => {
@@ -53,19 +31,12 @@ export function registerLabel(program: Command): void {
 }
 
 async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
-  const options = parseLabelOptions({
-    languages: flags.lang,
-    text_kk: flags.textKk,
-    text_ru: flags.textRu,
-    text_en: flags.textEn,
-    placement: flags.placement,
-    sourceType: flags.sourceType,
-    aiSystem: flags.aiSystem,
-    aiSystemVersion: flags.aiVersion,
-    prompt: flags.prompt,
-    promptWriter: flags.promptWriter,
-    quality: flags.quality,
-  });
+  const raw: Record<string, unknown> = { languages: flags.lang, aiSystemVersion: flags.aiVersion };
+  for (const field of LABEL_FIELDS) {
+    const v = flags[camel(field)];
+    if (v !== undefined) raw[field] = v;
+  }
+  const options = parseLabelOptions(raw, 'cli');
   const toDir = inputs.length > 1 || /[\\/]$/.test(flags.output) || isDir(flags.output);
   const targets = inputs.map((input) => (toDir ? path.join(flags.output, path.basename(input)) : flags.output));
   const seen = new Set<string>();
@@ -85,7 +56,7 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
       if (!flags.force && path.resolve(target) === path.resolve(input)) throw new LabellerError('output_exists', 'the output would overwrite the input (use --force to allow it)');
       if (!flags.force && fs.existsSync(target)) throw new LabellerError('output_exists', `${target} already exists (use --force to replace it)`);
       const bytes = readInput(input, ctx.config.maxUploadBytes);
-      const result = await label(bytes, { ...options, title: options.title ?? path.basename(input), textFormat: options.textFormat ?? textFormatFromName(input) }, ctx, { actor: 'cli', door: 'cli' });
+      const result = await label(bytes, { ...options, title: options.title ?? path.basename(input), textFormat: options.textFormat ?? textFormatFromName(input), fileName: input, outputName: target }, ctx, { actor: 'cli', door: 'cli' });
       writeAtomic(target, result.bytes, flags.force);
       records.push({ ...result.record, ...({ input, output: target } as object) });
       for (const w of result.record.warnings) say(`${input}: ${w}`);
@@ -98,6 +69,13 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
   bar?.stop();
   if (flags.json) process.stdout.write(JSON.stringify(inputs.length === 1 && !toDir ? records[0] ?? null : records, null, 2) + '\n');
   return exit;
+}
+
+/** commander's property name for a flag: `--ai-system-version` → aiSystemVersion, `--text-kk` → textKk. */
+function camel(field: string): string {
+  return cliFlagOf(field)
+    .slice(2)
+    .replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
 function isDir(p: string): boolean {

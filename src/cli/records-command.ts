@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import type { StoredRecord } from '../core/types.js';
 import { checkChain, exportRecords, openRegistry, registryPath, type ExportFormat } from '../registry/index.js';
+import { DEFAULT_PAGE, MAX_PAGE, parseRecordQuery } from '../domain/record-query.js';
 import { EXIT, fail, say, writeAtomic } from './common.js';
 
 interface ListFlags {
@@ -30,14 +31,15 @@ export function registerRecords(program: Command): void {
     .option('--actor <name>', "only this actor (API key name, 'cli', 'watch')")
     .addOption(new Option('--type <type>', 'only labels or verifications').choices(['label', 'verify']))
     .option('--verdict <verdict>', 'only verifications with this verdict (compliant, non-compliant, invalid, not-ai, unknown)')
-    .option('--limit <n>', 'rows per page (1-1000)', '100')
+    .option('--limit <n>', `rows per page (1-${MAX_PAGE}, default ${DEFAULT_PAGE})`)
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--json', 'print the page as JSON')
     .action(async (flags: ListFlags) => {
       process.exitCode = await guarded(async () => {
         const registry = openRegistry(loadConfig());
         try {
-          const page = await registry.list({ ...flags, limit: Number(flags.limit) });
+          const { json: _json, ...filters } = flags;
+          const page = await registry.list(parseRecordQuery(filters, 'cli'));
           if (flags.json) process.stdout.write(JSON.stringify(page, null, 2) + '\n');
           else {
             for (const r of page.items) process.stdout.write(listLine(r) + '\n');

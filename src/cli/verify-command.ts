@@ -1,6 +1,6 @@
 /**
  * `labeller verify <files...>`: reads each file, asks the core for a report, prints it
- * (plain words in --lang, or JSON) and sets the exit code:
+ * (plain words in --report-lang, or JSON) and sets the exit code:
  * 0 reports made and any provenance intact; 1 provenance present but invalid, tampered or
  * unreadable (any file); 2 an input could not be read, or bad usage.
  */
@@ -10,14 +10,15 @@ import type { VerifyReport } from '../core/report.js';
 import { provenanceBroken } from '../core/verdict.js';
 import { verify } from '../core/verify.js';
 import { textFormatFromName } from '../core/options.js';
+import { LANGS, type Lang } from '../domain/vocabulary.js';
 import { EXIT, fail, readInput } from './common.js';
 
-type Lang = 'kk' | 'ru' | 'en';
 
 interface VerifyFlags {
   json?: boolean;
   trustAnchors?: string;
-  lang: Lang;
+  reportLang: Lang;
+  lang?: Lang;
 }
 
 export function registerVerify(program: Command): void {
@@ -27,7 +28,9 @@ export function registerVerify(program: Command): void {
     .argument('<files...>', 'files to verify')
     .option('--json', 'print the report as JSON (one object for one file, an array for several)')
     .option('--trust-anchors <file>', 'PEM bundle of extra trust anchors for this run')
-    .addOption(new Option('--lang <lang>', 'language of the human-readable report').choices(['kk', 'ru', 'en']).default('en'))
+    .addOption(new Option('--report-lang <lang>', 'language of the human-readable report').choices(LANGS).default('en'))
+    // The earlier spelling, kept working (on `label`, --lang names the warning's languages).
+    .addOption(new Option('--lang <lang>').choices(LANGS).hideHelp())
     .action(async (files: string[], flags: VerifyFlags) => {
       process.exitCode = await runVerify(files, flags);
     });
@@ -41,10 +44,10 @@ async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
   let exit: number = EXIT.ok;
   for (const file of files) {
     try {
-      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), { ...policy, textFormat: textFormatFromName(file) }, ctx, { actor: 'cli', door: 'cli' })) };
+      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), { ...policy, textFormat: textFormatFromName(file), fileName: file }, ctx, { actor: 'cli', door: 'cli' })) };
       reports.push(report);
       if (provenanceBroken(report)) exit = Math.max(exit, EXIT.invalid);
-      if (!flags.json) process.stdout.write(render(report, flags.lang) + '\n');
+      if (!flags.json) process.stdout.write(render(report, flags.lang ?? flags.reportLang) + '\n');
     } catch (err) {
       exit = Math.max(exit, fail(err, file));
     }

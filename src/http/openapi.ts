@@ -2,10 +2,9 @@
  * The OpenAPI 3.1 description of this service. A test compares its paths with the routes
  * the app really has, both ways, so the two cannot drift apart.
  */
-import { LANGS } from '../label/wording.js';
-import { PLACEMENTS } from '../label/image-mark.js';
-import { SOURCE_TYPES } from '../provenance/xmp.js';
-import { TEXT_PLACEMENTS } from '../core/options.js';
+import { z } from 'zod';
+import { labelFieldsJsonSchema } from '../domain/label-fields.js';
+import { RecordQuerySchema } from '../domain/record-query.js';
 import { STATUS } from './problem.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
@@ -24,20 +23,8 @@ const upload = (extra: Record<string, object>) => ({
   },
 });
 
-const labelFields = {
-  languages: { type: 'string', description: `Comma-separated languages of the visible warning (${LANGS.join(', ')}); default from DEFAULT_LANGUAGES.`, example: 'kk,ru' },
-  placement: { type: 'string', enum: [...PLACEMENTS, ...TEXT_PLACEMENTS] },
-  sourceType: { type: 'string', enum: [...SOURCE_TYPES], description: 'IPTC digital source type; default trainedAlgorithmicMedia.' },
-  aiSystem: { type: 'string', maxLength: 200 },
-  aiSystemVersion: { type: 'string', maxLength: 100 },
-  prompt: { type: 'string', maxLength: 4000 },
-  promptWriter: { type: 'string', maxLength: 200 },
-  text_kk: { type: 'string', maxLength: 200, description: 'Kazakh wording instead of the default' },
-  text_ru: { type: 'string', maxLength: 200, description: 'Russian wording instead of the default' },
-  text_en: { type: 'string', maxLength: 200, description: 'English wording instead of the default' },
-  quality: { type: 'integer', minimum: 1, maximum: 100 },
-  title: { type: 'string', maxLength: 255, description: 'Manifest title; default: the uploaded file name.' },
-};
+/** Generated from the one options contract every door shares. */
+const labelFields = labelFieldsJsonSchema();
 
 const errors = {
   '400': problem('No file, a malformed form (unknown or malformed field name, repeated file...) or an invalid option'),
@@ -50,7 +37,11 @@ const errors = {
   '507': problem('io_error: the service ran out of storage space'),
 };
 
-const q = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
+/** The list filters, generated from the one record query contract. */
+function recordQueryParameters(): object[] {
+  const schema = z.toJSONSchema(RecordQuerySchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, { description?: string }> };
+  return Object.entries(schema.properties).map(([name, { description, ...rest }]) => ({ name, in: 'query', required: false, schema: rest, description: description ?? name }));
+}
 
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
@@ -139,13 +130,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'The provenance record: labels and verifications, newest first',
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [
-            q('from', { type: 'string', format: 'date-time' }, 'Earliest time'),
-            q('to', { type: 'string', format: 'date-time' }, 'Latest time'),
-            q('actor', { type: 'string' }, 'API key name, cli or watch'),
-            q('verdict', { type: 'string' }, 'Verification verdict'),
-            q('type', { type: 'string', enum: ['label', 'verify'] }, 'Record type'),
-            q('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'Page size'),
-            q('cursor', { type: 'string' }, 'The `next` value of the previous page'),
+            ...recordQueryParameters(),
           ],
           responses: {
             '200': json('One page of records', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/StoredRecord' } }, next: { type: 'string' } } }),

@@ -10,8 +10,9 @@
 import sharp from 'sharp';
 import { CAP_HEIGHT_EM, LABEL_FONT_FILE, LABEL_FONT_NAME } from './font.js';
 
-export const PLACEMENTS = ['corner', 'band', 'corner-bottom-left', 'corner-bottom-right', 'corner-top-left', 'corner-top-right', 'band-bottom', 'band-top'] as const;
-export type Placement = (typeof PLACEMENTS)[number];
+import type { Placement } from '../domain/vocabulary.js';
+
+export { PLACEMENTS, type Placement } from '../domain/vocabulary.js';
 
 export interface Region {
   x: number;

@@ -1,6 +1,7 @@
 /** What the visible warning says, per language. Kazakh first: it is the state language. */
-export const LANGS = ['kk', 'ru', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+import { type Lang } from '../domain/vocabulary.js';
+
+export { LANGS, type Lang, isLang } from '../domain/vocabulary.js';
 
 export const DEFAULT_WORDING: Record<Lang, string> = {
   kk: 'ЖИ көмегімен жасалған',
@@ -12,10 +13,6 @@ export const DEFAULT_WORDING: Record<Lang, string> = {
 export const SHORT_MARK: Record<Lang, string> = { kk: 'ЖИ', ru: 'ИИ', en: 'AI' };
 
 export const DEFAULT_LANGUAGES: Lang[] = ['kk', 'ru'];
-
-export function isLang(x: string): x is Lang {
-  return (LANGS as readonly string[]).includes(x);
-}
 
 /** Resolve the lines to show: one per requested language, custom text overriding the default. */
 export function wordingFor(languages: Lang[], custom: Partial<Record<Lang, string>> = {}): Record<string, string> {

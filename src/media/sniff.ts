@@ -5,7 +5,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { LabellerError } from '../errors.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff';
-export type TextFormat = 'txt' | 'md' | 'html';
+export type { TextFormat } from '../domain/vocabulary.js';
 
 export type Sniffed =
   | { kind: 'image'; format: ImageFormat; mimeType: string }
@@ -34,8 +34,23 @@ export async function sniff(bytes: Buffer): Promise<Sniffed> {
     if (format) return { kind: 'image', format, mimeType: ft.mime };
     return { kind: 'other', mimeType: ft.mime, ext: ft.ext };
   }
+  // file-type reads past the header (TIFF IFDs, ISO boxes) and gives up on a truncated file: its
+  // signature still says what it was meant to be, so it is refused as damaged (422), not as foreign (415).
+  const meant = imageBySignature(bytes);
+  if (meant) return { kind: 'image', format: meant, mimeType: IMAGE_MIME[meant] };
   if (looksLikeText(bytes)) return { kind: 'text', mimeType: 'text/plain' };
   return { kind: 'other', mimeType: 'application/octet-stream', ext: 'bin' };
+}
+
+/** The first bytes of each accepted image format. */
+function imageBySignature(b: Buffer): ImageFormat | undefined {
+  const ascii = (from: number, to: number) => b.toString('latin1', from, to);
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (ascii(4, 8) === 'ftyp' && /^avi[fs]$/.test(ascii(8, 12))) return 'avif';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  return undefined;
 }
 
 /** Rejects what we do not label, with the reason an editor needs. */

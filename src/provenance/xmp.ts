@@ -4,8 +4,9 @@
  * (caption, credit, rights...) so that replacing the packet loses none of them.
  */
 export const DST_BASE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
-export const SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'algorithmicallyEnhanced', 'compositeSynthetic'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
+import type { SourceType } from '../domain/vocabulary.js';
+
+export { SOURCE_TYPES, type SourceType } from '../domain/vocabulary.js';
 
 export interface EditorialFields {
   title?: string;

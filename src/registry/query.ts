@@ -2,8 +2,9 @@
 import type { RecordQuery } from '../core/types.js';
 import { LabellerError } from '../errors.js';
 
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 1000;
+import { DEFAULT_PAGE, MAX_PAGE } from '../domain/record-query.js';
+
+export { DEFAULT_PAGE, MAX_PAGE };
 
 export function pageSize(limit?: number): number {
   if (limit === undefined) return DEFAULT_PAGE;

@@ -1,24 +1,10 @@
 /** GET /api/v1/records and /api/v1/records/:id: the provenance record, read-only. */
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
 import { LabellerError } from '../../errors.js';
 import type { RecordSink } from '../../core/types.js';
-
-const isoDate = z.string().trim().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date');
-
-const QuerySchema = z
-  .object({
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    actor: z.string().trim().min(1).max(64).optional(),
-    verdict: z.string().trim().min(1).max(40).optional(),
-    type: z.enum(['label', 'verify']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().trim().min(1).max(500).optional(),
-  })
-  .strict();
+import { parseRecordQuery } from '../../domain/record-query.js';
 
 function sink(deps: AppDeps): RecordSink {
   if (!deps.ctx.records) throw new HttpProblem('not_implemented', 'This service keeps no provenance record.');
@@ -28,12 +14,9 @@ function sink(deps: AppDeps): RecordSink {
 export function listRecordsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const records = sink(deps);
-    const q = QuerySchema.safeParse(flatten(req.query as Record<string, unknown>));
-    if (!q.success) {
-      throw new HttpProblem('bad_request', `Invalid query: ${q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
-    }
+    const q = queryOf(req.query as Record<string, unknown>);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await records.list(q.data));
+    res.json(await records.list(q));
   };
 }
 
@@ -47,6 +30,15 @@ export function getRecordHandler(deps: AppDeps): RequestHandler {
     res.setHeader('Cache-Control', 'no-store');
     res.json(rec);
   };
+}
+
+/** The shared record query; a bad filter is a bad request (the code this route has always used). */
+function queryOf(raw: Record<string, unknown>) {
+  try {
+    return parseRecordQuery(flatten(raw));
+  } catch (err) {
+    throw err instanceof LabellerError ? new HttpProblem('bad_request', `Invalid query: ${err.message}`) : err;
+  }
 }
 
 /** `?a=1&a=2` arrives as an array: keep the last value rather than fail the schema. */
