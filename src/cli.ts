@@ -2,33 +2,52 @@
  * The command line door: argv → core → exit code.
  * Exit codes: 0 success; 1 provenance present but invalid or tampered (verify);
  * 2 input could not be read, bad usage or bad configuration.
+ *
+ * Start-up stays light: only the command being run is loaded (with the tools it uses), so
+ * `labeller --version` and `--help` never load sharp, c2pa-node, ExifTool or SQLite.
  */
 import { Command, CommanderError } from 'commander';
-import { registerLabel } from './cli/label-command.js';
-import { registerRecords } from './cli/records-command.js';
-import { registerVerify } from './cli/verify-command.js';
-import { registerWatch } from './cli/watch-command.js';
 import { EXIT, fail } from './cli/common.js';
-import { endExiftool } from './provenance/exiftool.js';
-import { TOOL_INFO } from './core/manifest.js';
+import { TOOL } from './domain/tool.js';
 
-export function buildProgram(): Command {
+interface CommandModule {
+  register(program: Command): void;
+  /** Ends the external tools the command started (ExifTool's child process). */
+  shutdown?(): Promise<void>;
+}
+
+const COMMANDS: Record<string, { description: string; load: () => Promise<CommandModule> }> = {
+  label: { description: 'Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest', load: () => import('./cli/label-command.js') },
+  records: { description: 'The provenance record: every labelling and verification, hash-chained', load: () => import('./cli/records-command.js') },
+  verify: { description: 'Verify incoming media: C2PA state, AI traces and Art. 21(2) compliance', load: () => import('./cli/verify-command.js') },
+  watch: { description: 'Watch a folder: label files dropped in <dir>/inbox, verify files dropped in <dir>/verify-inbox', load: () => import('./cli/watch-command.js') },
+};
+
+/** The program with the named command fully defined and the others listed by name only. */
+export async function buildProgram(wanted?: string): Promise<{ program: Command; loaded?: CommandModule }> {
   const program = new Command('labeller')
     .description('Label AI-generated images and texts (visible warning + signed provenance) and verify incoming media.')
-    .version(TOOL_INFO.version)
+    .version(TOOL.version)
     .showHelpAfterError()
     .exitOverride();
-  registerLabel(program);
-  registerRecords(program);
-  registerVerify(program);
-  registerWatch(program);
-  return program;
+  let loaded: CommandModule | undefined;
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    if (name === wanted) {
+      loaded = await c.load();
+      loaded.register(program);
+    } else program.command(name).description(c.description);
+  }
+  return { program, loaded };
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const args = argv.slice(2);
+  const wanted = args[0] === 'help' ? args[1] : args[0];
+  let loaded: CommandModule | undefined;
   try {
-    await program.parseAsync(argv);
+    const built = await buildProgram(wanted);
+    loaded = built.loaded;
+    await built.program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -37,6 +56,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     return fail(err);
   } finally {
-    await endExiftool();
+    await loaded?.shutdown?.();
   }
 }

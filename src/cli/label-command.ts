@@ -12,7 +12,7 @@ import { EXIT, fail, readInput, say, writeAtomic } from './common.js';
 /** Flags generated from the one options contract, plus the CLI's own. */
 type LabelFlags = Record<string, string | boolean | undefined> & { output: string; json?: boolean; force?: boolean };
 
-export function registerLabel(program: Command): void {
+export function register(program: Command): void {
   const cmd = program
     .command('label')
     .description('Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest')
@@ -85,3 +85,5 @@ function isDir(p: string): boolean {
     return false;
   }
 }
+
+export { endExiftool as shutdown } from '../provenance/exiftool.js';

@@ -20,7 +20,7 @@ interface ListFlags {
   json?: boolean;
 }
 
-export function registerRecords(program: Command): void {
+export function register(program: Command): void {
   const records = program.command('records').description('The provenance record: every labelling and verification, hash-chained');
 
   records

@@ -21,7 +21,7 @@ interface VerifyFlags {
   lang?: Lang;
 }
 
-export function registerVerify(program: Command): void {
+export function register(program: Command): void {
   program
     .command('verify')
     .description('Verify incoming media: C2PA state, AI traces (IPTC, TC260, PNG text, software names) and Art. 21(2) compliance')
@@ -80,3 +80,5 @@ function render(r: VerifyReport, lang: Lang): string {
   ];
   return lines.join('\n');
 }
+
+export { endExiftool as shutdown } from '../provenance/exiftool.js';

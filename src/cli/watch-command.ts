@@ -12,7 +12,7 @@ interface WatchFlags {
   rescanMs?: string;
 }
 
-export function registerWatch(program: Command): void {
+export function register(program: Command): void {
   program
     .command('watch')
     .description('Watch a folder: label files dropped in <dir>/inbox, verify files dropped in <dir>/verify-inbox')
@@ -72,3 +72,5 @@ function positive(v: string | undefined, name: string): number | undefined {
   }
   return n;
 }
+
+export { endExiftool as shutdown } from '../provenance/exiftool.js';

@@ -9,25 +9,36 @@ import { burnIn, thumbnailOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
 import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
+import { checkName } from '../media/name-check.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
 import { readTags } from '../provenance/exiftool.js';
 import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
+import { TOOL } from '../domain/tool.js';
 import { buildManifest } from './manifest.js';
 import { commonRecord } from './record.js';
 import { labelText } from '../text/label-text.js';
 import type { LabelOptions } from './options.js';
 import type { Actor, CoreContext, LabelResult } from './types.js';
 
-export const TOOL = { name: 'ai-provenance-labeller', version: '0.1.0' };
+export { TOOL } from '../domain/tool.js';
 
-export async function label(input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
+/** The names a door knows: the input's (upload, path, watched file) and, for the CLI, the output's. */
+export interface DoorNames {
+  fileName?: string;
+  outputName?: string;
+}
+
+export async function label(input: Buffer, options: LabelOptions & DoorNames, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
   const kind = await sniff(input);
   if (kind.kind === 'other') throw unsupported(kind);
+  // Text named .jpg (or an image named .txt) is refused before any work; so is an output name that would lie.
+  const nameWarnings = [checkName(options.fileName, kind), checkName(options.outputName, kind, 'output name')].filter((w): w is string => !!w);
   // Before sharp or ExifTool read a header: they inflate every text chunk (PNG zTXt bombs).
   if (kind.kind === 'image') checkMetadataSize(input, kind.format);
   const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
+  result.record.warnings.unshift(...nameWarnings);
   if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
   return result;
 }

@@ -6,7 +6,9 @@ import { DST_BASE, type SourceType } from '../provenance/xmp.js';
 
 /** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
 export const MARK_ASSERTION = 'kz.labeller.visible-warning';
-export const TOOL_INFO = { name: 'ai-provenance-labeller', version: '0.1.0' };
+import { TOOL as TOOL_INFO } from '../domain/tool.js';
+
+export { TOOL_INFO };
 
 export interface ManifestInput {
   title: string;

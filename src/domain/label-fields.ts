@@ -61,7 +61,10 @@ export const LabelFieldsSchema = z
       .enum([...PLACEMENTS, ...TEXT_PLACEMENTS], { error: oneOf([...PLACEMENTS, ...TEXT_PLACEMENTS]) })
       .optional()
       .meta({ description: 'Images: corner (= corner-bottom-left), corner-*, band (= band-bottom), band-top. Texts: start or end.' }),
-    sourceType: z.enum(SOURCE_TYPES, { error: oneOf(SOURCE_TYPES) }).optional().meta({ description: 'IPTC digital source type; default trainedAlgorithmicMedia.' }),
+    sourceType: z
+      .enum(SOURCE_TYPES, { error: oneOf(SOURCE_TYPES) })
+      .optional()
+      .meta({ description: `IPTC digital source type: ${SOURCE_TYPES.join(', ')}; default trainedAlgorithmicMedia.` }),
     aiSystem: text(200).optional().meta({ description: 'AI system used (IPTC AISystemUsed, C2PA softwareAgent).' }),
     aiSystemVersion: text(100).optional().meta({ description: 'Version of the AI system (IPTC AISystemVersionUsed).' }),
     prompt: text(4000).optional().meta({ description: 'Prompt information (IPTC AIPromptInformation).' }),
