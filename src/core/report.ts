@@ -61,4 +61,6 @@ export interface VerifyPolicy {
   remoteManifestHosts?: string[];
   /** For texts: the format the file name says (txt, md, html), when content alone is ambiguous. */
   textFormat?: 'txt' | 'md' | 'html';
+  /** The file's name as the door got it: text named .jpg (or an image named .txt) is refused. */
+  fileName?: string;
 }

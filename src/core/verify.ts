@@ -2,7 +2,9 @@
  * The verify operation: input bytes + policy → a report. Orchestration only: each trace is
  * read by its own detector in src/signals/, the verdict is combined in verdict.ts.
  */
+import { LabellerError } from '../errors.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
+import { checkName } from '../media/name-check.js';
 import { sniff, unsupported, type Sniffed } from '../media/sniff.js';
 import { detectC2pa } from '../signals/c2pa.js';
 import { detectIptc } from '../signals/iptc.js';
@@ -23,6 +25,7 @@ const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml':
 
 export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<VerifyReport> {
   const kind = await sniff(input);
+  checkName(policy.fileName, kind);
   if (kind.kind === 'text') return verifyTextInput(input, policy, ctx, actor);
   const media = imageOf(kind);
   if (!media) throw unsupported(kind);
@@ -39,6 +42,8 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     readMetadata(input, media.format),
     ctx.records ? ctx.records.traceCopy(input, 'image') : Promise.resolve([] as Signal[]),
   ]);
+  // A picture whose header cannot be read (a truncated TIFF's IFD) is refused as damaged, as labelling does.
+  if (meta.headerError && kind.kind === 'image') throw new LabellerError('corrupt_input', `the ${media.format.toUpperCase()} file cannot be read (${meta.headerError})`);
   const signals: Signal[] = [
     ...found.signals,
     ...detectIptc(meta.xmp),

@@ -51,7 +51,7 @@ export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: 
 /** sharp's messages name libvips internals; keep the part an editor can use. */
 export function shortReason(err: unknown): string {
   const msg = errorMessage(err).split('\n')[0];
-  if (/premature end|truncat|unexpected end|end of file|not enough data|read error|IDAT|Input buffer/i.test(msg)) return 'the file is truncated or damaged';
+  if (/premature end|truncat|unexpected end|end of file|not enough data|read error|bad seek|IDAT|Input buffer/i.test(msg)) return 'the file is truncated or damaged';
   if (/unsupported image format/i.test(msg)) return 'unrecognised image data';
   if (/pixel limit/i.test(msg)) return 'too many pixels';
   return msg.replace(/^(Input|VipsJpeg|VipsForeign\w*|vips\w*):\s*/i, '').slice(0, 160);

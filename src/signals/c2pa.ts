@@ -9,7 +9,7 @@ import { MARK_ASSERTION } from '../core/manifest.js';
 import { warningSigner } from '../core/warning-trust.js';
 import type { C2paState, C2paSummary, Signal } from '../core/report.js';
 import { errorMessage } from '../errors.js';
-import { activeSignerTrusted, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
+import { activeSignerTrusted, mayCarryManifest, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
@@ -46,6 +46,8 @@ export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paChe
     }
   }
   if (outcome.kind === 'absent') return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
+  // The SDK fails on any damaged file (a truncated PNG): without a JUMBF box or a reference there is no manifest to call unreadable.
+  if (outcome.kind === 'unreadable' && !fetchedFrom && !mayCarryManifest(bytes)) return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
   if (outcome.kind === 'unreadable') {
     const reason = outcome.message.slice(0, 200);
     return {

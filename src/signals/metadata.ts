@@ -4,6 +4,7 @@
  * a round trip to it costs more than the whole C2PA validation.
  */
 import sharp from 'sharp';
+import { shortReason } from '../media/probe.js';
 import { readExif, type ExifFields } from './exif-reader.js';
 import { readPngText, type PngText } from './png-chunks.js';
 import { XmpPacket, findXmpInBytes } from './xmp-reader.js';
@@ -12,6 +13,8 @@ export interface MediaMetadata {
   xmp?: XmpPacket;
   exif: ExifFields;
   pngText: PngText[];
+  /** Why the image header could not be read (truncated or damaged), when it could not. */
+  headerError?: string;
 }
 
 /** Formats sharp may read headers of; SVG is never handed to a renderer here. */
@@ -21,15 +24,17 @@ export async function readMetadata(bytes: Buffer, format: string): Promise<Media
   const pngText = format === 'png' ? readPngText(bytes) : [];
   let xmpText: string | undefined;
   let exif: ExifFields = {};
+  let headerError: string | undefined;
   if (SHARP_READABLE.has(format)) {
     try {
       const m = await sharp(bytes, { limitInputPixels: false }).metadata();
       xmpText = m.xmp?.toString('utf8');
       exif = readExif(m.exif);
-    } catch {
+    } catch (err) {
       // Undecodable headers: fall back to a byte scan below; the C2PA check still runs.
+      headerError = shortReason(err);
     }
   }
   xmpText ??= pngText.find((t) => t.keyword === 'XML:com.adobe.xmp')?.text ?? findXmpInBytes(bytes);
-  return { xmp: xmpText ? new XmpPacket(xmpText) : undefined, exif, pngText };
+  return { xmp: xmpText ? new XmpPacket(xmpText) : undefined, exif, pngText, ...(headerError ? { headerError } : {}) };
 }

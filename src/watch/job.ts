@@ -142,7 +142,7 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
     }
     if (j.mode === 'verify') {
       const verify = await loadVerify();
-      const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name) }, ctx, actor);
+      const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name), fileName: j.name }, ctx, actor);
       return { kind: 'verify', report: { ...report, file: j.name } };
     }
     // A label made before a crash is reused, so the record row and the published file stay the same bytes.
@@ -160,7 +160,7 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
 
 async function makeLabel(dir: string, j: Journal, input: Buffer, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord }> {
   const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
-  const opts = { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name) };
+  const opts = { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name), fileName: j.name };
   // Recorded by the caller, after the output is saved in the work area.
   const result = await label(input, opts, { ...ctx, records: undefined }, actor);
   await writeAtomic(path.join(dir, OUTPUT), result.bytes);

@@ -10,7 +10,7 @@ export function labelHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const result = await runJob(deps, req, res, async (upload) => {
       const options = parseLabelOptions({ textFormat: textFormatFromName(upload.name), ...upload.fields, title: upload.fields.title ?? upload.name });
-      return label(upload.bytes, options, deps.ctx, { actor: String(res.locals.keyName), door: doorOf(req) });
+      return label(upload.bytes, { ...options, fileName: upload.name }, deps.ctx, { actor: String(res.locals.keyName), door: doorOf(req) });
     });
     const { record } = result.value;
     if (record.id) {

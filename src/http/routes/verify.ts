@@ -9,7 +9,7 @@ import { doorOf, runJob } from '../run-job.js';
 export function verifyHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { value: report, upload } = await runJob(deps, req, res, (u) =>
-      verify(u.bytes, { textFormat: textFormatFromName(u.name) }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
+      verify(u.bytes, { textFormat: textFormatFromName(u.name), fileName: u.name }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
     );
     report.file = upload.name;
     if (report.recordId) res.locals.recordId = report.recordId;
