@@ -54,14 +54,14 @@ export function readExif(block: Buffer | undefined): ExifFields {
 }
 
 function ascii(b: Buffer, at: number, count: number): string | undefined {
-  const s = b.subarray(at, at + count).toString('utf8').replace(/\0+$/, '').trim();
+  const s = trimNuls(b.subarray(at, at + count).toString('utf8')).trim();
   return s || undefined;
 }
 
 /** UserComment starts with an 8-byte charset code; Stable Diffusion web UIs write UNICODE (UTF-16). */
 function userComment(b: Buffer): string | undefined {
   if (b.length <= 8) return undefined;
-  const code = b.subarray(0, 8).toString('latin1').replace(/\0+$/, '');
+  const code = trimNuls(b.subarray(0, 8).toString('latin1'));
   const body = b.subarray(8, 8 + ((b.length - 8) & ~1));
   let s: string;
   if (code === 'UNICODE') {
@@ -69,6 +69,16 @@ function userComment(b: Buffer): string | undefined {
     const be = body.length > 1 && body[0] === 0 && body[1] !== 0;
     s = be ? Buffer.from(body).swap16().toString('utf16le') : body.toString('utf16le');
   } else s = body.toString('utf8');
-  s = s.replace(/\0+$/, '').trim();
+  s = trimNuls(s).trim();
   return s || undefined;
+}
+
+/**
+ * Trailing NULs cut by a loop from the end: /\0+$/ retries from every NUL of a long run that
+ * is followed by something else (a 60 KB field took seconds).
+ */
+function trimNuls(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
+  return s.slice(0, end);
 }

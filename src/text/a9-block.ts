@@ -27,21 +27,46 @@ export interface FoundBlock {
 }
 
 export function findA9Blocks(text: string): FoundBlock[] {
-  const re = /-----BEGIN C2PA MANIFEST-----\s*(\S*)\s*-----END C2PA MANIFEST-----/g;
   const found: FoundBlock[] = [];
-  for (const m of text.matchAll(re)) {
-    const ref = m[1];
-    const at = { start: m.index, end: m.index + m[0].length };
-    if (ref.startsWith(DATA_PREFIX)) {
-      const b64 = ref.slice(DATA_PREFIX.length);
+  let begin = text.indexOf(BEGIN);
+  while (begin !== -1) {
+    const m = blockAt(text, begin);
+    if (!m) {
+      begin = text.indexOf(BEGIN, begin + 1);
+      continue;
+    }
+    const at = { start: begin, end: m.end };
+    if (m.ref.startsWith(DATA_PREFIX)) {
+      const b64 = m.ref.slice(DATA_PREFIX.length);
       found.push(/^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? { ...at, store: Buffer.from(b64, 'base64') } : { ...at, problem: 'the C2PA manifest block holds invalid base64' });
-    } else if (/^https?:\/\//i.test(ref)) {
-      found.push({ ...at, url: ref });
+    } else if (/^https?:\/\//i.test(m.ref)) {
+      found.push({ ...at, url: m.ref });
     } else {
       found.push({ ...at, problem: 'the C2PA manifest block holds neither a data: URI nor a URL' });
     }
+    begin = text.indexOf(BEGIN, m.end);
   }
   return found;
+}
+
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * /BEGIN\s*(\S*)\s*END/ at `begin`, without backtracking: the reference is the run of
+ * non-space characters after BEGIN, or that run minus "-----END" when END is glued to it
+ * (END holds spaces, so it cannot start anywhere else in the run). Each run is read once.
+ */
+function blockAt(text: string, begin: number): { ref: string; end: number } | undefined {
+  let i = begin + BEGIN.length;
+  while (isSpace(text[i])) i++;
+  let r = i;
+  while (r < text.length && !isSpace(text[r])) r++;
+  let e = r;
+  while (isSpace(text[e])) e++;
+  if (text.startsWith(END, e)) return { ref: text.slice(i, r), end: e + END.length };
+  const glued = r - END.indexOf(' ');
+  if (glued >= i && text.startsWith(END, glued)) return { ref: text.slice(i, glued), end: glued + END.length };
+  return undefined;
 }
 
 export interface FrontMatter {

@@ -4,6 +4,7 @@
  * and replace it instead of stacking a second one.
  */
 import { DEFAULT_WORDING } from '../label/wording.js';
+import { attributesOf, closerFinder, replaceRanges, startTags, widenOverBlanks } from './html-scan.js';
 
 /** U+26A0 without a variation selector: our own notice adds no selectors to the text. */
 export const NOTICE_SIGN = '⚠';
@@ -60,7 +61,7 @@ export function stripNoticeLines(body: string, labelled: boolean): string {
     // Drop the line and the blank line before it; keep what followed (the final newline).
     const before = out.slice(0, lastStart);
     const blankBefore = /\r?\n[ \t]*\r?\n$/.exec(before.slice(-64));
-    out = (blankBefore ? before.slice(0, before.length - blankBefore[0].length) : before.replace(/\r?\n$/, '')) + trail;
+    out = (blankBefore ? before.slice(0, before.length - blankBefore[0].length) : before.slice(0, before.length - finalLineEnd(before))) + trail;
   }
   return out;
 }
@@ -80,21 +81,44 @@ export function trailingBlankLength(s: string): number {
   return s.length - i;
 }
 
+/** Length of /\r?\n$/ in `s`. */
+function finalLineEnd(s: string): number {
+  if (!s.endsWith('\n')) return 0;
+  return s.endsWith('\r\n') ? 2 : 1;
+}
+
 /** A ⚠ line is ours in a labelled text; otherwise only when it holds a default wording. */
 export function isOurNoticeLine(line: string, labelled: boolean): boolean {
   const t = line.trim();
   return t.startsWith(`${NOTICE_SIGN} `) && (labelled || Object.values(DEFAULT_WORDING).some((w) => t.includes(w)));
 }
 
-/** Removes every notice element we wrote (found by its data attribute). */
+/** Removes every notice element we wrote (found by its data attribute), with its line; one linear pass. */
 export function stripNoticeHtml(html: string): string {
-  return html.replace(/[ \t]*<p\b[^>]*\bdata-ai-disclosure="true"[^>]*>[\s\S]*?<\/p>[ \t]*\r?\n?/gi, '');
+  const closer = closerFinder(html, 'p', false);
+  const ranges: { start: number; end: number }[] = [];
+  let from = 0;
+  for (;;) {
+    let found: { start: number; end: number } | undefined;
+    for (const tag of startTags(html, ['p'], from)) {
+      if (attributesOf(html, tag).get('data-ai-disclosure')?.value !== 'true') continue;
+      const close = closer(tag.end);
+      if (!close) break; // no "</p>" after this one: none after any later one
+      found = widenOverBlanks(html, tag.start, close.end, ranges.at(-1)?.end ?? 0);
+      break;
+    }
+    if (!found) break;
+    ranges.push(found);
+    from = found.end;
+  }
+  return replaceRanges(html, ranges);
 }
 
 const GENERIC_NOTICE = [
   /ЖИ\s+көмегімен/i,
   /жасанды\s+интеллект/i,
-  /(?:создано|сгенерировано|подготовлено)\s+(?:с\s+помощью|с\s+использованием)?\s*(?:ИИ|искусственн)/i,
+  // One run of spaces per gap: \s+ next to \s* made a long run of spaces quadratic.
+  /(?:создано|сгенерировано|подготовлено)\s+(?:с\s+(?:помощью|использованием)\s*)?(?:ИИ|искусственн)/i,
   /сгенерировано\s+ИИ/i,
   /(?:generated|created|written)\s+(?:with|by)\s+(?:AI|artificial intelligence)/i,
   /\bAI[- ]generated\b/i,

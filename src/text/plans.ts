@@ -7,6 +7,7 @@ import type { TextFormat } from '../media/sniff.js';
 import { DST_BASE } from '../provenance/xmp.js';
 import { a7ScriptLength, buildA7Script, declareUtf8, disclosureMetas, stripOurHead } from './a7-html.js';
 import { a8Fits, a8TargetBytes, buildA8Wrapper } from './a8-wrapper.js';
+import { firstStartTag } from './html-scan.js';
 import { a9BlockLength, buildA9Block, splitFrontMatter, withoutOurFields } from './a9-block.js';
 import type { CarrierKind } from './carriers.js';
 import type { CarrierPlan } from './manifest-store.js';
@@ -98,17 +99,18 @@ export function planHtml(text: string, wording: Record<string, string>, placemen
   let before: string;
   let after: string;
   const headClose = /<\/head\s*>/i.exec(html);
-  const headOpen = /<head\b[^>]*>/i.exec(html);
-  const htmlOpen = /<html\b[^>]*>/i.exec(html);
+  // Start tags by a linear scan: /<head\b[^>]*>/ rescans the rest of the text from every "<head".
+  const headOpen = firstStartTag(html, 'head');
+  const htmlOpen = firstStartTag(html, 'html');
   if (headClose) {
     before = `${html.slice(0, headClose.index)}${metas}${nl}`;
     after = `${nl}${html.slice(headClose.index)}`;
   } else if (headOpen) {
-    const at = headOpen.index + headOpen[0].length;
+    const at = headOpen.end;
     before = `${html.slice(0, at)}${nl}${metas}${nl}`;
     after = `${nl}${html.slice(at)}`;
   } else if (htmlOpen) {
-    const at = htmlOpen.index + htmlOpen[0].length;
+    const at = htmlOpen.end;
     before = `${html.slice(0, at)}${nl}<head>${metas}${nl}`;
     after = `${nl}</head>${html.slice(at)}`;
   } else {
@@ -130,15 +132,15 @@ export function planHtml(text: string, wording: Record<string, string>, placemen
 
 function insertNoticeHtml(html: string, element: string, placement: Placement, nl: string): string {
   if (placement === 'start') {
-    const body = /<body\b[^>]*>/i.exec(html);
-    if (body) return spliceAt(html, body.index + body[0].length, `${nl}${element}`);
+    const body = firstStartTag(html, 'body');
+    if (body) return spliceAt(html, body.end, `${nl}${element}`);
     const headEnd = /<\/head\s*>/i.exec(html);
     if (headEnd) return spliceAt(html, headEnd.index + headEnd[0].length, `${nl}${element}`);
     return `${element}${nl}${html}`;
   }
   const end = lastMatch(html, /<\/body\s*>/gi) ?? lastMatch(html, /<\/html\s*>/gi);
   if (end !== undefined) return spliceAt(html, end, `${element}${nl}`);
-  return /\n$/.test(html) ? `${html}${element}${nl}` : `${html}${nl}${element}${nl}`;
+  return html.endsWith('\n') ? `${html}${element}${nl}` : `${html}${nl}${element}${nl}`;
 }
 
 function spliceAt(s: string, at: number, insert: string): string {
