@@ -27,6 +27,12 @@ describe('decodeText', () => {
     expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toMatchObject({ text: RU, encoding: 'utf-16be' });
   });
 
+  it('reads UTF-16 without BOM when its byte pattern is clear (either byte order)', () => {
+    const le = Buffer.from(RU, 'utf16le');
+    expect(decodeText(le)).toEqual({ text: RU, encoding: 'utf-16le', bom: false });
+    expect(decodeText(Buffer.from(le).swap16())).toEqual({ text: RU, encoding: 'utf-16be', bom: false });
+  });
+
   it('tells Windows-1251 from KOI8-R on a short sentence', () => {
     const s = 'Привет, как дела у редакции?';
     expect(decodeText(iconv.encode(s, 'windows-1251'))).toMatchObject({ text: s, encoding: 'windows-1251' });
@@ -40,7 +46,7 @@ describe('decodeText', () => {
 
   it.each([
     ['Latin-1 French', fs.readFileSync(path.join(FIX, 'undecidable-latin1.txt'))],
-    ['UTF-16 without BOM', Buffer.from(RU, 'utf16le')],
+    ['UTF-16 without BOM whose content is not text', Buffer.from('\u0001\u0002A'.repeat(40), 'utf16le')],
     ['too few Cyrillic letters to judge', iconv.encode('OK: Да', 'windows-1251')],
     ['random high bytes', Buffer.from(Array.from({ length: 64 }, (_, i) => 0x80 + ((i * 37) % 64)))],
     ['a UTF-8 BOM before invalid UTF-8', Buffer.from([0xef, 0xbb, 0xbf, 0xc3, 0x28])],

@@ -3,6 +3,7 @@
  */
 import { fileTypeFromBuffer } from 'file-type';
 import { LabellerError } from '../errors.js';
+import { bomlessUtf16 } from '../text/encoding.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff';
 export type { TextFormat } from '../domain/vocabulary.js';
@@ -69,9 +70,11 @@ function looksLikeSvg(bytes: Buffer): boolean {
   return /^<svg[\s>]/i.test(stripped);
 }
 
-/** Text: UTF-16 with BOM, or no NUL bytes and few control characters in the first 64 KB. */
+/** Text: UTF-16 with BOM or with its byte pattern, or no NUL bytes and few control characters in the first 64 KB. */
 function looksLikeText(bytes: Buffer): boolean {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  // UTF-16 without BOM: decoded, or refused as undecidable text (422) by the text decoder.
+  if (bomlessUtf16(bytes)) return true;
   const sample = bytes.subarray(0, 65536);
   let control = 0;
   for (const b of sample) {

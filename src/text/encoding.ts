@@ -23,6 +23,9 @@ export function decodeText(bytes: Buffer): DecodedText {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: utf8(bytes.subarray(3)), encoding: 'utf-8', bom: true };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: utf16(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le', bom: true };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: utf16(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be', bom: true };
+  const u16 = bomlessUtf16(bytes);
+  if (u16 === 'unclear') throw new LabellerError('text_encoding_undecidable', UTF16_UNCLEAR);
+  if (u16) return { text: utf16(bytes, u16, 'its byte pattern'), encoding: u16, bom: false };
   if (bytes.includes(0)) throw new LabellerError('text_encoding_undecidable', UNDECIDABLE);
   const asUtf8 = tryUtf8(bytes);
   if (asUtf8 !== undefined) return { text: asUtf8, encoding: 'utf-8', bom: false };
@@ -45,13 +48,65 @@ function tryUtf8(bytes: Buffer): string | undefined {
   }
 }
 
-function utf16(bytes: Buffer, enc: 'utf-16le' | 'utf-16be'): string {
-  if (bytes.length % 2 !== 0) throw new LabellerError('text_encoding_undecidable', 'the file claims UTF-16 (byte-order mark) but has an odd number of bytes');
+function utf16(bytes: Buffer, enc: 'utf-16le' | 'utf-16be', why = 'byte-order mark'): string {
+  if (bytes.length % 2 !== 0) throw new LabellerError('text_encoding_undecidable', `the file claims UTF-16 (${why}) but has an odd number of bytes`);
   try {
     return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new LabellerError('text_encoding_undecidable', 'the file claims UTF-16 (byte-order mark) but holds invalid UTF-16');
+    throw new LabellerError('text_encoding_undecidable', `the file claims UTF-16 (${why}) but holds invalid UTF-16`);
   }
+}
+
+const UTF16_UNCLEAR =
+  'the file looks like UTF-16 without a byte-order mark (every other byte is NUL) but does not read clearly as text in either byte order; save it as UTF-8 and try again';
+
+/** High bytes of the UTF-16 code units of Latin, Cyrillic (Kazakh included) and common punctuation. */
+const COMMON_HIGH = new Set([0x00, 0x01, 0x04, 0x20, 0x21]);
+
+/**
+ * UTF-16 without a byte-order mark, told from its byte pattern in the first 64 KB: in text of
+ * Latin or Cyrillic script nearly every high byte is 0x00 or 0x04 (and a few punctuation
+ * pages), while the low bytes vary. 'unclear' when NUL bytes sit on one side only but the
+ * text does not decode cleanly: UTF-16 in shape, unreadable in content.
+ */
+export function bomlessUtf16(bytes: Buffer): 'utf-16le' | 'utf-16be' | 'unclear' | undefined {
+  const sample = bytes.subarray(0, Math.min(bytes.length, 65536) & ~1);
+  const units = sample.length / 2;
+  if (units < 2) return undefined;
+  const nul = [0, 0];
+  const common = [0, 0];
+  const core = [0, 0]; // 0x00 or 0x04: the Latin and Cyrillic pages themselves
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i];
+    if (b === 0) nul[i & 1]++;
+    if (COMMON_HIGH.has(b)) common[i & 1]++;
+    if (b === 0 || b === 0x04) core[i & 1]++;
+  }
+  // Which side holds the high bytes: odd offsets in little endian, even in big endian.
+  const hi = common[1] >= common[0] ? 1 : 0;
+  const lo = 1 - hi;
+  const shaped = nul[hi] >= units * 0.1 && nul[lo] <= nul[hi] * 0.02;
+  const clear = core[hi] >= units * 0.5 && common[hi] >= units * 0.9 && nul[lo] === 0 && common[lo] <= units * 0.5;
+  if (!clear) return shaped ? 'unclear' : undefined;
+  const enc = hi === 1 ? 'utf-16le' : 'utf-16be';
+  if (bytes.length % 2 !== 0 || !readsAsText(sample, enc)) return 'unclear';
+  return enc;
+}
+
+/** Decodes cleanly, and no control characters other than tab, line ends and form feed. */
+function readsAsText(sample: Buffer, enc: 'utf-16le' | 'utf-16be'): boolean {
+  let text: string;
+  try {
+    // The sample may end inside a surrogate pair: not fatal here, the full decode checks.
+    text = new TextDecoder(enc, { ignoreBOM: true }).decode(sample);
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || (c >= 0x7f && c < 0xa0)) return false;
+  }
+  return true;
 }
 
 /**

@@ -8,6 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { TextFormat } from '../media/sniff.js';
 import { findA8WrapperBytes } from './a8-wrapper.js';
+import { bomlessUtf16 } from './encoding.js';
 import { detectTextFormat } from './format.js';
 import { isSurelyNfc } from './nfc-quick.js';
 
@@ -29,7 +30,7 @@ export function plainUtf8(input: Buffer, hint?: TextFormat): PlainUtf8 | undefin
   // The same gates as decodeText, so a refusal still comes from there with its message.
   const bom = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
   const bytes = bom ? input.subarray(3) : input;
-  if (!isUtf8(bytes) || (!bom && bytes.includes(0))) return undefined;
+  if (!isUtf8(bytes) || (!bom && (bytes.includes(0) || bomlessUtf16(bytes)))) return undefined;
   if (detectTextFormat(headOf(bytes), hint) !== 'txt') return undefined;
   if (C2PA_SPELLINGS.some((s) => bytes.includes(s))) return undefined;
 
