@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'too_large'
   | 'text_encoding_undecidable'
+  | 'text_too_complex'
   | 'metadata_too_large'
   | 'bad_option'
   | 'bad_config'

@@ -39,6 +39,7 @@ export const STATUS: Record<ProblemCode, number> = {
   svg_not_supported: 415,
   corrupt_input: 422,
   text_encoding_undecidable: 422,
+  text_too_complex: 422,
   metadata_too_large: 422,
   rate_limited: 429,
   bad_config: 500,
