@@ -43,7 +43,9 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
   }
 
   const visible = format === 'html' ? visibleTextOf(cutCarriers(decoded.text, carriers)) : cutCarriers(decoded.text, carriers);
-  const notice = findNotice(visible, believedWarning(c2pa)?.wording);
+  // A wording recorded by a signer we do not believe can only raise the bar: common phrasings must be there too.
+  const recorded = findNotice(visible, c2pa.visibleWarning?.wording);
+  const notice = !c2pa.visibleWarning || believedWarning(c2pa) ? recorded : { ...recorded, found: recorded.found && findNotice(visible).found };
   if (notice.found) signals.push({ source: 'text-notice', ai: true, detail: `a visible AI warning is in the text: "${notice.excerpt}"`, languages: notice.languages });
   else if (notice.languages.length) signals.push({ source: 'text-notice', ai: true, detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})`, partial: true });
 
