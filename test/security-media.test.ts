@@ -90,10 +90,17 @@ beforeAll(async () => {
   ({ ctx } = await tempContext());
   dataDir = tempDir('labeller-media-data-');
   work = tempDir('labeller-media-work-');
-  const base = sharp({ create: { width: 160, height: 120, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  const base = sharp({ create: { width: 160, height: 120, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
   png = await base.clone().png().toBuffer();
   jpeg = await base.clone().jpeg().toBuffer();
-  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'srv'), PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, LOG_LEVEL: 'silent', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: path.join(dataDir, 'srv'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: `desk:${KEY}`,
+    LOG_LEVEL: 'silent',
+    WATCH_ENABLED: 'false',
+  } as NodeJS.ProcessEnv);
   srv = await startServer({ config, logStream: new Writable({ write: (_c, _e, cb) => cb() }) });
 });
 
@@ -189,9 +196,15 @@ describe('the name and the content must agree', () => {
   const text = Buffer.from('An article written with a model.\n\nSecond paragraph.\n', 'utf8');
 
   it('core: text named .jpg and a JPEG named .txt are refused (unsupported_type), naming both', async () => {
-    await expect(label(text, { fileName: 'photo.jpg' }, ctx)).rejects.toMatchObject({ code: 'unsupported_type', message: expect.stringMatching(/JPEG image \(\.jpg\).*text/) });
+    await expect(label(text, { fileName: 'photo.jpg' }, ctx)).rejects.toMatchObject({
+      code: 'unsupported_type',
+      message: expect.stringMatching(/JPEG image \(\.jpg\).*text/),
+    });
     await expect(verify(text, { fileName: 'photo.JPG' }, ctx)).rejects.toMatchObject({ code: 'unsupported_type' });
-    await expect(label(jpeg, { fileName: 'story.txt' }, ctx)).rejects.toMatchObject({ code: 'unsupported_type', message: expect.stringMatching(/plain text \(\.txt\).*JPEG image/) });
+    await expect(label(jpeg, { fileName: 'story.txt' }, ctx)).rejects.toMatchObject({
+      code: 'unsupported_type',
+      message: expect.stringMatching(/plain text \(\.txt\).*JPEG image/),
+    });
     await expect(verify(jpeg, { fileName: 'page.html' }, ctx)).rejects.toMatchObject({ code: 'unsupported_type' });
   });
 
@@ -224,7 +237,10 @@ describe('the name and the content must agree', () => {
   });
 
   it('REST: text uploaded as photo.jpg is refused 415 on label and verify', async () => {
-    expect(await rest('label', text, 'photo.jpg')).toMatchObject({ status: 415, body: { code: 'unsupported_type', detail: expect.stringMatching(/JPEG image.*text/) } });
+    expect(await rest('label', text, 'photo.jpg')).toMatchObject({
+      status: 415,
+      body: { code: 'unsupported_type', detail: expect.stringMatching(/JPEG image.*text/) },
+    });
     expect(await rest('verify', text, 'photo.jpg')).toMatchObject({ status: 415, body: { code: 'unsupported_type' } });
     expect(await rest('verify', jpeg, 'story.txt')).toMatchObject({ status: 415 });
     expect((await rest('verify', text, 'story.txt')).status).toBe(200);

@@ -32,7 +32,9 @@ const testKeySigner = () => LocalSigner.newSigner(fs.readFileSync(path.join(TRUS
 
 beforeAll(async () => {
   ({ ctx } = await tempContext());
-  camera = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#558844' } }).jpeg().toBuffer();
+  camera = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#558844' } })
+    .jpeg()
+    .toBuffer();
 });
 
 /** A plain camera photo, signed with the c2pa-rs test key, claiming our visible warning with our organisation's name. */
@@ -42,8 +44,14 @@ async function forgedCameraPhoto(): Promise<Buffer> {
     title: 'photo.jpg',
     format: 'image/jpeg',
     assertions: [
-      { label: 'c2pa.actions', data: { actions: [{ action: 'c2pa.created', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture' }] } },
-      { label: MARK_ASSERTION, data: { wording: { kk: 'ЖИ көмегімен жасалған' }, languages: ['kk'], region: { x: 0, y: 0, width: 10, height: 10 }, signer: ctx.identity.organisation } },
+      {
+        label: 'c2pa.actions',
+        data: { actions: [{ action: 'c2pa.created', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture' }] },
+      },
+      {
+        label: MARK_ASSERTION,
+        data: { wording: { kk: 'ЖИ көмегімен жасалған' }, languages: ['kk'], region: { x: 0, y: 0, width: 10, height: 10 }, signer: ctx.identity.organisation },
+      },
     ],
   };
   return (await signAsset({ bytes: camera, mimeType: 'image/jpeg', signer: testKeySigner(), manifest })).bytes;
@@ -90,7 +98,11 @@ describe('verify: the visible-warning claim needs our certificate or a trusted s
     expect(r.c2pa.visibleWarning?.signer).toBe('untrusted');
     expect(r.compliance.compliant).toBe(false);
     // ...and that forger's own verifier (its certificate) believes it: the rule is the certificate, not the name.
-    const theirs = await verify(out.bytes, {}, { ...ctx, identity: { ...forger.identity, certPem: other.chainPem.slice(0, other.chainPem.indexOf('-----END CERTIFICATE-----') + 25) } });
+    const theirs = await verify(
+      out.bytes,
+      {},
+      { ...ctx, identity: { ...forger.identity, certPem: other.chainPem.slice(0, other.chainPem.indexOf('-----END CERTIFICATE-----') + 25) } },
+    );
     expect(theirs.c2pa.visibleWarning?.signer).toBe('own');
   });
 

@@ -38,9 +38,17 @@ class Tally {
     this.used += size;
     this.blocks++;
     if (this.used > this.limits.totalBytes) {
-      throw new LabellerError('metadata_too_large', `the file's metadata would take more than ${mb(this.limits.totalBytes)} in memory (${what}); such metadata is refused, not read`);
+      throw new LabellerError(
+        'metadata_too_large',
+        `the file's metadata would take more than ${mb(this.limits.totalBytes)} in memory (${what}); such metadata is refused, not read`,
+      );
     }
-    if (this.blocks > this.limits.blocks) throw new LabellerError('metadata_too_large', `the file has more than ${this.limits.blocks} metadata blocks (${what}); such metadata is refused, not read`);
+    if (this.blocks > this.limits.blocks) {
+      throw new LabellerError(
+        'metadata_too_large',
+        `the file has more than ${this.limits.blocks} metadata blocks (${what}); such metadata is refused, not read`,
+      );
+    }
   }
 
   /** Inflates at most what is left of the budget (plus one byte, to know it ran over). */
@@ -101,7 +109,8 @@ function walkJpeg(bytes: Buffer, tally: Tally): void {
       continue;
     }
     const length = bytes.readUInt16BE(at + 2);
-    if ((marker >= 0xe0 && marker <= 0xef && marker !== 0xeb) || marker === 0xfe) tally.add(`JPEG ${marker === 0xfe ? 'COM' : `APP${marker - 0xe0}`} segment`, length);
+    const metadata = (marker >= 0xe0 && marker <= 0xef && marker !== 0xeb) || marker === 0xfe;
+    if (metadata) tally.add(`JPEG ${marker === 0xfe ? 'COM' : `APP${marker - 0xe0}`} segment`, length);
     at += 2 + length;
   }
 }
