@@ -10,6 +10,7 @@ import { label } from '../src/core/label.js';
 import { verify } from '../src/core/verify.js';
 import type { CoreContext } from '../src/core/types.js';
 import { LabellerError, isInputError } from '../src/errors.js';
+import { setTextDeadline } from '../src/text/worker/pool.js';
 import { testContext } from './helpers/context.js';
 
 const BOUND_MS = 5_000;
@@ -133,6 +134,27 @@ describe('the event loop stays free while a heavy text is analysed', () => {
       clearInterval(timer);
     }
     expect(worstGap).toBeLessThan(500);
+  });
+});
+
+describe('the text analysis deadline', () => {
+  it('answers text_too_complex when a text overruns it, and the next text is analysed by a fresh worker', async () => {
+    const big = Buffer.from(run('<p <meta [a]( ', 4 * 1024 * KB), 'utf8');
+    setTextDeadline(1);
+    try {
+      for (const op of [() => verify(big, { textFormat: 'html' }, ctx), () => label(big, { textFormat: 'html' }, ctx)]) {
+        const err = await op().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(LabellerError);
+        expect((err as LabellerError).code).toBe('text_too_complex');
+      }
+    } finally {
+      setTextDeadline(undefined);
+    }
+    const report = await verify(Buffer.from('Мақала. Сгенерировано ИИ.\n'), {}, ctx);
+    expect(report.compliance.visibleWarning).toBe(true);
   });
 });
 

@@ -12,6 +12,7 @@
  */
 import { hash } from 'node:crypto';
 import sharp from 'sharp';
+import { runTextTask } from '../text/worker/pool.js';
 
 export const HASH_SIZE = 32;
 const BITS = 64;
@@ -144,6 +145,11 @@ export function textSimhash(text: string): Hash64 | undefined {
 }
 
 export const MIN_TEXT_WORDS = 8;
+
+/** textSimhash of UTF-8 bytes in the text worker: a megabyte of words is ~10⁵ SHA-1s, kept off the event loop. */
+export function textSimhashOf(bytes: Buffer): Promise<Hash64 | undefined> {
+  return runTextTask('simhash', bytes);
+}
 
 /**
  * Lower case, Unicode-compatibility folded, markup and punctuation removed, one space between

@@ -7,7 +7,7 @@ import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '
 import type { Signal, VerifyReport } from '../core/report.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
-import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhash, type Hash64 } from './fingerprint.js';
+import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
@@ -148,7 +148,7 @@ export class SqliteRegistry implements RecordSink {
         return []; // not decodable: nothing to compare (the verify core reports the decoding problem)
       }
     } else {
-      const text = textSimhash(input.toString('utf8'));
+      const text = await textSimhashOf(input).catch(() => undefined);
       if (!text) return [];
       queries = [text];
     }
@@ -198,7 +198,7 @@ export class SqliteRegistry implements RecordSink {
   private async fingerprintOf(kind: 'image' | 'text', bytes: Buffer, crops: typeof STORED_CROPS): Promise<StoredFingerprint | undefined> {
     try {
       if (kind === 'text') {
-        const text = textSimhash(bytes.toString('utf8'));
+        const text = await textSimhashOf(bytes);
         return text ? { text } : undefined;
       }
       return { image: (await imageFingerprints(bytes, crops, this.maxPixels)).map((f) => ({ ...f.crop, hash: f.hash })) };

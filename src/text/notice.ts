@@ -136,19 +136,30 @@ export interface NoticeFinding {
  * wording, every recorded line must be there; otherwise common disclosure phrasings count.
  */
 export function findNotice(visible: string, recorded?: Record<string, string>): NoticeFinding {
-  if (recorded && Object.keys(recorded).length) {
-    // Our outputs are NFC; normalising a large text costs a full pass, so only on a miss.
-    const has = (w: string) => visible.includes(w) || visible.includes(escapeHtml(w));
-    let languages = Object.entries(recorded).filter(([, w]) => has(w)).map(([l]) => l);
-    if (languages.length < Object.keys(recorded).length) {
-      const nfc = visible.normalize('NFC');
-      languages = Object.entries(recorded)
-        .filter(([, w]) => nfc.includes(w.normalize('NFC')) || nfc.includes(escapeHtml(w).normalize('NFC')))
-        .map(([l]) => l);
-    }
-    const found = languages.length === Object.keys(recorded).length;
-    return { found, languages, excerpt: found ? Object.values(recorded).join(' / ') : undefined };
+  if (recorded && Object.keys(recorded).length) return findRecordedNotice(visible, undefined, recorded);
+  return findGenericNotice(visible);
+}
+
+/**
+ * Every recorded wording in the visible text. `visibleNfc` is its NFC form when the caller
+ * has it (the text worker sends it): then the main thread only searches, never normalises.
+ */
+export function findRecordedNotice(visible: string, visibleNfc: string | undefined, recorded: Record<string, string>): NoticeFinding {
+  // Our outputs are NFC; normalising a large text costs a full pass, so only on a miss.
+  const has = (w: string) => visible.includes(w) || visible.includes(escapeHtml(w));
+  let languages = Object.entries(recorded).filter(([, w]) => has(w)).map(([l]) => l);
+  if (languages.length < Object.keys(recorded).length) {
+    const nfc = visibleNfc ?? visible.normalize('NFC');
+    languages = Object.entries(recorded)
+      .filter(([, w]) => nfc.includes(w.normalize('NFC')) || nfc.includes(escapeHtml(w).normalize('NFC')))
+      .map(([l]) => l);
   }
+  const found = languages.length === Object.keys(recorded).length;
+  return { found, languages, excerpt: found ? Object.values(recorded).join(' / ') : undefined };
+}
+
+/** Common disclosure phrasings, for a text whose manifest records no wording. */
+export function findGenericNotice(visible: string): NoticeFinding {
   const text = visible.normalize('NFC');
   const hit = GENERIC_NOTICE.map((re) => re.exec(text)).find(Boolean);
   return { found: !!hit, languages: [], excerpt: hit ? text.slice(Math.max(0, hit.index - 20), hit.index + hit[0].length + 20).trim() : undefined };

@@ -58,16 +58,18 @@ export function planPlainBytes(text: Buffer, wording: Record<string, string>, pl
 }
 
 function plainPlan(before: Buffer, placement: Placement): TextPlan {
-  return {
-    kind: 'A.8',
-    before,
-    after: Buffer.alloc(0),
-    lengthFor: a8TargetBytes,
-    fits: a8Fits,
-    carrier: buildA8Wrapper,
-    noticeDescription: `a line at the ${placement} of the text`,
-    warnings: [],
-  };
+  return carrierPlan('A.8', before, Buffer.alloc(0), `a line at the ${placement} of the text`, []);
+}
+
+/**
+ * A plan from its data: the carrier functions follow from the kind. The text worker sends
+ * plans as data (functions do not cross threads); the main thread signs with this.
+ */
+export function carrierPlan(kind: CarrierKind, before: Buffer, after: Buffer, noticeDescription: string, warnings: string[]): TextPlan {
+  const base = { kind, before, after, noticeDescription, warnings };
+  if (kind === 'A.8') return { ...base, lengthFor: a8TargetBytes, fits: a8Fits, carrier: buildA8Wrapper };
+  if (kind === 'A.9') return { ...base, lengthFor: a9BlockLength, carrier: (store) => Buffer.from(buildA9Block(store), 'ascii') };
+  return { ...base, lengthFor: a7ScriptLength, carrier: (store) => Buffer.from(buildA7Script(store), 'ascii') };
 }
 
 /** Markdown: plain fields and the A.9 block in the front matter, notice paragraph in the body. */
@@ -78,15 +80,7 @@ export function planMarkdown(text: string, wording: Record<string, string>, plac
   const yaml = [...(fm?.lines ?? []), 'ai_generated: true', `digital_source_type: ${DST_BASE}${sourceType}`];
   const before = `${fm?.open ?? '---'}${nl}${yaml.join(nl)}${nl}# `;
   const after = `${nl}${fm?.close ?? '---'}${nl}${body}`;
-  return {
-    kind: 'A.9',
-    before: Buffer.from(before, 'utf8'),
-    after: Buffer.from(after, 'utf8'),
-    lengthFor: a9BlockLength,
-    carrier: (store) => Buffer.from(buildA9Block(store), 'ascii'),
-    noticeDescription: `a paragraph at the ${placement} of the body, after the front matter`,
-    warnings: [],
-  };
+  return carrierPlan('A.9', Buffer.from(before, 'utf8'), Buffer.from(after, 'utf8'), `a paragraph at the ${placement} of the body, after the front matter`, []);
 }
 
 /** HTML: metas and the A.7 script in the head, the notice element in the body. */
@@ -119,15 +113,7 @@ export function planHtml(text: string, wording: Record<string, string>, placemen
     after = `${nl}${html}`;
     warnings.push('the HTML is a fragment without <head>: the C2PA script and the AI meta tags were put at its start');
   }
-  return {
-    kind: 'A.7',
-    before: Buffer.from(before, 'utf8'),
-    after: Buffer.from(after, 'utf8'),
-    lengthFor: a7ScriptLength,
-    carrier: (store) => Buffer.from(buildA7Script(store), 'ascii'),
-    noticeDescription: `an element (class "ai-disclosure") at the ${placement} of the body`,
-    warnings,
-  };
+  return carrierPlan('A.7', Buffer.from(before, 'utf8'), Buffer.from(after, 'utf8'), `an element (class "ai-disclosure") at the ${placement} of the body`, warnings);
 }
 
 function insertNoticeHtml(html: string, element: string, placement: Placement, nl: string): string {

@@ -11,20 +11,20 @@ import { errorMessage } from '../errors.js';
 import type { TextFormat } from '../media/sniff.js';
 import { c2paSettings, type ReadSettings } from '../provenance/c2pa.js';
 import { believedWarning, warningSigner } from '../core/warning-trust.js';
-import { metaClaims, visibleTextOf } from './a7-html.js';
-import { frontMatterClaims } from './a9-block.js';
-import { cutCarriers, findCarriers, type Carrier } from './carriers.js';
-import { decodeText } from './encoding.js';
-import { detectTextFormat, TEXT_MIME } from './format.js';
-import { findNotice } from './notice.js';
+import type { Carrier } from './carriers.js';
+import { TEXT_MIME } from './format.js';
+import { findRecordedNotice } from './notice.js';
+import { runTextTask } from './worker/pool.js';
+import { asBuffer } from './worker/tasks.js';
 import { summarise } from './summary.js';
 import { isAiSourceType, summaryOfManifest } from './manifest-summary.js';
 
 export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, hint?: TextFormat): Promise<VerifyReport> {
-  const decoded = decodeText(input);
-  const carriers = findCarriers(decoded.text);
-  const format = formatOf(decoded.text, carriers, hint);
-  const utf8Bom = decoded.bom && decoded.encoding === 'utf-8';
+  // Decoding, carriers, format, visible text and plain claims: off the event loop (worker/pool.ts).
+  const analysis = await runTextTask('verify', input, hint);
+  const { format, claims } = analysis;
+  const carriers = analysis.carriers.map((c) => (c.store ? { ...c, store: asBuffer(c.store) } : c));
+  const utf8Bom = analysis.bom && analysis.encoding === 'utf-8';
   const c2pa = await checkCarriers(input, utf8Bom, carriers, { trustAnchorsPem: anchorsOf(ctx, policy) });
   // Our warning assertion counts only from our own certificate or a trusted signer (core/warning-trust.ts).
   if (c2pa.visibleWarning) c2pa.visibleWarning.signer = await warningSigner(c2pa.state, ctx.identity.certPem, async (pem) => (await checkCarriers(input, utf8Bom, carriers, { allowedListPem: pem })).state === 'trusted');
@@ -42,19 +42,19 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
     });
   }
 
-  const visible = format === 'html' ? visibleTextOf(cutCarriers(decoded.text, carriers)) : cutCarriers(decoded.text, carriers);
   // A wording recorded by a signer we do not believe can only raise the bar: common phrasings must be there too.
-  const recorded = findNotice(visible, c2pa.visibleWarning?.wording);
-  const notice = !c2pa.visibleWarning || believedWarning(c2pa) ? recorded : { ...recorded, found: recorded.found && findNotice(visible).found };
+  const wording = c2pa.visibleWarning?.wording;
+  const recorded = wording && Object.keys(wording).length ? findRecordedNotice(analysis.visible, analysis.visibleNfc, wording) : analysis.genericNotice;
+  const notice = !c2pa.visibleWarning || believedWarning(c2pa) ? recorded : { ...recorded, found: recorded.found && analysis.genericNotice.found };
   if (notice.found) signals.push({ source: 'text-notice', ai: true, detail: `a visible AI warning is in the text: "${notice.excerpt}"`, languages: notice.languages });
   else if (notice.languages.length) signals.push({ source: 'text-notice', ai: true, detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})`, partial: true });
 
   if (format === 'md') {
-    const fm = frontMatterClaims(decoded.text);
+    const fm = claims ?? {};
     if (fm.aiGenerated !== undefined) signals.push({ source: 'front-matter', ai: fm.aiGenerated, detail: `the front matter says ai_generated: ${fm.aiGenerated}`, ...(fm.digitalSourceType ? { digitalSourceType: fm.digitalSourceType } : {}) });
   }
   if (format === 'html') {
-    const meta = metaClaims(decoded.text);
+    const meta = claims ?? {};
     if (meta.aiGenerated !== undefined) signals.push({ source: 'html-meta', ai: meta.aiGenerated, detail: `the page's meta tag says ai-generated: ${meta.aiGenerated}`, ...(meta.digitalSourceType ? { digitalSourceType: meta.digitalSourceType } : {}) });
   }
 
@@ -76,13 +76,6 @@ export async function verifyText(input: Buffer, policy: VerifyPolicy, ctx: CoreC
     summary: summarise({ state: c2pa.state, tampered, machineReadable, visibleWarning, aiGenerated, several: carriers.length > 1 }),
     checkedAt: new Date().toISOString(),
   };
-}
-
-function formatOf(text: string, carriers: Carrier[], hint?: TextFormat): TextFormat {
-  if (hint) return hint;
-  const kinds = new Set(carriers.map((c) => c.kind));
-  if (kinds.size === 1 && kinds.has('A.7')) return 'html';
-  return detectTextFormat(text);
 }
 
 function anchorsOf(ctx: CoreContext, policy: VerifyPolicy): string | undefined {

@@ -1,0 +1,26 @@
+/**
+ * What the text worker can be asked to do: pure functions of bytes, with plain-data
+ * results. Buffers arrive as Uint8Array (structured clone) and are wrapped again here.
+ */
+import type { TextFormat } from '../../media/sniff.js';
+import { textSimhash, type Hash64 } from '../../registry/fingerprint.js';
+import { prepareTextLabel, type LabelRequest, type PreparedText } from '../label-prepare.js';
+import { analyseText, type TextAnalysis } from '../verify-analysis.js';
+
+export interface TextTasks {
+  verify(input: Buffer, hint?: TextFormat): TextAnalysis;
+  label(input: Buffer, request: LabelRequest): PreparedText;
+  simhash(input: Buffer): Hash64 | undefined;
+}
+
+export const TASKS: TextTasks = {
+  verify: analyseText,
+  label: prepareTextLabel,
+  simhash: (input) => textSimhash(input.toString('utf8')),
+};
+
+export type TaskName = keyof TextTasks;
+
+export function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
