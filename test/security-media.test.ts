@@ -236,6 +236,17 @@ describe('the name and the content must agree', () => {
     expect(v.stderr).toMatch(/disguised\.jpg: .*JPEG image/);
   });
 
+  it('watch folder: text dropped as photo.jpg goes to failed/ with unsupported_type, nothing in outbox/', () => {
+    const root = path.join(work, 'watch');
+    fs.mkdirSync(path.join(root, 'inbox'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'inbox', 'photo.jpg'), text);
+    const r = runCli(['watch', root, '--once', '--stable-ms', '100'], cliEnv());
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(fs.readdirSync(path.join(root, 'outbox')).filter((f) => !f.startsWith('.'))).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(path.join(root, 'failed', 'photo.jpg.error.json'), 'utf8'));
+    expect(report).toMatchObject({ code: 'unsupported_type', reason: expect.stringMatching(/JPEG image \(\.jpg\).*text/) });
+  });
+
   it('REST: text uploaded as photo.jpg is refused 415 on label and verify', async () => {
     expect(await rest('label', text, 'photo.jpg')).toMatchObject({
       status: 415,
