@@ -89,7 +89,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       let haltReason: string | undefined;
       const onHalt = (err: Error) => {
         // Public on /readyz: a category, never the error text (it names paths).
-        haltReason = storageFault(err) === 'no_space' ? 'no space left on the disk' : 'a job failed for a reason that is not the file\'s';
+        haltReason = storageFault(err) === 'no_space' ? 'no space left on the disk' : "a job failed for a reason that is not the file's";
         logger.error({ err: errorMessage(err), storage: storageFault(err) }, 'watch folder halted');
       };
       watcher = await startWatcher(defaultWatchDir(config), ctx, { logger: logger.child({ door: 'watch' }), onHalt });

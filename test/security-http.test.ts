@@ -59,7 +59,13 @@ function multipart(parts: Part[], end = true): Buffer {
     const disp = [Buffer.from('Content-Disposition: form-data')];
     if (p.name !== undefined) disp.push(Buffer.from('; name="'), Buffer.from(p.name), Buffer.from('"'));
     if (p.filename !== undefined) disp.push(Buffer.from(`; filename="${p.filename}"`));
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\n`), ...disp, Buffer.from(`\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`), Buffer.from(p.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(`--${BOUNDARY}\r\n`),
+      ...disp,
+      Buffer.from(`\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`),
+      Buffer.from(p.value),
+      Buffer.from('\r\n'),
+    );
   }
   if (end) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return Buffer.concat(chunks);
@@ -68,7 +74,11 @@ function multipart(parts: Part[], end = true): Buffer {
 const filePart = (): Part => ({ name: 'file', filename: 'tiny.png', type: 'image/png', value: png });
 
 async function postRaw(url: string, route: string, body: Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}${route}`, { method: 'POST', body: new Uint8Array(body), headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers } });
+  return fetch(`${url}${route}`, {
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
+  });
 }
 
 async function expectProblem(res: Response, status: number, code?: string): Promise<Record<string, unknown>> {
@@ -81,7 +91,13 @@ async function expectProblem(res: Response, status: number, code?: string): Prom
 }
 
 /** A request from a chosen local address (127.0.0.2 counts as another client). */
-function httpPost(url: string, route: string, body: Buffer, headers: Record<string, string>, localAddress: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function httpPost(
+  url: string,
+  route: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  localAddress: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}${route}`, { method: 'POST', localAddress, headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
       let text = '';
@@ -109,7 +125,9 @@ function trickle(url: string, route: string, opts: { everyMs: number; headers?: 
   const extra = Object.entries(opts.headers ?? {})
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
-  socket.write(`POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 200000\r\n${extra}\r\n--${BOUNDARY}\r\n`);
+  socket.write(
+    `POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 200000\r\n${extra}\r\n--${BOUNDARY}\r\n`,
+  );
   const timer = setInterval(() => socket.writable && socket.write('C'), opts.everyMs);
   const closed = new Promise<void>((r) => socket.once('close', () => r()));
   void closed.then(() => clearInterval(timer));
@@ -224,7 +242,12 @@ describe('multipart field names and values (item 1)', () => {
   });
 
   it('repeated option fields become one comma list, and well-formed unknown fields are ignored by verify', async () => {
-    const labelled = await postRaw(srv.url, '/api/v1/label', multipart([filePart(), { name: 'languages', value: 'kk' }, { name: 'languages', value: 'en' }]), auth());
+    const labelled = await postRaw(
+      srv.url,
+      '/api/v1/label',
+      multipart([filePart(), { name: 'languages', value: 'kk' }, { name: 'languages', value: 'en' }]),
+      auth(),
+    );
     expect(labelled.status).toBe(200);
     await labelled.arrayBuffer();
     const verified = await postRaw(srv.url, '/api/v1/verify', multipart([{ name: 'note', value: 'hello' }, filePart()]));
@@ -515,10 +538,14 @@ describe('keys and listening address at start (item 8)', () => {
 
   it('an unexpected fault is logged as fatal and the process exits non-zero', async () => {
     const dir = path.join(tempDir('labeller-sec-fatal-'), 'data');
-    const child = spawn(process.execPath, ['--import', 'data:text/javascript,process.on("SIGUSR2",()=>{throw new Error("injected fault")})', path.join(ROOT, 'dist/server.js')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, LOG_LEVEL: 'info', WATCH_ENABLED: 'false' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'data:text/javascript,process.on("SIGUSR2",()=>{throw new Error("injected fault")})', path.join(ROOT, 'dist/server.js')],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, LOG_LEVEL: 'info', WATCH_ENABLED: 'false' },
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -56,7 +56,10 @@ export function parseApiKeys(spec: string): KeyEntry[] {
       const name = i > 0 ? pair.slice(0, i).trim() : '';
       const secret = i > 0 ? pair.slice(i + 1).trim() : '';
       if (!/^[\w.-]{1,64}$/.test(name) || secret.length < 16) {
-        throw new LabellerError('bad_config', 'Invalid configuration: API_KEYS entries must be name:secret, the name letters/digits/._- and the secret at least 16 characters');
+        throw new LabellerError(
+          'bad_config',
+          'Invalid configuration: API_KEYS entries must be name:secret, the name letters/digits/._- and the secret at least 16 characters',
+        );
       }
       return { name, sha256: hash(secret).toString('hex') };
     });
@@ -70,7 +73,8 @@ export function parseApiKeys(spec: string): KeyEntry[] {
 export function loadKeys(apiKeys: string | undefined, dataDir: string): { store: KeyStore; created?: { name: string; secret: string; file: string } } {
   if (apiKeys?.trim()) {
     const entries = parseApiKeys(apiKeys);
-    if (!entries.length) throw new LabellerError('bad_config', 'Invalid configuration: API_KEYS is set but holds no key (expected name:secret,...); unset it to have one created');
+    if (!entries.length)
+      throw new LabellerError('bad_config', 'Invalid configuration: API_KEYS is set but holds no key (expected name:secret,...); unset it to have one created');
     return { store: createKeyStore(entries) };
   }
   const file = path.join(dataDir, KEY_FILE);
@@ -81,7 +85,8 @@ export function loadKeys(apiKeys: string | undefined, dataDir: string): { store:
     } catch (err) {
       throw new LabellerError('bad_config', `${file} cannot be read (${(err as Error).message}); remove it to create a new key`);
     }
-    if (!Array.isArray(entries) || !entries.every(isKeyEntry)) throw new LabellerError('bad_config', `${file} cannot be read (unexpected content); remove it to create a new key`);
+    if (!Array.isArray(entries) || !entries.every(isKeyEntry))
+      throw new LabellerError('bad_config', `${file} cannot be read (unexpected content); remove it to create a new key`);
     if (!entries.length) throw new LabellerError('bad_config', `${file} holds no key; remove it to create a new key, or set API_KEYS`);
     return { store: createKeyStore(entries) };
   }
@@ -89,6 +94,9 @@ export function loadKeys(apiKeys: string | undefined, dataDir: string): { store:
   const entry: KeyEntry = { name: 'admin', sha256: hash(secret).toString('hex') };
   fs.mkdirSync(dataDir, { recursive: true });
   // wx: two processes starting at once must not overwrite each other's key.
-  fs.writeFileSync(file, JSON.stringify({ note: 'SHA-256 hashes of API keys; the secrets are not stored', keys: [entry] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  fs.writeFileSync(file, JSON.stringify({ note: 'SHA-256 hashes of API keys; the secrets are not stored', keys: [entry] }, null, 2) + '\n', {
+    mode: 0o600,
+    flag: 'wx',
+  });
   return { store: createKeyStore([entry]), created: { name: entry.name, secret, file } };
 }

@@ -102,7 +102,10 @@ export function createApp(opts: AppOptions): CreatedApp {
 
   const mustHaveKey = requireKey(opts.keys, true);
   const verifyKey = requireKey(opts.keys, () => cfg.verifyRequiresKey);
-  const limited = rateLimit(createRateLimiter(cfg.rateLimitPerMinute, 'requests per API key'), createRateLimiter(cfg.anonVerifyPerMinute, 'verifications without a key from one address'));
+  const limited = rateLimit(
+    createRateLimiter(cfg.rateLimitPerMinute, 'requests per API key'),
+    createRateLimiter(cfg.anonVerifyPerMinute, 'verifications without a key from one address'),
+  );
 
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(deps));
@@ -119,10 +122,14 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.get('/api/v1/records', mustHaveKey, limited, listRecordsHandler(deps));
   app.get('/api/v1/records/:id', mustHaveKey, limited, getRecordHandler(deps));
 
-  app.use('/api', (req, _res, next) => next(new HttpProblem('route_not_found', `No API endpoint ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}.`)));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpProblem('route_not_found', `No API endpoint ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}.`)),
+  );
   // A static asset (the page's ZIP builder), not an API route: mounted as middleware.
   app.use('/vendor/fflate.js', (req, res, next) =>
-    req.method === 'GET' || req.method === 'HEAD' ? res.sendFile(fflateBrowserFile(), { headers: { 'Content-Type': 'text/javascript; charset=utf-8' }, maxAge: '1h' }) : next(),
+    req.method === 'GET' || req.method === 'HEAD'
+      ? res.sendFile(fflateBrowserFile(), { headers: { 'Content-Type': 'text/javascript; charset=utf-8' }, maxAge: '1h' })
+      : next(),
   );
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use((req, _res, next) => next(new HttpProblem('route_not_found', `Nothing at ${req.originalUrl.split('?')[0].slice(0, 100)}.`)));
@@ -158,7 +165,10 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
       // Disk full or failing: count it, say so at error level, and let /readyz look again now.
       deps.metrics.ioErrors.inc({ kind: p.storage });
       deps.disk.invalidate();
-      log.error({ err, storage: p.storage, errno: errnoOf(err) }, p.storage === 'no_space' ? 'storage full: a request failed for lack of space' : 'storage error: a request failed');
+      log.error(
+        { err, storage: p.storage, errno: errnoOf(err) },
+        p.storage === 'no_space' ? 'storage full: a request failed for lack of space' : 'storage error: a request failed',
+      );
     } else if (p.status >= 500 && p.code !== 'busy' && p.code !== 'timeout' && p.code !== 'not_implemented') log.error({ err }, 'request failed');
   };
 }
@@ -173,7 +183,13 @@ function errnoOf(err: unknown): string | undefined {
 }
 
 function isBodyParserError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'status' in err && typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'status' in err &&
+    typeof (err as { status: unknown }).status === 'number' &&
+    (err as { status: number }).status < 500
+  );
 }
 
 let fflatePath: string | undefined;

@@ -24,7 +24,12 @@ export function createMetrics(): Metrics {
   const counters = new Map<string, Counter<string>>();
   return {
     registry,
-    requests: new Counter({ name: 'labeller_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    requests: new Counter({
+      name: 'labeller_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'labeller_http_request_duration_seconds',
       help: 'HTTP request duration',
@@ -33,9 +38,19 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     labels: new Counter({ name: 'labeller_labels_total', help: 'Files labelled and signed', labelNames: ['format', 'door'], registers: [registry] }),
-    verifications: new Counter({ name: 'labeller_verifications_total', help: 'Files verified, by verdict', labelNames: ['verdict', 'door'], registers: [registry] }),
+    verifications: new Counter({
+      name: 'labeller_verifications_total',
+      help: 'Files verified, by verdict',
+      labelNames: ['verdict', 'door'],
+      registers: [registry],
+    }),
     errors: new Counter({ name: 'labeller_errors_total', help: 'Errors returned, by stable code', labelNames: ['code'], registers: [registry] }),
-    ioErrors: new Counter({ name: 'labeller_io_errors_total', help: 'Storage faults (disk full, I/O errors) met while serving requests', labelNames: ['kind'], registers: [registry] }),
+    ioErrors: new Counter({
+      name: 'labeller_io_errors_total',
+      help: 'Storage faults (disk full, I/O errors) met while serving requests',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     counter<L extends string>(name: string, help: string, labelNames: L[] = []) {
       let c = counters.get(name);
       if (!c) {
@@ -57,7 +72,14 @@ export function registerWatchStats(metrics: Metrics, stats: () => Record<'proces
   };
   for (const key of ['processed', 'failed', 'inProgress', 'queued'] as const) {
     const name = `labeller_watch_${key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}`;
-    new Gauge({ name, help: help[key], registers: [metrics.registry], collect() { this.set(stats()[key]); } });
+    new Gauge({
+      name,
+      help: help[key],
+      registers: [metrics.registry],
+      collect() {
+        this.set(stats()[key]);
+      },
+    });
   }
 }
 

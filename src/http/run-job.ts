@@ -22,7 +22,11 @@ export async function runJob<T>(deps: AppDeps, req: Request, res: Response, fn: 
   const timeoutMs = deps.ctx.config.requestTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HttpProblem('timeout', `The file was not processed within ${Math.round(timeoutMs / 1000)} s; try again later or with a smaller file.`, 10)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(new HttpProblem('timeout', `The file was not processed within ${Math.round(timeoutMs / 1000)} s; try again later or with a smaller file.`, 10)),
+      timeoutMs,
+    );
   });
   // The job keeps its slot until it really ends, even when the caller has been answered
   // with a timeout: the slot count must reflect the work the machine is doing.

@@ -173,7 +173,10 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
         finish();
       }),
     );
-    req.on('error', guard(() => fail(new HttpProblem('bad_request', 'The upload could not be read.'))));
+    req.on(
+      'error',
+      guard(() => fail(new HttpProblem('bad_request', 'The upload could not be read.'))),
+    );
 
     try {
       bb = busboy({
@@ -205,7 +208,10 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
     bb.on(
       'file',
       guard((name: string | undefined, stream: Readable, info: FileInfo) => {
-        stream.on('error', guard(() => fail(new HttpProblem('bad_request', 'The file could not be read from the form.'))));
+        stream.on(
+          'error',
+          guard(() => fail(new HttpProblem('bad_request', 'The file could not be read from the form.'))),
+        );
         if (settled) return void stream.resume();
         if (typeof name !== 'string' || decodeFormDataName(name) !== 'file') {
           stream.resume();
@@ -219,7 +225,10 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
             if (!settled) f.chunks.push(chunk);
           }),
         );
-        stream.on('limit', guard(() => fail(tooLarge(limits.maxBytes))));
+        stream.on(
+          'limit',
+          guard(() => fail(tooLarge(limits.maxBytes))),
+        );
         stream.on(
           'end',
           guard(() => {
@@ -229,10 +238,22 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
         );
       }),
     );
-    bb.on('filesLimit', guard(() => fail(new HttpProblem('bad_request', 'Send one file per request.'))));
-    bb.on('fieldsLimit', guard(() => fail(new HttpProblem('bad_request', `The form has more than ${MAX_FIELDS} fields.`))));
-    bb.on('partsLimit', guard(() => fail(new HttpProblem('bad_request', 'The form has too many parts.'))));
-    bb.on('error', guard(() => fail(new HttpProblem('bad_request', 'The multipart form could not be read.'))));
+    bb.on(
+      'filesLimit',
+      guard(() => fail(new HttpProblem('bad_request', 'Send one file per request.'))),
+    );
+    bb.on(
+      'fieldsLimit',
+      guard(() => fail(new HttpProblem('bad_request', `The form has more than ${MAX_FIELDS} fields.`))),
+    );
+    bb.on(
+      'partsLimit',
+      guard(() => fail(new HttpProblem('bad_request', 'The form has too many parts.'))),
+    );
+    bb.on(
+      'error',
+      guard(() => fail(new HttpProblem('bad_request', 'The multipart form could not be read.'))),
+    );
     bb.on(
       'close',
       guard(() => {

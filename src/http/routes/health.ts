@@ -18,7 +18,9 @@ let exiftoolOk: { at: number; ok: boolean } | undefined;
 /** A real exiftool read of a 1×1 image, at most every 15 s (probes may come every second). */
 async function exiftoolUsable(): Promise<boolean> {
   if (exiftoolOk && Date.now() - exiftoolOk.at < 15_000) return exiftoolOk.ok;
-  tinyPng ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer();
+  tinyPng ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
+    .png()
+    .toBuffer();
   const ok = await readTags(await tinyPng, 'png').then(
     () => true,
     () => false,
