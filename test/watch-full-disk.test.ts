@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../src/core/types.js';
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 type Line = { level: number; event?: string; reason?: string; msg: string };
-function capture(): { logger: ReturnType<typeof pino>; lines: Line[] } {
+function capture(): { logger: Logger; lines: Line[] } {
   const lines: Line[] = [];
   return { lines, logger: pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) };
 }
