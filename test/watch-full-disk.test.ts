@@ -113,7 +113,7 @@ describe('the watch folder on a full disk', () => {
     const { logger, lines } = capture();
     const w = await startWatcher(root, ctx, { stabilityMs: 300, rescanMs: 200, resumeProbeMs: 100, logger });
     try {
-      const input = await sharp({ create: { width: 400, height: 400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer();
+      const input = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer();
       expect(input.length).toBeGreaterThan(100_000); // outputs need more room than is left below
       fs.writeFileSync(path.join(root, 'inbox/noise.jpg'), input);
       // Fill the disk, then free 64 KB: enough to claim the file, not to write its outputs.
