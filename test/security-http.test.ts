@@ -13,6 +13,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import type { RecordSink } from '../src/core/types.js';
+import type { Request } from 'express';
+import { clientAddress } from '../src/http/client-address.js';
 import { contentDisposition, downloadName } from '../src/http/content-disposition.js';
 import { safeBaseName } from '../src/http/upload.js';
 import { startServer, type RunningServer, type StartOptions } from '../src/server.js';
@@ -316,6 +318,19 @@ describe('slow uploads (item 5)', () => {
     }
   });
 
+  it('a declared body far over MAX_UPLOAD_BYTES is refused at once with 413, unread, and the connection closed', async () => {
+    const socket = net.connect({ host: '127.0.0.1', port: srv.port });
+    let response = '';
+    socket.on('data', (d) => (response += d));
+    socket.on('error', () => {});
+    socket.write(
+      `POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 1000000000000\r\n\r\n--${BOUNDARY}\r\n`,
+    );
+    await within(new Promise((r) => socket.once('close', r)), 5_000, 'closed after 413');
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(response).toContain('"code":"too_large"');
+  });
+
   it('sets the server header and request timeouts', () => {
     expect(srv.server.headersTimeout).toBeGreaterThan(0);
     expect(srv.server.headersTimeout).toBeLessThanOrEqual(30_000);
@@ -421,6 +436,20 @@ describe('rate limits (items 7 and 9)', () => {
     expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await httpPost(limited.url, '/api/v1/verify', body, headers, '127.0.0.4')).status).toBe(200);
     expect((await httpPost(limited.url, '/api/v1/verify', body, { ...headers, Authorization: `Bearer ${OTHER}` }, '127.0.0.3')).status).toBe(200);
+  });
+});
+
+describe('client addresses for the limits', () => {
+  const addr = (remoteAddress: string | undefined) => clientAddress({ socket: { remoteAddress } } as unknown as Request);
+  it('IPv4-mapped IPv6 counts as IPv4, IPv6 is grouped by /64, zone ids and case do not matter', () => {
+    expect(addr('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(addr('10.1.2.3')).toBe('10.1.2.3');
+    expect(addr('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(addr('2001:DB8:1:2::7')).toBe('2001:db8:1:2::/64');
+    expect(addr('2001:0db8:0001:0002:ffff::1%eth0')).toBe('2001:db8:1:2::/64');
+    expect(addr('::1')).toBe('0:0:0:0::/64');
+    expect(addr('fe80::1:2')).toBe('fe80:0:0:0::/64');
+    expect(addr(undefined)).toBe('unknown');
   });
 });
 
