@@ -22,7 +22,9 @@ export interface C2paSummary {
   signedAt?: string;
   claimGenerator?: string;
   actions?: { action: string; digitalSourceType?: string; softwareAgent?: string; when?: string }[];
-  ingredients?: { title?: string; relationship?: string; state?: string; codes?: string[]; activeManifest?: string }[];
+  ingredients?: Ingredient[];
+  /** Only when a page asks for a preview (REST `?preview=1`): the active manifest's own thumbnail, a small `data:` URI. */
+  thumbnail?: string;
   /**
    * Our own visible-warning assertion, when the manifest has one. `signer` says whether it is
    * believed: from our own signing certificate ('own') or a trusted signer ('trusted'); 'untrusted' is not.
@@ -30,6 +32,17 @@ export interface C2paSummary {
   visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown; signer?: 'own' | 'trusted' | 'untrusted' };
   remoteUrl?: string;
   message?: string;
+}
+
+/** One ingredient of a manifest. `thumbnail` and nested `ingredients` only come with a preview (REST `?preview=1`). */
+export interface Ingredient {
+  title?: string;
+  relationship?: string;
+  state?: string;
+  codes?: string[];
+  activeManifest?: string;
+  thumbnail?: string;
+  ingredients?: Ingredient[];
 }
 
 export interface VerifyReport {

@@ -20,6 +20,7 @@ import { createMetrics, registerHealthGauges, type Metrics } from './metrics.js'
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { healthz, readyz } from './routes/health.js';
+import { infoHandler } from './routes/info.js';
 import { labelHandler } from './routes/label.js';
 import { getRecordHandler, listRecordsHandler } from './routes/records.js';
 import { verifyHandler } from './routes/verify.js';
@@ -117,6 +118,7 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.get('/api/openapi.json', (_req, res) => {
     res.type('application/json').send(doc);
   });
+  app.get('/api/v1/info', infoHandler(deps));
   app.post('/api/v1/label', mustHaveKey, limited, labelHandler(deps));
   app.post('/api/v1/verify', verifyKey, limited, verifyHandler(deps));
   app.get('/api/v1/records', mustHaveKey, limited, listRecordsHandler(deps));

@@ -2,15 +2,19 @@
 import type { RequestHandler } from 'express';
 import { textFormatFromName } from '../../core/options.js';
 import { verify } from '../../core/verify.js';
+import { addPreview } from '../../signals/c2pa-preview.js';
 import { verdictOf } from '../core-ops.js';
 import type { AppDeps } from '../deps.js';
 import { doorOf, runJob } from '../run-job.js';
 
 export function verifyHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const { value: report, upload } = await runJob(deps, req, res, (u) =>
-      verify(u.bytes, { textFormat: textFormatFromName(u.name), fileName: u.name }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) }),
-    );
+    const { value: report, upload } = await runJob(deps, req, res, async (u) => {
+      const r = await verify(u.bytes, { textFormat: textFormatFromName(u.name), fileName: u.name }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) });
+      // The Verify page draws the chain: thumbnails and nested ingredients, after the record is written.
+      if (req.query.preview === '1' && r.kind === 'image') await addPreview(r.c2pa, u.bytes, r.mimeType, deps.ctx.trustAnchorsPem);
+      return r;
+    });
     report.file = upload.name;
     if (report.recordId) res.locals.recordId = report.recordId;
     deps.metrics.verifications.inc({ verdict: verdictOf(report), door: doorOf(req) });
