@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../errors.js';
-import { burnIn, previewOf } from '../label/image.js';
+import { burnIn, thumbnailOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
 import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
@@ -40,7 +40,7 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
   const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
   result.record.warnings.unshift(...nameWarnings);
   if (options.fileName) result.record.fileName = options.fileName;
-  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey);
+  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
   return result;
 }
 
@@ -73,8 +73,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     probe.hasMetadata ? readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>) : ({} as Record<string, unknown>),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
-  // The thumbnail and the fingerprint pixels come from one small decode, alongside the full-size encode.
-  const previewMade = previewOf(input, plan, format, config.maxPixels);
+  const thumbnailMade = thumbnailOf(input, plan, config.maxPixels);
   if (plan.mode !== 'words') warnings.push(`the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`);
 
   const disclosure = Object.values(wording).join(' / ');
@@ -90,9 +89,9 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     editorial: editorialFromTags(tags as Record<string, unknown>),
     creatorTool: `${TOOL.name} ${TOOL.version}`,
   });
-  const [pixels, preview, upstream] = await Promise.all([
+  const [pixels, thumbnail, upstream] = await Promise.all([
     burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
-    previewMade,
+    thumbnailMade,
     upstreamRead,
   ]);
   if (upstream.kind === 'unreadable') warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
@@ -114,7 +113,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     mimeType,
     signer: identity.signer,
     manifest,
-    thumbnail: { bytes: preview.jpeg, mimeType: 'image/jpeg' },
+    thumbnail: { bytes: thumbnail, mimeType: 'image/jpeg' },
     parent: hasParent ? { title: options.title ?? `original.${IMAGE_EXT[format]}` } : undefined,
     bytesBeforeEdit: hasParent ? input : undefined,
   });
@@ -124,7 +123,6 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     bytes: signed.bytes,
     mimeType,
     ext: IMAGE_EXT[format],
-    grey: preview.grey,
     record: {
       kind: 'image',
       format,
