@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/core/context.js';
 import { labelText } from '../src/text/label-text.js';
-import { verifyText } from '../src/text/verify-text.js';
+import { verify } from '../src/core/verify.js';
 
 const RUNS = 15;
 const GOAL_MS = 50;
@@ -40,9 +40,9 @@ const labelled = (await labelText(oneMb, {}, ctx)).bytes;
 const rows: [string, number[], boolean][] = [
   ['floor: sha256 + NFC of 1 MB', await time(() => createHash('sha256').update(oneMb.toString('utf8').normalize('NFC')).digest()), false],
   ['label + sign (A.8 wrapper)', await time(() => labelText(oneMb, {}, ctx)), true],
-  ['verify (signature + binding + notice)', await time(() => verifyText(labelled, {}, ctx)), true],
+  ['verify (signature + binding + notice)', await time(() => verify(labelled, {}, ctx)), true],
 ];
-const v = await verifyText(labelled, {}, ctx);
+const v = await verify(labelled, {}, ctx);
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const fmt = (n: number) => n.toFixed(1);

@@ -13,7 +13,7 @@ import { createContext } from '../src/core/context.js';
 import type { CoreContext } from '../src/core/types.js';
 import { findCarriers } from '../src/text/carriers.js';
 import { labelText } from '../src/text/label-text.js';
-import { verifyText } from '../src/text/verify-text.js';
+import { verify } from '../src/core/verify.js';
 
 let ctx: CoreContext;
 let tmp: string;
@@ -40,7 +40,7 @@ describe('labelling plain UTF-8 on bytes', () => {
       expect(visible(fast.bytes)).toBe(visible(slow.bytes).replace('Конец', 'Конец ❤️'));
       expect(fast.record.outputSha256).toBe(sha(fast.bytes));
       expect(fast.record.inputSha256).toBe(sha(Buffer.from(text, 'utf8')));
-      expect((await verifyText(fast.bytes, {}, ctx)).c2pa.state).toBe('valid');
+      expect((await verify(fast.bytes, {}, ctx)).c2pa.state).toBe('valid');
     }
   });
 
@@ -53,6 +53,6 @@ describe('labelling plain UTF-8 on bytes', () => {
     expect(visible(back.bytes)).toBe(visible(first.bytes));
     expect(visible(first.bytes)).toBe(visible(first.bytes).normalize('NFC'));
     expect(visible(first.bytes)).toContain('Ё');
-    expect((await verifyText(back.bytes, {}, ctx)).compliance.compliant).toBe(true);
+    expect((await verify(back.bytes, {}, ctx)).compliance.compliant).toBe(true);
   });
 });

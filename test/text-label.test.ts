@@ -13,7 +13,7 @@ import { createContext } from '../src/core/context.js';
 import type { CoreContext } from '../src/core/types.js';
 import { MARK_ASSERTION } from '../src/core/manifest.js';
 import { labelText } from '../src/text/label-text.js';
-import { verifyText } from '../src/text/verify-text.js';
+import { verify } from '../src/core/verify.js';
 import { findCarriers } from '../src/text/carriers.js';
 import { DEFAULT_WORDING } from '../src/label/wording.js';
 
@@ -71,7 +71,7 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
   });
 
   it('verifies as AI-generated, compliant, signature and binding valid', async () => {
-    const v = await verifyText(out, {}, ctx);
+    const v = await verify(out, {}, ctx);
     expect(v.format).toBe(format);
     expect(v.c2pa.state).toBe('valid');
     expect(v.aiGenerated).toBe(true);
@@ -106,10 +106,10 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
       return b;
     };
     expect(out[start - 1]).toBeLessThan(0x80);
-    expect((await verifyText(flip(start - 1), {}, ctx)).tampered).toBe(true);
+    expect((await verify(flip(start - 1), {}, ctx)).tampered).toBe(true);
     if (end < out.length) {
       expect(out[end]).toBeLessThan(0x80);
-      expect((await verifyText(flip(end), {}, ctx)).tampered).toBe(true);
+      expect((await verify(flip(end), {}, ctx)).tampered).toBe(true);
     }
   });
 
@@ -118,7 +118,7 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
     const target = text.includes(word) ? word : text.match(/[А-Яа-яӘәҚқҢңӨөҰұҮүІі]{5,}/g)!.find((w) => !Object.values(DEFAULT_WORDING).join(' ').includes(w))!;
     const edited = Buffer.from(text.replace(target, target.slice(0, -1) + 'ы'), 'utf8');
     expect(edited.equals(out)).toBe(false);
-    const v = await verifyText(edited, {}, ctx);
+    const v = await verify(edited, {}, ctx);
     expect(v.c2pa.state).toBe('invalid');
     expect(v.tampered).toBe(true);
     expect(v.c2pa.codes).toContain('assertion.dataHash.mismatch');
@@ -136,7 +136,7 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
     // The notice moved to the end.
     const visible = text.slice(0, findCarriers(text)[0].start) + text.slice(findCarriers(text)[0].end);
     expect(visible.indexOf(DEFAULT_WORDING.kk)).toBeGreaterThan(visible.lastIndexOf(keep[0] ?? word) );
-    const v = await verifyText(again.bytes, {}, ctx);
+    const v = await verify(again.bytes, {}, ctx);
     expect(v.c2pa.state).toBe('valid');
     expect(v.c2pa.visibleWarning?.wording).toEqual({ kk: DEFAULT_WORDING.kk, ru: DEFAULT_WORDING.ru });
     // Back to start: same as the first label apart from the signature.
@@ -152,17 +152,17 @@ describe('text label options', () => {
     const text = res.bytes.toString('utf8');
     expect(text.startsWith(`⚠ ${DEFAULT_WORDING.kk} / Сгенерировано ИИ / ${DEFAULT_WORDING.en}\n\n`)).toBe(true);
     expect(res.record.wording).toEqual({ kk: DEFAULT_WORDING.kk, ru: 'Сгенерировано ИИ', en: DEFAULT_WORDING.en });
-    const v = await verifyText(res.bytes, {}, ctx);
+    const v = await verify(res.bytes, {}, ctx);
     expect(v.compliance.compliant).toBe(true);
     // Remove the custom Russian line from the visible text: the recorded wording is no longer all there.
     const edited = Buffer.from(text.replace(' / Сгенерировано ИИ', ''), 'utf8');
-    const v2 = await verifyText(edited, {}, ctx);
+    const v2 = await verify(edited, {}, ctx);
     expect(v2.compliance.visibleWarning).toBe(false);
   });
 
   it('names the AI system as the softwareAgent of the creation', async () => {
     const res = await labelText(fixture('article.md'), { aiSystem: 'GPT-Writer', aiSystemVersion: '5', sourceType: 'compositeWithTrainedAlgorithmicMedia' }, ctx);
-    const v = await verifyText(res.bytes, {}, ctx);
+    const v = await verify(res.bytes, {}, ctx);
     expect(v.c2pa.actions?.[0]).toMatchObject({ action: 'c2pa.created', softwareAgent: 'GPT-Writer 5', digitalSourceType: expect.stringMatching(/compositeWithTrainedAlgorithmicMedia$/) });
     expect(res.bytes.toString('utf8')).toContain('digital_source_type: http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia');
   });
@@ -182,7 +182,7 @@ describe('text label options', () => {
     const text = res.bytes.toString('utf8');
     expect(res.record.format).toBe('md');
     expect(text).toMatch(/^---\nai_generated: true\ndigital_source_type: \S+\n# -----BEGIN C2PA MANIFEST----- data:application\/c2pa;base64,[A-Za-z0-9+/=]+ -----END C2PA MANIFEST-----\n---\n⚠ /);
-    expect((await verifyText(res.bytes, {}, ctx)).compliance.compliant).toBe(true);
+    expect((await verify(res.bytes, {}, ctx)).compliance.compliant).toBe(true);
     const again = (await labelText(res.bytes, {}, ctx)).bytes.toString('utf8');
     expect(again.split('\n').filter((l) => l === '---')).toHaveLength(2);
     expect(count(again, '⚠ ')).toBe(1);
@@ -206,6 +206,6 @@ describe('text label options', () => {
     expect(text).toContain('<meta charset="utf-8">');
     expect(text).toContain('<h1>Закон об ИИ вступил в силу</h1>');
     expect(res.record.warnings.join(' ')).toMatch(/windows-1251/);
-    expect((await verifyText(res.bytes, {}, ctx)).c2pa.state).toBe('valid');
+    expect((await verify(res.bytes, {}, ctx)).c2pa.state).toBe('valid');
   });
 });

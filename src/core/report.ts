@@ -68,7 +68,7 @@ export interface VerifyReport {
 }
 
 export interface VerifyPolicy {
-  /** PEM text of trust anchors, in addition to the configured ones. */
+  /** PEM text of trust anchors for this call, instead of the configured ones (TRUST_ANCHORS). */
   trustAnchorsPem?: string;
   /** Hosts from which a remote manifest may be fetched; default: none. */
   remoteManifestHosts?: string[];

@@ -2,11 +2,11 @@
  * The plain-words summary of a report, in Kazakh, Russian and English: what the file is,
  * whether its provenance holds, and whether it already meets the two-layer rule.
  */
+import type { Lang } from '../domain/vocabulary.js';
 import type { C2paSummary, Signal, VerifyReport } from './report.js';
 import type { Verdict } from './verdict.js';
 import { untrustedWarningNote } from './warning-trust.js';
 
-type Lang = 'kk' | 'ru' | 'en';
 type Words = Record<Lang, string>;
 
 export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict): VerifyReport['summary'] {
@@ -45,6 +45,13 @@ function aiSentence(ai: boolean | null, evidence: string): Words {
 }
 
 function provenanceSentence(c: C2paSummary, who: string, failures: string): Words {
+  if (c.codes.includes('text.multipleManifests')) {
+    return {
+      kk: 'Мәтінде бірнеше C2PA манифесі бар; олардың ешқайсысына сенуге болмайды.',
+      ru: 'В тексте несколько манифестов C2PA; ни одному из них нельзя доверять.',
+      en: 'It carries several C2PA manifests; none of them can be relied on.',
+    };
+  }
   switch (c.state) {
     case 'absent':
       return { kk: 'C2PA мәліметтері (Content Credentials) жоқ.', ru: 'Учётных данных C2PA (Content Credentials) нет.', en: 'It carries no C2PA Content Credentials.' };
@@ -69,34 +76,45 @@ function provenanceSentence(c: C2paSummary, who: string, failures: string): Word
   }
 }
 
+const LAYER: Record<'mrFound' | 'mrMissing' | 'vwFound' | 'vwMissing' | 'vwUnknown' | 'broken', Words> = {
+  mrFound: { kk: 'машинамен оқылатын ЖИ белгісі бар', ru: 'машиночитаемая метка ИИ есть', en: 'a machine-readable AI label is present' },
+  mrMissing: { kk: 'машинамен оқылатын ЖИ белгісі жоқ', ru: 'нет машиночитаемой метки ИИ', en: 'there is no machine-readable AI label' },
+  vwFound: { kk: 'көрінетін ескерту бар', ru: 'видимое предупреждение есть', en: 'a visible warning is present' },
+  vwMissing: { kk: 'көрінетін ескерту жоқ', ru: 'нет видимого предупреждения', en: 'there is no visible warning' },
+  vwUnknown: { kk: 'тексерілетін көрінетін ескерту жоқ', ru: 'нет проверяемого видимого предупреждения', en: 'there is no verifiable visible warning' },
+  broken: { kk: 'манифест бұзылған', ru: 'манифест нарушен', en: 'the manifest is broken' },
+};
+
+/** Which of the two layers is there and which is missing, and what to do about it. */
 function complianceSentence(v: Verdict): Words {
   const { machineReadable, visibleWarning, compliant } = v.compliance;
   if (compliant) {
     return {
-      kk: 'ЖИ туралы заңның 21-бабы 2-тармағының талабы орындалған: машинамен оқылатын белгі және тіркелген көрінетін ескерту бар.',
-      ru: 'Требование ст. 21(2) закона об ИИ выполнено: есть машиночитаемая метка и записанное видимое предупреждение.',
-      en: 'It meets Art. 21(2) of the AI law: a machine-readable label and a recorded visible warning.',
+      kk: 'ЖИ туралы заңның 21-бабы 2-тармағының талабы орындалған: машинамен оқылатын белгі де, көрінетін ескерту де бар.',
+      ru: 'Требование ст. 21(2) закона об ИИ выполнено: есть и машиночитаемая метка, и видимое предупреждение.',
+      en: 'It meets Art. 21(2) of the AI law: it carries both a machine-readable label and a visible warning.',
     };
   }
   if (v.aiGenerated === false) {
     return { kk: 'ЖИ таңбалау талабы бұл файлға қолданылмайды.', ru: 'Требование о маркировке ИИ к этому файлу не применяется.', en: 'The AI-labelling rule does not apply to this file.' };
   }
+  const found: Words[] = [];
   const missing: Words[] = [];
-  if (!machineReadable) missing.push({ kk: 'машинамен оқылатын ЖИ белгісі жоқ', ru: 'нет машиночитаемой метки ИИ', en: 'no machine-readable AI label' });
-  if (visibleWarning !== true) missing.push({ kk: 'тексерілетін көрінетін ескерту жоқ', ru: 'нет проверяемого видимого предупреждения', en: 'no verifiable visible warning' });
-  if (v.tampered) missing.push({ kk: 'манифест бұзылған', ru: 'манифест нарушен', en: 'the manifest is broken' });
-  const list = (l: Lang) => missing.map((m) => m[l]).join('; ');
-  if (v.aiGenerated === true) {
-    return {
-      kk: `21-баптың 2-тармағының талабы орындалмаған (${list('kk')}). Жарияламас бұрын файлды таңбалаңыз.`,
-      ru: `Требование ст. 21(2) не выполнено (${list('ru')}). Промаркируйте файл перед публикацией.`,
-      en: `It does not meet Art. 21(2) (${list('en')}). Label it before publishing.`,
-    };
-  }
+  (machineReadable ? found : missing).push(machineReadable ? LAYER.mrFound : LAYER.mrMissing);
+  if (visibleWarning === true) found.push(LAYER.vwFound);
+  else missing.push(visibleWarning === false ? LAYER.vwMissing : LAYER.vwUnknown);
+  if (v.tampered) missing.push(LAYER.broken);
+  const but: Words = { kk: ', бірақ ', ru: ', но ', en: ', but ' };
+  const layers = (l: Lang) => `${found.map((w) => w[l]).join('; ')}${found.length ? but[l] : ''}${missing.map((w) => w[l]).join('; ')}`;
+  const advice: Words = v.tampered
+    ? { kk: 'Бұл көшірмеге сенбеңіз; түпнұсқаны көзінен алыңыз.', ru: 'Не доверяйте этой копии; получите оригинал из источника.', en: 'Do not trust this copy; get the original from its source.' }
+    : v.aiGenerated === true
+      ? { kk: 'Жарияламас бұрын файлды таңбалаңыз.', ru: 'Промаркируйте файл перед публикацией.', en: 'Label it before publishing.' }
+      : { kk: 'Егер оны ЖИ жасаса, жарияламас бұрын таңбалаңыз.', ru: 'Если он создан ИИ, промаркируйте его перед публикацией.', en: 'If it was made with AI, label it before publishing.' };
   return {
-    kk: `Файлда ЖИ таңбасының екі қабаты жоқ (${list('kk')}); егер оны ЖИ жасаса, жарияламас бұрын таңбалаңыз.`,
-    ru: `В файле нет обоих слоёв маркировки ИИ (${list('ru')}); если он создан ИИ, промаркируйте его перед публикацией.`,
-    en: `It does not carry both layers of an AI label (${list('en')}); if it was made with AI, label it before publishing.`,
+    kk: `21-баптың 2-тармағының талабы орындалмаған: ${layers('kk')}. ${advice.kk}`,
+    ru: `Требование ст. 21(2) не выполнено: ${layers('ru')}. ${advice.ru}`,
+    en: `It does not meet Art. 21(2): ${layers('en')}. ${advice.en}`,
   };
 }
 
@@ -111,6 +129,10 @@ const SOURCE_NAMES: Record<string, string> = {
   'exif-software': 'EXIF/XMP software',
   'png-text': 'PNG text',
   registry: 'provenance record',
+  'c2pa-text': 'C2PA',
+  'text-notice': 'visible notice',
+  'front-matter': 'front matter ai_generated',
+  'html-meta': 'HTML meta ai-generated',
 };
 
 function evidenceOf(signals: Signal[]): string {

@@ -1,98 +1,82 @@
 /**
- * The verify operation: input bytes + policy → a report. Orchestration only: each trace is
- * read by its own detector in src/signals/, the verdict is combined in verdict.ts.
+ * The verify operation: input bytes + policy → a report. Orchestration only, one pipeline for
+ * every kind of file: the carrier of the file's kind reads its provenance ({ c2pa, signals }),
+ * the record traces copies of our own outputs, then one verdict (verdict.ts) and one summary
+ * (verify-summary.ts) are made from everything found.
  */
-import { LabellerError } from '../errors.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
 import { checkName } from '../media/name-check.js';
 import { sniff, unsupported, type Sniffed } from '../media/sniff.js';
-import { detectC2pa } from '../signals/c2pa.js';
-import { detectIptc } from '../signals/iptc.js';
-import { readMetadata } from '../signals/metadata.js';
-import { detectPngText } from '../signals/png-text.js';
-import { detectSoftware } from '../signals/software.js';
-import { detectTc260 } from '../signals/tc260.js';
+import type { C2paCheck } from '../signals/c2pa.js';
+import { readImageProvenance } from '../signals/image.js';
+import { readTextProvenance } from '../text/read-provenance.js';
 import { sha256 } from './record.js';
-import type { Signal, VerifyPolicy, VerifyReport } from './report.js';
+import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from './report.js';
 import type { Actor, CoreContext } from './types.js';
 import { combine } from './verdict.js';
-import { verifyText } from '../text/verify-text.js';
 import { summarise } from './verify-summary.js';
-import { untrustedWarningNote } from './warning-trust.js';
 
 /** Formats we do not label but whose C2PA we still check (sniff calls them 'other'). */
 const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml': 'svg', 'image/heic': 'heif', 'image/heif': 'heif' };
 
+interface Read {
+  kind: 'image' | 'text';
+  format: string;
+  mimeType: string;
+  c2pa: C2paSummary;
+  signals: Signal[];
+  visibleLayerRead: boolean;
+}
+
 export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<VerifyReport> {
-  const kind = await sniff(input);
-  checkName(policy.fileName, kind);
-  if (kind.kind === 'text') return verifyTextInput(input, policy, ctx, actor);
-  const media = imageOf(kind);
-  if (!media) throw unsupported(kind);
-  // Before any reader inflates it: a report built from half the metadata would not be evidence.
-  checkMetadataSize(input, media.format);
-  const check = {
-    trustAnchorsPem: joinPem(ctx.trustAnchorsPem, policy.trustAnchorsPem),
-    remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],
-    ownCertPem: ctx.identity.certPem,
-  };
-  // The detectors are independent: C2PA validation (native threads) overlaps the header read.
-  const [found, meta, traced] = await Promise.all([
-    detectC2pa(input, media.mimeType, check),
-    readMetadata(input, media.format),
-    ctx.records ? ctx.records.traceCopy(input, 'image') : Promise.resolve([] as Signal[]),
+  const sniffed = await sniff(input);
+  checkName(policy.fileName, sniffed);
+  const check = c2paCheck(ctx, policy);
+  const [read, traced] = await Promise.all([
+    readProvenance(input, sniffed, policy, check),
+    ctx.records ? ctx.records.traceCopy(input, sniffed.kind === 'text' ? 'text' : 'image') : Promise.resolve([] as Signal[]),
   ]);
-  // A picture whose header cannot be read (a truncated TIFF's IFD) is refused as damaged, as labelling does.
-  if (meta.headerError && kind.kind === 'image') throw new LabellerError('corrupt_input', `the ${media.format.toUpperCase()} file cannot be read (${meta.headerError})`);
-  const signals: Signal[] = [
-    ...found.signals,
-    ...detectIptc(meta.xmp),
-    ...detectTc260(meta.xmp, meta.pngText),
-    ...detectSoftware(meta.exif, meta.xmp),
-    ...detectPngText(meta.pngText, meta.exif.userComment),
-    ...traced,
-  ];
-  const verdict = combine(found.c2pa, signals);
+  const signals = [...read.signals, ...traced];
+  const verdict = combine(read.c2pa, signals, read.visibleLayerRead);
   const report: VerifyReport = {
-    kind: 'image',
-    format: media.format,
-    mimeType: media.mimeType,
+    ...(policy.fileName !== undefined ? { file: policy.fileName } : {}),
+    kind: read.kind,
+    format: read.format,
+    mimeType: read.mimeType,
     sha256: sha256(input),
     bytes: input.length,
     ...verdict,
-    c2pa: found.c2pa,
+    c2pa: read.c2pa,
     signals,
-    summary: summarise(found.c2pa, signals, verdict),
+    summary: summarise(read.c2pa, signals, verdict),
     checkedAt: new Date().toISOString(),
   };
   if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
   return report;
 }
 
-async function verifyTextInput(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor): Promise<VerifyReport> {
-  const [report, traced] = await Promise.all([
-    verifyText(input, policy, ctx, policy.textFormat),
-    ctx.records ? ctx.records.traceCopy(input, 'text') : Promise.resolve([] as Signal[]),
-  ]);
-  const note = untrustedWarningNote(report.c2pa);
-  if (note) for (const l of ['kk', 'ru', 'en'] as const) report.summary[l] += ` ${note[l]}`;
-  if (traced.length) {
-    // A copy of one of our labelled texts that lost its manifest: the record proves it is AI-made.
-    report.signals.push(...traced);
-    if (report.aiGenerated !== true) report.aiGenerated = true;
-  }
-  if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
-  return report;
+/** The carrier of the file's kind reads what provenance it holds. */
+async function readProvenance(input: Buffer, sniffed: Sniffed, policy: VerifyPolicy, check: C2paCheck): Promise<Read> {
+  if (sniffed.kind === 'text') return { kind: 'text', ...(await readTextProvenance(input, policy.textFormat, check)) };
+  const media = imageOf(sniffed);
+  if (!media) throw unsupported(sniffed);
+  // Before any reader inflates it: a report built from half the metadata would not be evidence.
+  checkMetadataSize(input, media.format);
+  return { kind: 'image', format: media.format, mimeType: media.mimeType, ...(await readImageProvenance(input, media, check)) };
 }
 
-function imageOf(kind: Sniffed): { format: string; mimeType: string } | undefined {
-  if (kind.kind === 'image') return { format: kind.format, mimeType: kind.mimeType };
+function imageOf(kind: Sniffed): { format: string; mimeType: string; labelable: boolean } | undefined {
+  if (kind.kind === 'image') return { format: kind.format, mimeType: kind.mimeType, labelable: true };
   const format = C2PA_ONLY[kind.mimeType];
-  return format ? { format, mimeType: kind.mimeType } : undefined;
+  return format ? { format, mimeType: kind.mimeType, labelable: false } : undefined;
 }
 
-/** Anchors from configuration and from the call are one PEM bundle. */
-function joinPem(...pems: (string | undefined)[]): string | undefined {
-  const parts = pems.filter((p): p is string => !!p && p.trim().length > 0).map((p) => p.trim());
-  return parts.length ? parts.join('\n') + '\n' : undefined;
+/** One trust policy for every door: TRUST_ANCHORS, or the anchors a call brings instead (CLI --trust-anchors). */
+function c2paCheck(ctx: CoreContext, policy: VerifyPolicy): C2paCheck {
+  const anchors = policy.trustAnchorsPem?.trim() ? policy.trustAnchorsPem : ctx.trustAnchorsPem;
+  return {
+    trustAnchorsPem: anchors?.trim() ? anchors : undefined,
+    remoteManifestHosts: [...ctx.config.remoteManifestHosts, ...(policy.remoteManifestHosts ?? [])],
+    ownCertPem: ctx.identity.certPem,
+  };
 }

@@ -30,24 +30,35 @@ type Json = Record<string, any>;
 
 export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paCheck): Promise<C2paFindings> {
   const settings = { trustAnchorsPem: check.trustAnchorsPem };
-  let outcome: ReadOutcome = await readManifest(bytes, mimeType, settings);
-  let fetchedFrom: string | undefined;
-  let readAgain = (s: ReadSettings) => readManifest(bytes, mimeType, s);
+  const outcome: ReadOutcome = await readManifest(bytes, mimeType, settings);
   if (outcome.kind === 'remote') {
     const url = outcome.url;
     if (!hostAllowed(url, check.remoteManifestHosts)) return remote(url, `remote manifest referenced at ${url}, not fetched (its host is not on the allow-list)`);
     try {
       const store = await fetchRemoteManifest(url);
-      outcome = await readManifestStore(store, bytes, mimeType, settings);
-      readAgain = (s) => readManifestStore(store, bytes, mimeType, s);
-      fetchedFrom = url;
+      return await detectC2paStore(store, bytes, mimeType, check, url);
     } catch (err) {
       return remote(url, `remote manifest referenced at ${url} could not be fetched (${errorMessage(err).slice(0, 120)})`);
     }
   }
-  if (outcome.kind === 'absent') return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
+  if (outcome.kind === 'absent') return absent();
   // The SDK fails on any damaged file (a truncated PNG): without a JUMBF box or a reference there is no manifest to call unreadable.
-  if (outcome.kind === 'unreadable' && !fetchedFrom && !mayCarryManifest(bytes)) return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
+  if (outcome.kind === 'unreadable' && !mayCarryManifest(bytes)) return absent();
+  return findingsOf(outcome, (s) => readManifest(bytes, mimeType, s), check);
+}
+
+/**
+ * A manifest store that travels beside the asset (a text's carrier, a fetched remote
+ * manifest), validated against the asset's bytes: the same findings as an embedded one.
+ */
+export async function detectC2paStore(store: Buffer, asset: Buffer, mimeType: string, check: C2paCheck, fetchedFrom?: string): Promise<C2paFindings> {
+  const outcome = await readManifestStore(store, asset, mimeType, { trustAnchorsPem: check.trustAnchorsPem });
+  return findingsOf(outcome, (s) => readManifestStore(store, asset, mimeType, s), check, fetchedFrom);
+}
+
+async function findingsOf(outcome: ReadOutcome, readAgain: (s: ReadSettings) => Promise<ReadOutcome>, check: C2paCheck, fetchedFrom?: string): Promise<C2paFindings> {
+  if (outcome.kind === 'absent') return absent();
+  if (outcome.kind === 'remote') return remote(outcome.url, `remote manifest referenced at ${outcome.url}, not fetched`);
   if (outcome.kind === 'unreadable') {
     const reason = outcome.message.slice(0, 200);
     return {
@@ -55,10 +66,13 @@ export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paChe
       signals: [{ source: 'c2pa', ai: null, label: false, detail: `a C2PA manifest is present but cannot be read (${reason})` }],
     };
   }
-  if (outcome.kind === 'remote') return remote(outcome.url, `remote manifest referenced at ${outcome.url}, not fetched`);
   const found = summarise(outcome.reader, fetchedFrom);
   if (found.c2pa.visibleWarning) await judgeWarning(found, check.ownCertPem, readAgain);
   return found;
+}
+
+function absent(): C2paFindings {
+  return { c2pa: { state: 'absent', codes: [], message: 'no C2PA manifest' }, signals: [] };
 }
 
 /** Marks whose the visible-warning claim is; only a believed one is a label. */
@@ -99,7 +113,7 @@ function summarise(reader: Reader, fetchedFrom?: string): C2paFindings {
     ...(claimGenerator ? { claimGenerator } : {}),
     actions,
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
-    ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region }) } : {}),
+    ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) } : {}),
     ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
     message: stateMessage(state, codes, sig),
   };
