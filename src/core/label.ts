@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../errors.js';
-import { burnIn, thumbnailOf } from '../label/image.js';
+import { burnIn, previewOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
 import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
@@ -30,7 +30,12 @@ export interface DoorNames {
   outputName?: string;
 }
 
-export async function label(input: Buffer, options: LabelOptions & DoorNames, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<LabelResult> {
+export async function label(
+  input: Buffer,
+  options: LabelOptions & DoorNames,
+  ctx: CoreContext,
+  actor: Actor = { actor: 'cli', door: 'cli' },
+): Promise<LabelResult> {
   const kind = await sniff(input);
   if (kind.kind === 'other') throw unsupported(kind);
   // Text named .jpg (or an image named .txt) is refused before any work; so is an output name that would lie.
@@ -40,7 +45,7 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
   const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
   result.record.warnings.unshift(...nameWarnings);
   if (options.fileName) result.record.fileName = options.fileName;
-  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes);
+  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey);
   return result;
 }
 
@@ -73,8 +78,12 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     probe.hasMetadata ? readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>) : ({} as Record<string, unknown>),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
-  const thumbnailMade = thumbnailOf(input, plan, config.maxPixels);
-  if (plan.mode !== 'words') warnings.push(`the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`);
+  // The thumbnail and the fingerprint pixels come from one small decode, alongside the full-size encode.
+  const previewMade = previewOf(input, plan, format, config.maxPixels);
+  if (plan.mode !== 'words')
+    warnings.push(
+      `the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`,
+    );
 
   const disclosure = Object.values(wording).join(' / ');
   const xmp = buildXmp({
@@ -89,12 +98,13 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     editorial: editorialFromTags(tags as Record<string, unknown>),
     creatorTool: `${TOOL.name} ${TOOL.version}`,
   });
-  const [pixels, thumbnail, upstream] = await Promise.all([
+  const [pixels, preview, upstream] = await Promise.all([
     burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
-    thumbnailMade,
+    previewMade,
     upstreamRead,
   ]);
-  if (upstream.kind === 'unreadable') warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
+  if (upstream.kind === 'unreadable')
+    warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
   if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
   const hasParent = upstream.kind === 'manifest';
   const manifest = buildManifest({
@@ -113,7 +123,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     mimeType,
     signer: identity.signer,
     manifest,
-    thumbnail: { bytes: thumbnail, mimeType: 'image/jpeg' },
+    thumbnail: { bytes: preview.jpeg, mimeType: 'image/jpeg' },
     parent: hasParent ? { title: options.title ?? `original.${IMAGE_EXT[format]}` } : undefined,
     bytesBeforeEdit: hasParent ? input : undefined,
   });
@@ -123,6 +133,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     bytes: signed.bytes,
     mimeType,
     ext: IMAGE_EXT[format],
+    grey: preview.grey,
     record: {
       kind: 'image',
       format,
@@ -130,7 +141,21 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
       width: plan.canvas.width,
       height: plan.canvas.height,
       mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
-      ...commonRecord({ input, output: signed.bytes, options, ctx, languages, wording, placement, sourceType, instanceId, manifestLabel: signed.manifestLabel, parentManifestKept: hasParent, warnings, started }),
+      ...commonRecord({
+        input,
+        output: signed.bytes,
+        options,
+        ctx,
+        languages,
+        wording,
+        placement,
+        sourceType,
+        instanceId,
+        manifestLabel: signed.manifestLabel,
+        parentManifestKept: hasParent,
+        warnings,
+        started,
+      }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { SigningIdentity } from '../provenance/signer.js';
 import type { Region } from '../label/image-mark.js';
+import type { GreyImage } from '../media/sharp.js';
 import type { Signal, VerifyReport } from './report.js';
 
 /** What a door hands the core: configuration and the signing identity, loaded once. */
@@ -15,8 +16,12 @@ export interface CoreContext {
 
 /** Where every label and verification is written (src/registry implements it). */
 export interface RecordSink {
-  /** Stores the record and returns its id. `output` is the labelled file, for fingerprints. */
-  recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string>;
+  /**
+   * Stores the record and returns its id. `output` is the labelled file, for fingerprints;
+   * `grey`, when given, is that picture already decoded small (the labeller's own thumbnail
+   * pixels), so the fingerprints need no second decode of the output.
+   */
+  recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string>;
   recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
   /**
    * Traces a copy of one of our own labelled outputs whose provenance was stripped:
@@ -114,4 +119,6 @@ export interface LabelResult {
   /** The file extension the output should carry (jpg, png, txt, md, html...). */
   ext: string;
   record: LabelRecord;
+  /** Images: the labelled picture in grey at ≤ 512 px, for the record's fingerprints (see RecordSink.recordLabel). */
+  grey?: GreyImage;
 }

@@ -7,7 +7,7 @@
  * fit, the short mark (ЖИ · ИИ) is used; when even that does not fit, a band is added to
  * the canvas. Every output carries a visible warning.
  */
-import sharp from 'sharp';
+import { boxWith, renderText as renderPango, type RenderedText } from '../media/sharp.js';
 import { CAP_HEIGHT_EM, LABEL_FONT_FILE, LABEL_FONT_NAME } from './font.js';
 
 import type { Placement } from '../domain/vocabulary.js';
@@ -67,7 +67,10 @@ async function computePlan(W: number, H: number, lines: string[], shortMark: str
   const maxTextW = W - 2 * pad - 2 * margin;
   const maxBoxH = H * MAX_BOX_SHARE;
 
-  for (const [mode, text] of [['words', lines.join('\n')], ['short-mark', shortMark]] as const) {
+  for (const [mode, text] of [
+    ['words', lines.join('\n')],
+    ['short-mark', shortMark],
+  ] as const) {
     if (maxTextW < fontPx) break;
     const t = await renderText(text, fontPx, maxTextW, band ? 'centre' : 'left');
     if (t.width <= maxTextW && t.height + 2 * pad <= maxBoxH) {
@@ -77,7 +80,15 @@ async function computePlan(W: number, H: number, lines: string[], shortMark: str
       const y = top ? margin : H - margin - boxH;
       const textLeft = band ? Math.round((W - t.width) / 2) : pad;
       const png = await box(boxW, boxH, t.png, textLeft, pad);
-      return { png, region: { x, y, width: boxW, height: boxH }, mode, fontPx, capHeightPx: Math.round(fontPx * CAP_HEIGHT_EM), lines: mode === 'words' ? lines : [shortMark], canvas: { width: W, height: H } };
+      return {
+        png,
+        region: { x, y, width: boxW, height: boxH },
+        mode,
+        fontPx,
+        capHeightPx: Math.round(fontPx * CAP_HEIGHT_EM),
+        lines: mode === 'words' ? lines : [shortMark],
+        canvas: { width: W, height: H },
+      };
     }
   }
 
@@ -100,34 +111,12 @@ async function computePlan(W: number, H: number, lines: string[], shortMark: str
   };
 }
 
-interface RenderedText {
-  png: Buffer;
-  width: number;
-  height: number;
+function renderText(text: string, fontPx: number, wrapWidth: number, align: 'left' | 'centre'): Promise<RenderedText> {
+  return renderPango({ markup: escapePango(text), font: `${LABEL_FONT_NAME} ${fontPx}px`, fontfile: LABEL_FONT_FILE, wrapWidth, align });
 }
 
-async function renderText(text: string, fontPx: number, wrapWidth: number, align: 'left' | 'centre'): Promise<RenderedText> {
-  const { data, info } = await sharp({
-    text: {
-      text: `<span foreground="white">${escapePango(text)}</span>`,
-      font: `${LABEL_FONT_NAME} ${fontPx}px`,
-      fontfile: LABEL_FONT_FILE,
-      rgba: true,
-      dpi: 72,
-      align,
-      ...(wrapWidth > 0 ? { width: wrapWidth, wrap: 'word' as const } : {}),
-    },
-  })
-    .png()
-    .toBuffer({ resolveWithObject: true });
-  return { png: data, width: info.width, height: info.height };
-}
-
-async function box(w: number, h: number, textPng: Buffer, left: number, top: number, alpha = BACKING.alpha): Promise<Buffer> {
-  return sharp({ create: { width: w, height: h, channels: 4, background: { ...BACKING, alpha } } })
-    .composite([{ input: textPng, left, top }])
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+function box(w: number, h: number, textPng: Buffer, left: number, top: number, alpha = BACKING.alpha): Promise<Buffer> {
+  return boxWith(w, h, { ...BACKING, alpha }, textPng, left, top);
 }
 
 function escapePango(s: string): string {

@@ -11,7 +11,7 @@
  * Texts: a 64-bit SimHash (Charikar 2002) over word 3-shingles of the normalised visible text.
  */
 import { hash } from 'node:crypto';
-import sharp from 'sharp';
+import { greyGrid, greyMaster, type GreyImage } from '../media/sharp.js';
 import { runTextTask } from '../text/worker/pool.js';
 
 export const HASH_SIZE = 32;
@@ -55,28 +55,20 @@ export interface ImageFingerprint {
 /** pHash of each crop of the picture in `crops`. */
 export async function imageFingerprints(input: Buffer, crops: readonly Crop[] = STORED_CROPS, maxPixels = 120_000_000): Promise<ImageFingerprint[]> {
   // Decode once, small: a 512-px greyscale master keeps enough detail for 32×32 hashes of crops.
-  const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
-    .rotate() // bake EXIF orientation: a stripped copy has it baked in too
-    .flatten({ background: '#ffffff' })
-    .greyscale()
-    .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const master = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  return fingerprintsOfGrey(await greyMaster(input, maxPixels, 512), crops);
+}
+
+/**
+ * pHash of each crop of an upright grey picture of at most 512 px (flattened on white): the
+ * labeller hands in the pixels of its own labelled thumbnail, so the output is not decoded again.
+ */
+export function fingerprintsOfGrey(master: GreyImage, crops: readonly Crop[] = STORED_CROPS): Promise<ImageFingerprint[]> {
   return Promise.all(
     crops.map(async (crop) => {
-      const w = Math.max(1, Math.round(info.width * crop.keep));
-      const h = Math.max(1, Math.round(info.height * crop.keep));
-      const region = { left: Math.round((info.width - w) * crop.ax), top: Math.round((info.height - h) * crop.ay), width: w, height: h };
-      const { data: px, info: small } = await master
-        .clone()
-        .extract(region)
-        .resize(HASH_SIZE, HASH_SIZE, { fit: 'fill', kernel: 'cubic' })
-        .extractChannel(0)
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      if (small.channels !== 1) throw new Error(`expected one grey channel, got ${small.channels}`);
-      return { crop, hash: phashOfPixels(px) };
+      const w = Math.max(1, Math.round(master.width * crop.keep));
+      const h = Math.max(1, Math.round(master.height * crop.keep));
+      const region = { left: Math.round((master.width - w) * crop.ax), top: Math.round((master.height - h) * crop.ay), width: w, height: h };
+      return { crop, hash: phashOfPixels(await greyGrid(master, region, HASH_SIZE)) };
     }),
   );
 }

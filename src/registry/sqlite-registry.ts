@@ -5,9 +5,10 @@
 import { sha256 } from '../core/record.js';
 import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../core/types.js';
 import type { Signal, VerifyReport } from '../core/report.js';
+import type { GreyImage } from '../media/sharp.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
-import { imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
+import { fingerprintsOfGrey, imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
@@ -72,8 +73,8 @@ export class SqliteRegistry implements RecordSink {
     this.nearIndex = new FingerprintIndex(db);
   }
 
-  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer): Promise<string> {
-    return this.insertLabel(record, actor, await this.fingerprintOf(record.kind, output, STORED_CROPS));
+  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string> {
+    return this.insertLabel(record, actor, await this.fingerprintOf(record.kind, output, STORED_CROPS, grey));
   }
 
   /** The synchronous database part of recordLabel (the fingerprint is computed before). */
@@ -195,13 +196,15 @@ export class SqliteRegistry implements RecordSink {
     return this.stmt.anchor.get() as { through_seq: number; hash: string; pruned: number; at: string } | undefined;
   }
 
-  private async fingerprintOf(kind: 'image' | 'text', bytes: Buffer, crops: typeof STORED_CROPS): Promise<StoredFingerprint | undefined> {
+  private async fingerprintOf(kind: 'image' | 'text', bytes: Buffer, crops: typeof STORED_CROPS, grey?: GreyImage): Promise<StoredFingerprint | undefined> {
     try {
       if (kind === 'text') {
         const text = await textSimhashOf(bytes);
         return text ? { text } : undefined;
       }
-      return { image: (await imageFingerprints(bytes, crops, this.maxPixels)).map((f) => ({ ...f.crop, hash: f.hash })) };
+      // The labeller's own small grey copy of the output, when given, spares a decode of the output.
+      const prints = grey ? await fingerprintsOfGrey(grey, crops) : await imageFingerprints(bytes, crops, this.maxPixels);
+      return { image: prints.map((f) => ({ ...f.crop, hash: f.hash })) };
     } catch {
       return undefined; // an undecodable picture still gets its record, without a fingerprint
     }

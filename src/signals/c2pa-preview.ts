@@ -9,7 +9,7 @@
  * report never carries an SVG, a script or a megabyte of base64.
  */
 import type { Reader } from '@contentauth/c2pa-node';
-import sharp from 'sharp';
+import { smallJpeg } from '../media/sharp.js';
 import type { C2paSummary, Ingredient } from '../core/report.js';
 import { readManifest } from '../provenance/c2pa.js';
 
@@ -72,12 +72,7 @@ async function smallThumbnail(reader: Reader, identifier: string): Promise<strin
     const out = await reader.resourceToAsset(identifier, { buffer: null });
     const raw = out.buffer;
     if (!raw || raw.length === 0 || raw.length > PREVIEW_LIMITS.rawBytes || !isRaster(raw)) return undefined;
-    const jpeg = await sharp(raw, { limitInputPixels: PREVIEW_LIMITS.pixels, failOn: 'error' })
-      .rotate()
-      .resize(PREVIEW_LIMITS.side, PREVIEW_LIMITS.side, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 70 })
-      .toBuffer();
+    const jpeg = await smallJpeg(raw, { maxPixels: PREVIEW_LIMITS.pixels, side: PREVIEW_LIMITS.side, quality: 70 });
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   } catch {
     return undefined;

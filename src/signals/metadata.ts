@@ -3,8 +3,7 @@
  * header read (XMP, EXIF; no pixel decoding) plus our own PNG chunk walk. No exiftool here:
  * a round trip to it costs more than the whole C2PA validation.
  */
-import sharp from 'sharp';
-import { shortReason } from '../media/probe.js';
+import { readHeader } from '../media/sharp.js';
 import { readExif, type ExifFields } from './exif-reader.js';
 import { readPngText, type PngText } from './png-chunks.js';
 import { XmpPacket, findXmpInBytes } from './xmp-reader.js';
@@ -26,13 +25,12 @@ export async function readMetadata(bytes: Buffer, format: string): Promise<Media
   let exif: ExifFields = {};
   let headerError: string | undefined;
   if (SHARP_READABLE.has(format)) {
-    try {
-      const m = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const m = await readHeader(bytes);
+    // Undecodable headers: fall back to a byte scan below; the C2PA check still runs.
+    if ('error' in m) headerError = m.error;
+    else {
       xmpText = m.xmp?.toString('utf8');
       exif = readExif(m.exif);
-    } catch (err) {
-      // Undecodable headers: fall back to a byte scan below; the C2PA check still runs.
-      headerError = shortReason(err);
     }
   }
   xmpText ??= pngText.find((t) => t.keyword === 'XML:com.adobe.xmp')?.text ?? findXmpInBytes(bytes);

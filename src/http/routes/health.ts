@@ -3,7 +3,7 @@
  * space in DATA_DIR, the embedded watch folder not halted), with the reasons when it cannot.
  */
 import type { RequestHandler } from 'express';
-import sharp from 'sharp';
+import { tinyPng as makeTinyPng } from '../../media/sharp.js';
 import { readTags } from '../../provenance/exiftool.js';
 import type { AppDeps } from '../deps.js';
 
@@ -18,9 +18,7 @@ let exiftoolOk: { at: number; ok: boolean } | undefined;
 /** A real exiftool read of a 1×1 image, at most every 15 s (probes may come every second). */
 async function exiftoolUsable(): Promise<boolean> {
   if (exiftoolOk && Date.now() - exiftoolOk.at < 15_000) return exiftoolOk.ok;
-  tinyPng ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
-    .png()
-    .toBuffer();
+  tinyPng ??= makeTinyPng();
   const ok = await readTags(await tinyPng, 'png').then(
     () => true,
     () => false,

@@ -1,0 +1,318 @@
+/**
+ * The one door to sharp (libvips): every decode, render and encode goes through here, with the
+ * decoding guards (limitInputPixels, failOn) and sharp's errors turned into LabellerErrors.
+ *
+ * Counters of what was decoded, and at which size, are kept for the tests: a labelled JPEG
+ * costs one header read, one full-size decode (the labelled output) and one shrink-on-load
+ * decode (thumbnail and fingerprint pixels).
+ */
+import sharp, { type Sharp } from 'sharp';
+import { LabellerError, errorMessage } from '../errors.js';
+import type { ImageFormat } from './sniff.js';
+
+/** libvips' decoders that can decode at 1/2, 1/4, 1/8 of the size (JPEG DCT scaling, WebP scaled decode). */
+const SHRINK_ON_LOAD = new Set<string>(['jpeg', 'webp']);
+
+export interface DecodeCounts {
+  /** Header reads (no pixels decoded). */
+  header: number;
+  /** Decodes of the whole picture at full size. */
+  full: number;
+  /** Decodes at a reduced size (shrink-on-load). */
+  reduced: number;
+  /** Decodes for a fingerprint of bytes (a copy to trace; never needed while labelling). */
+  fingerprint: number;
+}
+
+const counts: DecodeCounts = { header: 0, full: 0, reduced: 0, fingerprint: 0 };
+
+/** What was decoded since the last reset (for tests of the structure that keeps labelling fast). */
+export function decodeCounts(): DecodeCounts {
+  return { ...counts };
+}
+
+export function resetDecodeCounts(): void {
+  counts.header = counts.full = counts.reduced = counts.fingerprint = 0;
+}
+
+/** Guards for every pixel decode: a pixel bomb is refused, a truncated or damaged file too. */
+function open(bytes: Buffer, maxPixels: number, failOn: 'warning' | 'error' = 'warning'): Sharp {
+  return sharp(bytes, { limitInputPixels: maxPixels, failOn, sequentialRead: true });
+}
+
+/** sharp's messages name libvips internals; keep the part an editor can use. */
+export function shortReason(err: unknown): string {
+  const msg = errorMessage(err).split('\n')[0];
+  if (/premature end|truncat|unexpected end|end of file|not enough data|read error|bad seek|IDAT|Input buffer/i.test(msg))
+    return 'the file is truncated or damaged';
+  if (/unsupported image format/i.test(msg)) return 'unrecognised image data';
+  if (/pixel limit/i.test(msg)) return 'too many pixels';
+  return msg.replace(/^(Input|VipsJpeg|VipsForeign\w*|vips\w*):\s*/i, '').slice(0, 160);
+}
+
+function decodeFailed(what: string, err: unknown): LabellerError {
+  if (err instanceof LabellerError) return err;
+  if (/pixel limit/i.test(errorMessage(err))) return new LabellerError('too_many_pixels', `the ${what} has more pixels than allowed`, { cause: err });
+  return new LabellerError('corrupt_input', `the ${what} cannot be decoded (${shortReason(err)})`, { cause: err });
+}
+
+// ---------------------------------------------------------------- header
+
+export interface ImageHeader {
+  /** Stored size (before EXIF orientation). */
+  width?: number;
+  height?: number;
+  orientation: number;
+  pages: number;
+  hasAlpha: boolean;
+  exif?: Buffer;
+  xmp?: Buffer;
+  iptc?: Buffer;
+}
+
+/** The header alone, no pixels: size, orientation, metadata blocks. `{ error }` says why it cannot be read. */
+export async function readHeader(bytes: Buffer): Promise<ImageHeader | { error: string }> {
+  counts.header++;
+  try {
+    const m = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return {
+      width: m.width,
+      height: m.height,
+      orientation: m.orientation ?? 1,
+      pages: m.pages ?? 1,
+      hasAlpha: !!m.hasAlpha,
+      exif: m.exif,
+      xmp: m.xmp,
+      iptc: m.iptc,
+    };
+  } catch (err) {
+    return { error: shortReason(err) };
+  }
+}
+
+// ---------------------------------------------------------------- rendering the mark
+
+export interface RenderedText {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Pango text, white, in the given font file, wrapped to `wrapWidth` when > 0. `markup` is already escaped. */
+export async function renderText(o: { markup: string; font: string; fontfile: string; wrapWidth: number; align: 'left' | 'centre' }): Promise<RenderedText> {
+  const { data, info } = await sharp({
+    text: {
+      text: `<span foreground="white">${o.markup}</span>`,
+      font: o.font,
+      fontfile: o.fontfile,
+      rgba: true,
+      dpi: 72,
+      align: o.align,
+      ...(o.wrapWidth > 0 ? { width: o.wrapWidth, wrap: 'word' as const } : {}),
+    },
+  })
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  return { png: data, width: info.width, height: info.height };
+}
+
+export interface Rgba {
+  r: number;
+  g: number;
+  b: number;
+  alpha: number;
+}
+
+/** A filled box with a picture (the text) on it, as PNG. */
+export function boxWith(width: number, height: number, background: Rgba, overlay: Buffer, left: number, top: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 4, background } })
+    .composite([{ input: overlay, left, top }])
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+/** An RGBA PNG scaled to exactly width × height. */
+export function scalePng(png: Buffer, width: number, height: number): Promise<Buffer> {
+  return sharp(png).resize(width, height, { fit: 'fill' }).png().toBuffer();
+}
+
+// ---------------------------------------------------------------- labelling
+
+export interface Edges {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export interface LabelPixels {
+  format: ImageFormat;
+  maxPixels: number;
+  /** Canvas added around the picture (before the mark is placed), and its colour. */
+  extend?: Edges;
+  extendColour: Rgba;
+  /** The mark, placed on the (extended) upright canvas. */
+  mark: { png: Buffer; left: number; top: number };
+}
+
+function encoderFor(img: Sharp, format: ImageFormat, quality: number): Sharp {
+  switch (format) {
+    case 'jpeg':
+      return img.jpeg({ quality });
+    case 'png':
+      return img.png({ compressionLevel: 6 });
+    case 'webp':
+      return img.webp({ quality });
+    case 'avif':
+      return img.avif({ quality: Math.min(quality, 75) });
+    case 'tiff':
+      // Tiled: c2pa-rs stores the manifest in a second IFD, and libvips (failOn: 'warning', its
+      // default) rejects a stripped TIFF laid out that way but reads a tiled one cleanly.
+      return img.tiff({ compression: 'lzw', tile: true });
+  }
+}
+
+/**
+ * The labelled picture at full size: decode once, turn upright, extend, burn in the mark,
+ * encode in the input's format with the new XMP packet, keeping EXIF, IPTC and the ICC profile.
+ */
+export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: string; quality: number }): Promise<Buffer> {
+  counts.full++;
+  let img = open(input, p.maxPixels).rotate();
+  // sharp applies extend before composite, so the mark can sit on the added band.
+  if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
+  img = img
+    .composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }])
+    .keepMetadata()
+    .withXmp(o.xmp);
+  try {
+    return await encoderFor(img, p.format, o.quality).toBuffer();
+  } catch (err) {
+    throw decodeFailed(`${p.format.toUpperCase()} image`, err);
+  }
+}
+
+/** 8-bit greyscale pixels, one byte each. */
+export interface GreyImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface Preview {
+  /** A JPEG of the labelled picture, at most `maxSide` on its longer side (the manifest's thumbnail). */
+  jpeg: Buffer;
+  /** The same pixels in grey, flattened on white: what the record's fingerprints are computed from. */
+  grey: GreyImage;
+}
+
+/**
+ * The labelled picture at ≤ maxSide, from the input decoded at reduced size (JPEG and WebP
+ * shrink on load) with the mark scaled onto it: the thumbnail and the fingerprint pixels
+ * without a second full-size decode, neither of the input nor of the output.
+ * `canvas` is the output's size; `mark.png` is scaled by the same factor here.
+ */
+export async function labelledPreview(
+  input: Buffer,
+  p: LabelPixels & { canvas: { width: number; height: number }; markSize: { width: number; height: number } },
+  maxSide: number,
+): Promise<Preview> {
+  const { width: W, height: H } = p.canvas;
+  const scale = Math.min(1, maxSide / Math.max(W, H));
+  const px = (v: number) => Math.round(v * scale);
+  const e = p.extend ?? { top: 0, bottom: 0, left: 0, right: 0 };
+  const baseW = Math.max(1, px(W - e.left - e.right));
+  const baseH = Math.max(1, px(H - e.top - e.bottom));
+  const shrinks = SHRINK_ON_LOAD.has(p.format) && scale <= 0.5;
+  if (shrinks) counts.reduced++;
+  else counts.full++;
+  try {
+    let img = open(input, p.maxPixels).rotate().resize(baseW, baseH, { fit: 'fill' });
+    if (p.extend) img = img.extend({ top: px(e.top), bottom: px(e.bottom), left: px(e.left), right: px(e.right), background: { ...p.extendColour, alpha: 1 } });
+    const base = await img.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
+    const { width: bw, height: bh, channels } = base.info;
+    const markW = Math.max(1, Math.min(px(p.markSize.width), bw));
+    const markH = Math.max(1, Math.min(px(p.markSize.height), bh));
+    const mark = await scalePng(p.mark.png, markW, markH);
+    const labelled = await sharp(base.data, { raw: { width: bw, height: bh, channels } })
+      .composite([{ input: mark, left: Math.min(px(p.mark.left), bw - markW), top: Math.min(px(p.mark.top), bh - markH) }])
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: labelled.info.width, height: labelled.info.height, channels: labelled.info.channels } };
+    const [jpeg, grey] = await Promise.all([
+      sharp(labelled.data, raw).flatten({ background: '#ffffff' }).jpeg({ quality: 75 }).toBuffer(),
+      sharp(labelled.data, raw).flatten({ background: '#ffffff' }).greyscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true }),
+    ]);
+    return { jpeg, grey: { data: grey.data, width: grey.info.width, height: grey.info.height } };
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}
+
+// ---------------------------------------------------------------- fingerprints
+
+/**
+ * The picture upright, flattened on white, in grey, at most `maxSide` on its longer side
+ * (shrink-on-load where the format allows). Tolerant decoding (failOn 'error'): a copy
+ * found in the wild may carry harmless warnings.
+ */
+export async function greyMaster(input: Buffer, maxPixels: number, maxSide = 512): Promise<GreyImage> {
+  counts.fingerprint++;
+  try {
+    const { data, info } = await open(input, maxPixels, 'error')
+      .rotate() // bake EXIF orientation: a stripped copy has it baked in too
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}
+
+/** A region of a grey image resized to size × size (bicubic), one byte per pixel. */
+export async function greyGrid(master: GreyImage, region: { left: number; top: number; width: number; height: number }, size: number): Promise<Buffer> {
+  const { data, info } = await sharp(master.data, { raw: { width: master.width, height: master.height, channels: 1 } })
+    .extract(region)
+    .resize(size, size, { fit: 'fill', kernel: 'cubic' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1 || data.length !== size * size)
+    throw new Error(`expected ${size}×${size} grey pixels, got ${info.width}×${info.height}×${info.channels}`);
+  return data;
+}
+
+// ---------------------------------------------------------------- previews of untrusted pictures
+
+/** A picture from a file (a manifest's thumbnail) re-encoded as a small JPEG, upright, on white; tolerant decoding. */
+export function smallJpeg(raw: Buffer, o: { maxPixels: number; side: number; quality: number }): Promise<Buffer> {
+  return open(raw, o.maxPixels, 'error')
+    .rotate()
+    .resize(o.side, o.side, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: o.quality })
+    .toBuffer();
+}
+
+// ---------------------------------------------------------------- service
+
+/** A 1×1 white PNG (the health check's ExifTool probe). */
+export function tinyPng(): Promise<Buffer> {
+  return sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } })
+    .png()
+    .toBuffer();
+}
+
+/** Versions of sharp and libvips (for the service's info). */
+export function sharpVersions(): { sharp: string; vips: string } {
+  return { sharp: sharp.versions.sharp ?? 'unknown', vips: sharp.versions.vips };
+}
+
+/** libvips threads per pipeline; the batch door runs several pipelines at once instead. */
+export function setPipelineThreads(n: number): void {
+  sharp.concurrency(n);
+}
