@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import { label } from '../src/core/label.js';
 import { planMark } from '../src/label/image-mark.js';
-import { DEFAULT_WORDING, shortMarkFor } from '../src/label/wording.js';
+import { DEFAULT_WORDING, shortMarkFor } from '../src/domain/wording.js';
 import { endExiftool } from '../src/provenance/exiftool.js';
 import { median, table, twelveMegapixelJpegs } from './common.js';
 

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
-import { labelText } from '../src/text/label-text.js';
+import { createContext } from '../src/startup.js';
+import { labelText } from '../src/core/label-text.js';
 import { verify } from '../src/core/verify.js';
 
 const RUNS = 15;

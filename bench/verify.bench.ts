@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Reader } from '@contentauth/c2pa-node';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import { verify } from '../src/core/verify.js';
 import { c2paSettings } from '../src/provenance/c2pa.js';
 

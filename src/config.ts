@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LabellerError } from './errors.js';
+import { LabellerError } from './domain/errors.js';
 
 const csv = z
   .string()

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
-import { MARK_ASSERTION } from '../src/core/manifest.js';
+import { MARK_ASSERTION } from '../src/provenance/manifest.js';
 import type { CoreContext, LabelResult } from '../src/core/types.js';
 import { sniff } from '../src/media/sniff.js';
 import { endExiftool, readTags } from '../src/provenance/exiftool.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
 import { verify } from '../src/core/verify.js';
 import type { CoreContext } from '../src/core/types.js';
-import { LabellerError, isInputError } from '../src/errors.js';
+import { LabellerError, isInputError } from '../src/domain/errors.js';
 import { setTextDeadline } from '../src/text/worker/pool.js';
 import { testContext } from './helpers/context.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import { label } from '../src/core/label.js';
 import { endExiftool } from '../src/provenance/exiftool.js';
 import { fixture, PEER_FIXTURES, tempDir } from './helpers/context.js';

@@ -9,10 +9,10 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import type { CoreContext } from '../src/core/types.js';
 import { findCarriers } from '../src/text/carriers.js';
-import { labelText } from '../src/text/label-text.js';
+import { labelText } from '../src/core/label-text.js';
 import { verify } from '../src/core/verify.js';
 
 let ctx: CoreContext;

@@ -9,13 +9,13 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Reader } from '@contentauth/c2pa-node';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import type { CoreContext } from '../src/core/types.js';
-import { MARK_ASSERTION } from '../src/core/manifest.js';
-import { labelText } from '../src/text/label-text.js';
+import { MARK_ASSERTION } from '../src/provenance/manifest.js';
+import { labelText } from '../src/core/label-text.js';
 import { verify } from '../src/core/verify.js';
 import { findCarriers } from '../src/text/carriers.js';
-import { DEFAULT_WORDING } from '../src/label/wording.js';
+import { DEFAULT_WORDING } from '../src/domain/wording.js';
 
 const FIX = path.resolve(import.meta.dirname, '../fixtures/text');
 const fixture = (name: string) => fs.readFileSync(path.join(FIX, name));

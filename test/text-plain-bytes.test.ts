@@ -11,7 +11,7 @@ import { isSurelyNfc, NFC_SAFE_RANGES } from '../src/text/nfc-quick.js';
 import { plainUtf8 } from '../src/text/plain-utf8.js';
 import { planMarkdown, planPlain, planPlainBytes } from '../src/text/plans.js';
 import { trailingBlankLength } from '../src/text/notice.js';
-import { DEFAULT_WORDING } from '../src/label/wording.js';
+import { DEFAULT_WORDING } from '../src/domain/wording.js';
 
 const WORDING = { kk: DEFAULT_WORDING.kk, ru: DEFAULT_WORDING.ru };
 const NOTICE = `⚠ ${DEFAULT_WORDING.kk} / ${DEFAULT_WORDING.ru}`;

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import type { CoreContext } from '../src/core/types.js';
-import { labelText } from '../src/text/label-text.js';
+import { labelText } from '../src/core/label-text.js';
 import { verify } from '../src/core/verify.js';
 import { findCarriers } from '../src/text/carriers.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/core/context.js';
+import { createContext } from '../src/startup.js';
 import { label } from '../src/core/label.js';
 import type { CoreContext } from '../src/core/types.js';
 import { startServer, type RunningServer } from '../src/server.js';

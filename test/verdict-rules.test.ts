@@ -4,7 +4,7 @@
  * the carrier read the visible layer (a text's words are read; an image's pixels are not yet).
  */
 import { describe, expect, it } from 'vitest';
-import type { C2paSummary, Signal } from '../src/core/report.js';
+import type { C2paSummary, Signal } from '../src/domain/report.js';
 import { combine } from '../src/core/verdict.js';
 import { summarise } from '../src/core/verify-summary.js';
 

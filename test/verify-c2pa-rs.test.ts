@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { C2paState, VerifyReport } from '../src/core/report.js';
+import type { C2paState, VerifyReport } from '../src/domain/report.js';
 import type { CoreContext } from '../src/core/types.js';
 import { provenanceBroken } from '../src/core/verdict.js';
 import { verify } from '../src/core/verify.js';

@@ -10,7 +10,7 @@ import { LocalSigner } from '@contentauth/c2pa-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
-import { MARK_ASSERTION } from '../src/core/manifest.js';
+import { MARK_ASSERTION } from '../src/provenance/manifest.js';
 import type { CoreContext } from '../src/core/types.js';
 import { verify } from '../src/core/verify.js';
 import { signAsset } from '../src/provenance/c2pa.js';

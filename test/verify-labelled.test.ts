@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
-import type { VerifyReport } from '../src/core/report.js';
+import type { VerifyReport } from '../src/domain/report.js';
 import type { CoreContext } from '../src/core/types.js';
 import { verify } from '../src/core/verify.js';
 import { runCli, tempContext } from './helpers/verify-kit.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LocalSigner } from '@contentauth/c2pa-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VerifyReport } from '../src/core/report.js';
+import type { VerifyReport } from '../src/domain/report.js';
 import type { CoreContext } from '../src/core/types.js';
 import { verify } from '../src/core/verify.js';
 import { signAsset } from '../src/provenance/c2pa.js';

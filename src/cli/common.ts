@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { LabellerError, errorMessage, isInputError } from '../errors.js';
+import { LabellerError, errorMessage, isInputError } from '../domain/errors.js';
 
 export const EXIT = { ok: 0, invalid: 1, unreadable: 2 } as const;
 

@@ -1,16 +1,18 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { createContext } from '../core/context.js';
+import { createContext } from '../startup.js';
 import { label } from '../core/label.js';
 import { cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
 import type { LabelRecord } from '../core/types.js';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import { EXIT, fail, readInput, say, writeAtomic } from './common.js';
+import { inOrder } from './in-order.js';
 
 /** Flags generated from the one options contract, plus the CLI's own. */
-type LabelFlags = Record<string, string | boolean | undefined> & { output: string; json?: boolean; force?: boolean };
+type LabelFlags = Record<string, string | boolean | undefined> & { output: string; json?: boolean; force?: boolean; concurrency?: string };
 
 export function register(program: Command): void {
   const cmd = program
@@ -25,6 +27,7 @@ export function register(program: Command): void {
   cmd
     .option('--json', 'print the record of what was done as JSON')
     .option('-f, --force', 'replace existing output files (including the input itself)')
+    .option('--concurrency <n>', `files labelled at once (default: the number of cores, ${os.availableParallelism()} here)`)
     .action(async (inputs: string[], flags: LabelFlags) => {
       process.exitCode = await runLabel(inputs, flags);
     });
@@ -44,31 +47,71 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
     if (seen.has(path.resolve(t))) throw new LabellerError('bad_option', `two inputs would be written to ${t}; give them different names`);
     seen.add(path.resolve(t));
   }
+  const concurrency = concurrencyOf(flags.concurrency);
   const ctx = await createContext({ warn: say });
-  const bar = inputs.length > 1 && process.stderr.isTTY ? new SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar =
+    inputs.length > 1 && process.stderr.isTTY
+      ? new SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic)
+      : undefined;
   bar?.start(inputs.length, 0, { file: '' });
+  // Several files at once keep every core busy (libvips runs one thread per pipeline here);
+  // messages and records still come out in input order. Under a progress bar they wait for its end.
+  const held: (() => void)[] = [];
   const records: LabelRecord[] = [];
   let exit: number = EXIT.ok;
-  for (const [i, input] of inputs.entries()) {
-    bar?.update(i, { file: path.basename(input) });
-    try {
-      const target = targets[i];
-      if (!flags.force && path.resolve(target) === path.resolve(input)) throw new LabellerError('output_exists', 'the output would overwrite the input (use --force to allow it)');
-      if (!flags.force && fs.existsSync(target)) throw new LabellerError('output_exists', `${target} already exists (use --force to replace it)`);
-      const bytes = readInput(input, ctx.config.maxUploadBytes);
-      const result = await label(bytes, { ...options, title: options.title ?? path.basename(input), textFormat: options.textFormat ?? textFormatFromName(input), fileName: input, outputName: target }, ctx, { actor: 'cli', door: 'cli' });
-      writeAtomic(target, result.bytes, flags.force);
-      records.push({ ...result.record, ...({ input, output: target } as object) });
-      for (const w of result.record.warnings) say(`${input}: ${w}`);
-    } catch (err) {
-      bar?.stop();
-      exit = Math.max(exit, fail(err, input));
-    }
-  }
-  bar?.update(inputs.length, { file: '' });
+  let finished = 0;
+  await inOrder(
+    inputs,
+    concurrency,
+    async (input, i): Promise<{ record?: LabelRecord; error?: unknown }> => {
+      try {
+        const target = targets[i];
+        if (!flags.force && path.resolve(target) === path.resolve(input))
+          throw new LabellerError('output_exists', 'the output would overwrite the input (use --force to allow it)');
+        if (!flags.force && fs.existsSync(target)) throw new LabellerError('output_exists', `${target} already exists (use --force to replace it)`);
+        const bytes = readInput(input, ctx.config.maxUploadBytes);
+        const result = await label(
+          bytes,
+          {
+            ...options,
+            title: options.title ?? path.basename(input),
+            textFormat: options.textFormat ?? textFormatFromName(input),
+            fileName: input,
+            outputName: target,
+          },
+          ctx,
+          { actor: 'cli', door: 'cli' },
+        );
+        writeAtomic(target, result.bytes, flags.force);
+        return { record: { ...result.record, ...({ input, output: target } as object) } };
+      } catch (error) {
+        return { error };
+      } finally {
+        bar?.update(++finished, { file: path.basename(input) });
+      }
+    },
+    ({ record, error }, i) => {
+      const input = inputs[i];
+      const report = () => {
+        if (record) for (const w of record.warnings) say(`${input}: ${w}`);
+        else exit = Math.max(exit, fail(error, input));
+      };
+      if (record) records.push(record);
+      if (bar) held.push(report);
+      else report();
+    },
+  );
   bar?.stop();
-  if (flags.json) process.stdout.write(JSON.stringify(inputs.length === 1 && !toDir ? records[0] ?? null : records, null, 2) + '\n');
+  for (const report of held) report();
+  if (flags.json) process.stdout.write(JSON.stringify(inputs.length === 1 && !toDir ? (records[0] ?? null) : records, null, 2) + '\n');
   return exit;
+}
+
+function concurrencyOf(flag: string | undefined): number {
+  if (flag === undefined) return os.availableParallelism();
+  const n = Number(flag);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new LabellerError('bad_option', `--concurrency: "${flag}" is not a whole number from 1 to 64`);
+  return n;
 }
 
 /** commander's property name for a flag: `--ai-system-version` → aiSystemVersion, `--text-kk` → textKk. */

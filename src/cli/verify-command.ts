@@ -5,8 +5,8 @@
  * unreadable (any file); 2 an input could not be read, or bad usage.
  */
 import { Command, Option } from 'commander';
-import { createContext, readAnchors } from '../core/context.js';
-import type { VerifyReport } from '../core/report.js';
+import { createContext, readAnchors } from '../startup.js';
+import type { VerifyReport } from '../domain/report.js';
 import { provenanceBroken } from '../core/verdict.js';
 import { verify } from '../core/verify.js';
 import { textFormatFromName } from '../core/options.js';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { createContext } from '../core/context.js';
+import { createContext } from '../startup.js';
 import { startWatcher } from '../watch/index.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../domain/errors.js';
 import { EXIT, say } from './common.js';
 
 interface WatchFlags {

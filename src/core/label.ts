@@ -4,10 +4,10 @@
  * the manifest's hard binding).
  */
 import { randomUUID } from 'node:crypto';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import { burnIn, previewOf } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
-import { DEFAULT_LANGUAGES, shortMarkFor, wordingFor, isLang, type Lang } from '../label/wording.js';
+import { shortMarkFor, wordingFor } from '../domain/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
 import { checkName } from '../media/name-check.js';
 import { probeImage } from '../media/probe.js';
@@ -16,9 +16,9 @@ import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../
 import { readTags } from '../provenance/exiftool.js';
 import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
 import { TOOL } from '../domain/tool.js';
-import { buildManifest } from './manifest.js';
-import { commonRecord } from './record.js';
-import { labelText } from '../text/label-text.js';
+import { buildManifest } from '../provenance/manifest.js';
+import { commonRecord, languagesOf } from './record.js';
+import { labelText } from './label-text.js';
 import type { LabelOptions } from './options.js';
 import type { Actor, CoreContext, LabelResult } from './types.js';
 
@@ -50,11 +50,6 @@ export async function label(
 }
 
 export { sha256 } from './record.js';
-
-export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
-  const configured = ctx.config.defaultLanguages.filter(isLang) as Lang[];
-  return options.languages ?? (configured.length ? configured : DEFAULT_LANGUAGES);
-}
 
 async function labelImage(input: Buffer, format: ImageFormat, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
   const started = performance.now();

@@ -2,14 +2,14 @@
  * The part of a LabelRecord that images and texts share: who signed, what was said, with
  * which source type, and the hashes of what went in and came out.
  */
-import { createHash } from 'node:crypto';
 import { DST_BASE, type SourceType } from '../provenance/xmp.js';
 import type { LabelOptions } from './options.js';
 import type { CoreContext, LabelRecord } from './types.js';
 
-export function sha256(b: Buffer | string): string {
-  return createHash('sha256').update(b).digest('hex');
-}
+import { sha256 } from '../domain/hash.js';
+import { DEFAULT_LANGUAGES, isLang, type Lang } from '../domain/wording.js';
+
+export { sha256 };
 
 export interface CommonRecordInput {
   input: Buffer;
@@ -53,4 +53,11 @@ export function commonRecord(c: CommonRecordInput): Common {
     createdAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - c.started),
   };
+}
+
+/** The warning's languages: the caller's, else DEFAULT_LANGUAGES, else Kazakh and Russian. */
+export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
+  if (options.languages?.length) return options.languages;
+  const configured = ctx.config.defaultLanguages.filter(isLang);
+  return configured.length ? configured : DEFAULT_LANGUAGES;
 }

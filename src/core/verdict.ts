@@ -3,8 +3,8 @@
  * provenance broken, does it carry both layers Art. 21(2) asks for. One rule for every kind
  * of file; the rows of test/verdict-rules.test.ts are its specification.
  */
-import type { C2paSummary, Signal, VerifyReport } from './report.js';
-import { believedWarning } from './warning-trust.js';
+import type { C2paSummary, Signal, VerifyReport } from '../domain/report.js';
+import { believedWarning } from '../domain/warning-trust.js';
 
 export type Verdict = Pick<VerifyReport, 'aiGenerated' | 'tampered' | 'compliance'>;
 

@@ -3,9 +3,9 @@
  * whether its provenance holds, and whether it already meets the two-layer rule.
  */
 import type { Lang } from '../domain/vocabulary.js';
-import type { C2paSummary, Signal, VerifyReport } from './report.js';
+import type { C2paSummary, Signal, VerifyReport } from '../domain/report.js';
 import type { Verdict } from './verdict.js';
-import { untrustedWarningNote } from './warning-trust.js';
+import { untrustedWarningNote } from '../domain/warning-trust.js';
 
 type Words = Record<Lang, string>;
 

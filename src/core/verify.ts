@@ -11,7 +11,7 @@ import type { C2paCheck } from '../signals/c2pa.js';
 import { readImageProvenance } from '../signals/image.js';
 import { readTextProvenance } from '../text/read-provenance.js';
 import { sha256 } from './record.js';
-import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from './report.js';
+import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../domain/report.js';
 import type { Actor, CoreContext } from './types.js';
 import { combine } from './verdict.js';
 import { summarise } from './verify-summary.js';

@@ -6,7 +6,7 @@
  * `--languages: "de" is not one of kk, ru, en`.
  */
 import { z } from 'zod';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from './errors.js';
 import { LANGS, PLACEMENTS, SOURCE_TYPES, TEXT_FORMATS, TEXT_PLACEMENTS, type Lang, type Placement, type SourceType, type TextFormat, type TextPlacement } from './vocabulary.js';
 
 export interface LabelOptions {

@@ -3,7 +3,7 @@
  * record itself. Errors name the filter as the user typed it (`--limit` or `limit`).
  */
 import { z } from 'zod';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from './errors.js';
 import { cliFlagOf, type OptionSpelling } from './label-fields.js';
 
 export const DEFAULT_PAGE = 100;

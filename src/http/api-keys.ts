@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 
 export interface KeyEntry {
   name: string;

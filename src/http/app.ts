@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { TOOL_INFO } from '../core/manifest.js';
+import { TOOL_INFO } from '../provenance/manifest.js';
 import type { CoreContext } from '../core/types.js';
 import type { KeyStore } from './api-keys.js';
 import { requireKey } from './auth.js';

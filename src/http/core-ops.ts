@@ -1,5 +1,5 @@
 /** Small helpers around the core's operations that only the HTTP door needs. */
-import type { VerifyReport } from '../core/report.js';
+import type { VerifyReport } from '../domain/report.js';
 
 /** One word for metrics and logs: what the report says, most serious first. */
 export function verdictOf(r: VerifyReport): string {

@@ -3,7 +3,7 @@
  * own) to an HTTP status; nothing else in the HTTP door chooses a status for an error.
  */
 import type { Response } from 'express';
-import { LabellerError, type ErrorCode } from '../errors.js';
+import { LabellerError, type ErrorCode } from '../domain/errors.js';
 import { storageFault, type StorageFault } from './storage-fault.js';
 
 /** Codes only the HTTP door produces. */

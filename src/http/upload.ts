@@ -1,14 +1,19 @@
 /**
- * Multipart parsing with busboy directly: one file in field `file`, kept in memory (never on
- * disk), plus short text fields, each a plain string in a prototype-less object. Field names
- * are checked here (no `a[b]` nesting, no `__proto__`), every callback is guarded so nothing
- * thrown can escape, and the body is read under an idle timeout, a minimum rate and an
- * overall deadline, while holding one of the caller's few upload places (not a job slot).
+ * Multipart parsing with multer (memoryStorage: the file is never written to disk): one file in
+ * field `file`, plus short text fields, each a plain string in a prototype-less object.
+ *
+ * Multer hands its busboy parser to `streamHandler`; there every part's raw name is checked
+ * before multer stores anything (no `a[b]` nesting, no `__proto__`, no stray or nameless file
+ * parts), and a refused part aborts multer through busboy's 'error' event, which multer turns
+ * into its own clean abort (drain, unpipe). Everything multer calls back into is guarded, so
+ * nothing thrown there can escape. The body is read under an idle timeout, a minimum rate and
+ * an overall deadline, watched on the request's 'data' events, while holding one of the
+ * caller's few upload places (not a job slot).
  */
-import type { Readable } from 'node:stream';
-import busboy, { type Busboy, type FieldInfo, type FileInfo } from 'busboy';
-import type { Request, Response } from 'express';
-import { LabellerError } from '../errors.js';
+import type { Readable, Writable } from 'node:stream';
+import type { NextFunction, Request, Response } from 'express';
+import multer, { MulterError } from 'multer';
+import { LabellerError } from '../domain/errors.js';
 import { clientAddress } from './client-address.js';
 import { HttpProblem } from './problem.js';
 import { quoteForMessage, safeBaseName } from './safe-name.js';
@@ -42,21 +47,50 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /** Names an object already answers to: never a form field. */
 const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
+/** multer 2.5 feeds busboy through `streamHandler`; @types/multer does not list it yet. */
+type MulterOptions = multer.Options & { streamHandler?: (req: Request, parser: Writable) => void };
+
 type FailMode = 'drain' | 'close';
 
 /**
  * Browsers escape LF, CR and `"` in multipart names as %0A, %0D, %22 (WHATWG); busboy leaves
- * them so. Only those three are undone: a bare `%` is never escaped (`50%.pdf` stays).
+ * them so (multer undoes them the same way). Only those three: a bare `%` is never escaped.
  */
 function decodeFormDataName(s: string): string {
   return s.replace(/%0A|%0D|%22/gi, (m) => (m.toUpperCase() === '%0A' ? '\n' : m.toUpperCase() === '%0D' ? '\r' : '"'));
 }
 
-export function createUploadReader(limits: UploadLimits, gate: UploadGate) {
-  return (req: Request, res: Response): Promise<Upload> => readUpload(req, res, limits, gate);
+/** Why a text field's name is refused, or undefined when it is a plain option name. */
+function badFieldName(n: string): HttpProblem | undefined {
+  if (n === 'file') return new HttpProblem('file_missing', 'The field "file" must carry a file (a part with a file name), not text.');
+  if (n.includes('[') || n.includes(']')) {
+    return new HttpProblem('bad_request', `Unknown form field ${quoteForMessage(n)}: bracketed names (a[b], a[]) are not accepted; send plain fields.`);
+  }
+  if (!FIELD_NAME.test(n) || RESERVED.has(n)) {
+    return new HttpProblem('bad_request', `Unknown form field ${quoteForMessage(n)}: field names are letters, digits and . _ - (at most 64).`);
+  }
+  return undefined;
 }
 
-function readUpload(req: Request, res: Response, limits: UploadLimits, gate: UploadGate): Promise<Upload> {
+export function createUploadReader(limits: UploadLimits, gate: UploadGate) {
+  const options: multer.Options = {
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: limits.maxBytes,
+      files: 1,
+      fields: MAX_FIELDS,
+      fieldSize: MAX_FIELD_BYTES,
+      parts: MAX_FIELDS + 8,
+      headerPairs: 200,
+      // Multer's own guard against nested objects, behind our name check.
+      fieldNestingDepth: 0,
+    },
+  };
+  return (req: Request, res: Response): Promise<Upload> => readUpload(req, res, limits, gate, options);
+}
+
+function readUpload(req: Request, res: Response, limits: UploadLimits, gate: UploadGate, options: multer.Options): Promise<Upload> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new HttpProblem('file_missing', 'Send the file as multipart/form-data in a field named "file".'));
   }
@@ -78,53 +112,36 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
     const started = Date.now();
     let lastByte = started;
     let received = 0;
-    const fields = new Map<string, string[]>();
-    let file: { name: string | undefined; chunks: Buffer[]; ended: boolean } | undefined;
-    let formClosed = false;
-    let bb: Busboy | undefined;
+    let parser: Writable | undefined;
 
-    // The request is over (fully read, drained, aborted or cut): give the place back.
+    // The request is over (fully read, drained, aborted or cut): give the place back. The timers
+    // stay until the promise is settled too, so a multer that never called back still ends.
     const finish = () => {
-      if (finished) return;
-      finished = true;
-      clearInterval(timer);
-      leave();
+      if (!finished) {
+        finished = true;
+        leave();
+      }
+      if (settled) clearInterval(timer);
     };
     const fail = (err: unknown, mode: FailMode = 'drain') => {
       if (settled) return;
       settled = true;
       if (mode === 'close' && !res.headersSent) res.setHeader('Connection', 'close');
       reject(err);
-      // Torn down on the next turn: this may run inside busboy's own callbacks, and destroying
-      // it there makes busboy itself throw.
-      setImmediate(() => {
-        try {
-          if (bb) {
-            req.unpipe(bb);
-            bb.removeAllListeners('close');
-            bb.on('error', () => {});
-            bb.destroy();
-          }
-          // Read and drop the rest, so the caller receives the answer instead of a reset; the
-          // timers keep running and cut a caller that keeps trickling.
-          if (!req.complete && !req.destroyed) req.resume();
-          else finish();
-        } catch {
-          req.socket?.destroy();
-          finish();
-        }
-      });
+      // Stop multer storing more: busboy's 'error' is multer's abort path (it unpipes, drains the
+      // rest so the caller receives the answer instead of a reset, and calls back; we ignore that).
+      // The timers keep running and cut a caller that keeps trickling.
+      try {
+        if (parser && parser.listenerCount('error') > 0) parser.emit('error', err);
+        if (!req.complete && !req.destroyed) req.resume();
+        else finish();
+      } catch {
+        req.socket?.destroy();
+        finish();
+      }
     };
-    const done = () => {
-      if (settled || !formClosed || (file && !file.ended)) return;
-      if (!file) return fail(new HttpProblem('file_missing', 'No file was sent: add it in a multipart field named "file".'));
-      settled = true;
-      const result: Record<string, string> = Object.create(null);
-      for (const [k, v] of fields) result[k] = v.join(',');
-      finish();
-      resolve({ bytes: Buffer.concat(file.chunks), name: safeBaseName(file.name), fields: result });
-    };
-    // Every callback goes through this: an exception becomes a 4xx/5xx answer, never a crash.
+    // Everything multer or the request calls goes through this: an exception becomes a 4xx/5xx
+    // answer, never a crash.
     const guard =
       <A extends unknown[]>(fn: (...args: A) => void) =>
       (...args: A) => {
@@ -178,91 +195,108 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
       guard(() => fail(new HttpProblem('bad_request', 'The upload could not be read.'))),
     );
 
-    try {
-      bb = busboy({
-        headers: req.headers,
-        defParamCharset: 'utf8',
-        limits: { fileSize: limits.maxBytes, files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: MAX_FIELDS + 8, headerPairs: 200 },
-      });
-    } catch {
-      // Missing boundary and the like.
-      return fail(new HttpProblem('bad_request', 'The multipart form could not be read (no boundary).'));
-    }
-
-    bb.on(
-      'field',
-      guard((name: string | undefined, value: unknown, info: FieldInfo) => {
-        if (settled) return;
-        const n = typeof name === 'string' ? decodeFormDataName(name) : '';
-        if (n === 'file') return fail(new HttpProblem('file_missing', 'The field "file" must carry a file (a part with a file name), not text.'));
-        if (!FIELD_NAME.test(n) || RESERVED.has(n)) {
-          return fail(new HttpProblem('bad_request', `Unknown form field ${quoteForMessage(n)}: field names are letters, digits and . _ - (at most 64).`));
-        }
-        if (info?.valueTruncated) return fail(new HttpProblem('bad_request', `The field ${quoteForMessage(n)} is longer than ${MAX_FIELD_BYTES / 1024} KB.`));
-        if (typeof value !== 'string') return fail(new HttpProblem('bad_request', `The field ${quoteForMessage(n)} must be text.`));
-        const list = fields.get(n);
-        if (list) list.push(value);
-        else fields.set(n, [value]);
-      }),
-    );
-    bb.on(
-      'file',
-      guard((name: string | undefined, stream: Readable, info: FileInfo) => {
-        stream.on(
-          'error',
-          guard(() => fail(new HttpProblem('bad_request', 'The file could not be read from the form.'))),
-        );
-        if (settled) return void stream.resume();
-        if (typeof name !== 'string' || decodeFormDataName(name) !== 'file') {
+    // Runs inside multer, once busboy exists: look at every part's raw name before multer does.
+    const streamHandler = (_req: Request, bb: Writable) => {
+      parser = bb;
+      bb.prependListener(
+        'field',
+        guard((name: unknown, value: unknown, info: unknown) => {
+          if (settled) return;
+          const n = typeof name === 'string' ? decodeFormDataName(name) : '';
+          const bad = badFieldName(n);
+          if (bad) return fail(bad);
+          if ((info as { valueTruncated?: boolean } | undefined)?.valueTruncated) {
+            return fail(new HttpProblem('bad_request', `The field ${quoteForMessage(n)} is longer than ${MAX_FIELD_BYTES / 1024} KB.`));
+          }
+          if (typeof value !== 'string') fail(new HttpProblem('bad_request', `The field ${quoteForMessage(n)} must be text.`));
+        }),
+      );
+      bb.prependListener(
+        'file',
+        guard((name: unknown, stream: Readable, info: unknown) => {
+          const filename = (info as { filename?: unknown } | undefined)?.filename;
+          const n = typeof name === 'string' ? decodeFormDataName(name) : '';
+          let bad: HttpProblem | undefined;
+          if (n !== 'file') bad = new HttpProblem('bad_request', `Unexpected file field ${quoteForMessage(n)}: send one file in the field "file".`);
+          // Multer would silently drop a file part without a file name.
+          else if (typeof filename !== 'string' || !filename) bad = new HttpProblem('file_missing', 'The part "file" has no file name: send it as a file.');
+          if (!bad) return;
+          stream.on('error', () => {});
           stream.resume();
-          return fail(new HttpProblem('bad_request', `Unexpected file field ${quoteForMessage(String(name ?? ''))}: send one file in the field "file".`));
-        }
-        const f = { name: typeof info?.filename === 'string' ? decodeFormDataName(info.filename) : undefined, chunks: [] as Buffer[], ended: false };
-        file = f;
-        stream.on(
-          'data',
-          guard((chunk: Buffer) => {
-            if (!settled) f.chunks.push(chunk);
-          }),
-        );
-        stream.on(
-          'limit',
-          guard(() => fail(tooLarge(limits.maxBytes))),
-        );
-        stream.on(
-          'end',
-          guard(() => {
-            f.ended = true;
-            done();
-          }),
-        );
-      }),
-    );
-    bb.on(
-      'filesLimit',
-      guard(() => fail(new HttpProblem('bad_request', 'Send one file per request.'))),
-    );
-    bb.on(
-      'fieldsLimit',
-      guard(() => fail(new HttpProblem('bad_request', `The form has more than ${MAX_FIELDS} fields.`))),
-    );
-    bb.on(
-      'partsLimit',
-      guard(() => fail(new HttpProblem('bad_request', 'The form has too many parts.'))),
-    );
-    bb.on(
-      'error',
-      guard(() => fail(new HttpProblem('bad_request', 'The multipart form could not be read.'))),
-    );
-    bb.on(
-      'close',
-      guard(() => {
-        formClosed = true;
-        done();
-      }),
-    );
-    req.pipe(bb);
+          fail(bad);
+        }),
+      );
+      req.pipe(bb);
+    };
+
+    const done = (err?: unknown) => {
+      if (settled) return;
+      if (err) return fail(translate(err, limits.maxBytes));
+      const file = req.file;
+      if (!file) return fail(new HttpProblem('file_missing', 'No file was sent: add it in a multipart field named "file".'));
+      const fields = plainFields(req.body);
+      settled = true;
+      finish();
+      resolve({ bytes: file.buffer, name: safeBaseName(file.originalname), fields });
+    };
+    try {
+      const single = multer({ ...options, streamHandler } as MulterOptions).single('file');
+      single(req, res, guard(done) as NextFunction);
+    } catch (err) {
+      fail(translate(err, limits.maxBytes));
+    }
   });
+}
+
+/**
+ * Multer's req.body, checked once more: plain names only, each value a string or, for a
+ * repeated field, an array of strings (joined with commas). Anything else is refused.
+ */
+function plainFields(body: unknown): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (body === undefined || body === null) return out;
+  if (typeof body !== 'object') throw new HttpProblem('bad_request', 'The form fields could not be read.');
+  for (const key of Object.keys(body)) {
+    const bad = badFieldName(key);
+    if (bad) throw bad;
+    const v: unknown = (body as Record<string, unknown>)[key];
+    if (typeof v === 'string') out[key] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = v.join(',');
+    else throw new HttpProblem('bad_request', `The field ${quoteForMessage(key)} must be text.`);
+  }
+  return out;
+}
+
+/** Multer's and busboy's errors as our problems; ours pass through. */
+function translate(err: unknown, maxBytes: number): Error {
+  if (err instanceof HttpProblem || err instanceof LabellerError) return err;
+  if (err instanceof MulterError) {
+    const field = quoteForMessage(String(err.field ?? ''));
+    switch (err.code as string) {
+      case 'LIMIT_FILE_SIZE':
+        return tooLarge(maxBytes);
+      case 'LIMIT_FILE_COUNT':
+        return new HttpProblem('bad_request', 'Send one file per request.');
+      case 'LIMIT_UNEXPECTED_FILE':
+        return new HttpProblem('bad_request', `Unexpected file field ${field}: send one file in the field "file".`);
+      case 'LIMIT_FIELD_COUNT':
+        return new HttpProblem('bad_request', `The form has more than ${MAX_FIELDS} fields.`);
+      case 'LIMIT_PART_COUNT':
+        return new HttpProblem('bad_request', 'The form has too many parts.');
+      case 'LIMIT_FIELD_VALUE':
+        return new HttpProblem('bad_request', `The field ${field} is longer than ${MAX_FIELD_BYTES / 1024} KB.`);
+      case 'LIMIT_FIELD_NESTING':
+      case 'LIMIT_FIELD_ARRAY_INDEX':
+      case 'INVALID_FIELD_NAME':
+        return new HttpProblem('bad_request', `Unknown form field ${field}: bracketed names (a[b], a[]) are not accepted; send plain fields.`);
+      case 'LIMIT_FIELD_KEY':
+        return new HttpProblem('bad_request', 'A form field name is too long.');
+      case 'MISSING_FIELD_NAME':
+        return new HttpProblem('bad_request', 'A form part has no name.');
+    }
+  }
+  // busboy: no boundary, a malformed part header, a truncated form, a request cut short...
+  return new HttpProblem('bad_request', 'The multipart form could not be read.');
 }
 
 function tooLarge(maxBytes: number): LabellerError {

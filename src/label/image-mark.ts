@@ -14,12 +14,9 @@ import type { Placement } from '../domain/vocabulary.js';
 
 export { PLACEMENTS, type Placement } from '../domain/vocabulary.js';
 
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { Region } from '../domain/record.js';
+
+export type { Region } from '../domain/record.js';
 
 export interface MarkPlan {
   /** RGBA PNG of the whole backing box with its text. */

@@ -8,7 +8,7 @@
  * not be evidence, and labelling would carry it over.
  */
 import { constants, inflateSync } from 'node:zlib';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 
 export const METADATA_LIMITS = {
   /** Total metadata of one file, after inflation. Real files carry kilobytes; ICC profiles and extended XMP a few MB. */

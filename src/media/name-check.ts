@@ -5,7 +5,7 @@
  * both. An image named as another image format (a PNG saved as .jpg, common) is accepted with
  * a warning: the output keeps the content's real format.
  */
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import type { Sniffed } from './sniff.js';
 
 const IMAGE_NAMES: Record<string, string> = {

@@ -2,7 +2,7 @@
  * What sharp may open: a pixel bomb is refused from the header alone (the guards on every
  * decode are in ./sharp.ts); animated images are refused rather than flattened.
  */
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import { readHeader } from './sharp.js';
 import type { ImageFormat } from './sniff.js';
 

@@ -7,7 +7,8 @@
  * decode (thumbnail and fingerprint pixels).
  */
 import sharp, { type Sharp } from 'sharp';
-import { LabellerError, errorMessage } from '../errors.js';
+import { LabellerError, errorMessage } from '../domain/errors.js';
+import { insertSegments, metadataSegments } from './jpeg-segments.js';
 import type { ImageFormat } from './sniff.js';
 
 /** libvips' decoders that can decode at 1/2, 1/4, 1/8 of the size (JPEG DCT scaling, WebP scaled decode). */
@@ -65,6 +66,13 @@ export interface ImageHeader {
   orientation: number;
   pages: number;
   hasAlpha: boolean;
+  channels: number;
+  /** libvips' interpretation: 'srgb', 'cmyk', 'b-w'... */
+  space?: string;
+  /** Whether an ICC profile is embedded. */
+  hasProfile: boolean;
+  /** Pixels per inch, when the file says. */
+  density?: number;
   exif?: Buffer;
   xmp?: Buffer;
   iptc?: Buffer;
@@ -81,6 +89,10 @@ export async function readHeader(bytes: Buffer): Promise<ImageHeader | { error: 
       orientation: m.orientation ?? 1,
       pages: m.pages ?? 1,
       hasAlpha: !!m.hasAlpha,
+      channels: m.channels ?? 0,
+      space: m.space,
+      hasProfile: !!m.hasProfile,
+      density: m.density,
       exif: m.exif,
       xmp: m.xmp,
       iptc: m.iptc,
@@ -193,11 +205,9 @@ export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: st
 }
 
 /** 8-bit greyscale pixels, one byte each. */
-export interface GreyImage {
-  data: Buffer;
-  width: number;
-  height: number;
-}
+import type { GreyImage } from '../domain/record.js';
+
+export type { GreyImage } from '../domain/record.js';
 
 export interface Preview {
   /** A JPEG of the labelled picture, at most `maxSide` on its longer side (the manifest's thumbnail). */
@@ -238,15 +248,69 @@ export async function labelledPreview(
       .composite([{ input: mark, left: Math.min(px(p.mark.left), bw - markW), top: Math.min(px(p.mark.top), bh - markH) }])
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const raw = { raw: { width: labelled.info.width, height: labelled.info.height, channels: labelled.info.channels } };
-    const [jpeg, grey] = await Promise.all([
-      sharp(labelled.data, raw).flatten({ background: '#ffffff' }).jpeg({ quality: 75 }).toBuffer(),
-      sharp(labelled.data, raw).flatten({ background: '#ffffff' }).greyscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true }),
-    ]);
-    return { jpeg, grey: { data: grey.data, width: grey.info.width, height: grey.info.height } };
+    return await previewOfRaw(labelled.data, labelled.info);
   } catch (err) {
     throw decodeFailed('image', err);
   }
+}
+
+/** Above this, the one-decode path's full-size pixel buffer (3 bytes a pixel) costs more memory than its time is worth. */
+const ONE_DECODE_MAX_PIXELS = 25_000_000;
+
+/**
+ * Whether a picture can be labelled with a single decode (labelOnce): an RGB JPEG without an
+ * ICC profile (no colour management to redo) of a moderate size.
+ */
+export function decodesOnce(format: ImageFormat, h: Pick<ImageHeader, 'channels' | 'space' | 'hasProfile'>, pixels: number): boolean {
+  return format === 'jpeg' && h.channels === 3 && h.space === 'srgb' && !h.hasProfile && pixels <= ONE_DECODE_MAX_PIXELS;
+}
+
+/**
+ * The labelled JPEG and its preview from one decode: the labelled pixels are made once at full
+ * size, then encoded (with the new XMP; the input's EXIF and IPTC segments carried over byte
+ * for byte, EXIF turned upright) while the same pixels are scaled down for the thumbnail and
+ * the fingerprint. Pixel for pixel what encodeLabelled + labelledPreview give.
+ */
+export async function labelOnce(
+  input: Buffer,
+  p: LabelPixels & { canvas: { width: number; height: number } },
+  o: { xmp: string; quality: number; density?: number },
+  maxSide: number,
+): Promise<{ bytes: Buffer; preview: Preview }> {
+  counts.full++;
+  let img = open(input, p.maxPixels).rotate();
+  if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
+  try {
+    const full = await img
+      .composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: full.info.width, height: full.info.height, channels: full.info.channels } };
+    const scale = Math.min(1, maxSide / Math.max(full.info.width, full.info.height));
+    let encoder = sharp(full.data, raw).jpeg({ quality: o.quality }).withXmp(o.xmp);
+    if (o.density) encoder = encoder.withDensity(o.density);
+    const [encoded, small] = await Promise.all([
+      encoder.toBuffer(),
+      sharp(full.data, raw)
+        .resize(Math.max(1, Math.round(full.info.width * scale)), Math.max(1, Math.round(full.info.height * scale)), { fit: 'fill' })
+        .raw()
+        .toBuffer({ resolveWithObject: true }),
+    ]);
+    return { bytes: insertSegments(encoded, metadataSegments(input)), preview: await previewOfRaw(small.data, small.info) };
+  } catch (err) {
+    throw decodeFailed(`${p.format.toUpperCase()} image`, err);
+  }
+}
+
+/** Thumbnail JPEG and grey pixels of a small labelled picture. */
+async function previewOfRaw(data: Buffer, info: { width: number; height: number; channels: number }): Promise<Preview> {
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 } };
+  const [jpeg, grey] = await Promise.all([
+    sharp(data, raw).flatten({ background: '#ffffff' }).jpeg({ quality: 75 }).toBuffer(),
+    sharp(data, raw).flatten({ background: '#ffffff' }).greyscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true }),
+  ]);
+  return { jpeg, grey: { data: grey.data, width: grey.info.width, height: grey.info.height } };
 }
 
 // ---------------------------------------------------------------- fingerprints

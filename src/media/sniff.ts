@@ -2,8 +2,8 @@
  * One place says what we accept. The type comes from the bytes, never from a file name.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import { LabellerError } from '../errors.js';
-import { bomlessUtf16 } from '../text/encoding.js';
+import { LabellerError } from '../domain/errors.js';
+import { bomlessUtf16 } from './utf16.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff';
 export type { TextFormat } from '../domain/vocabulary.js';

@@ -3,8 +3,46 @@
  * keys are snake_case. Remote manifest fetching is always off here; the verifier decides
  * separately (and only for allow-listed hosts) whether a remote manifest may be fetched.
  */
-import { Builder, Reader, CallbackSigner, type LocalSigner } from '@contentauth/c2pa-node';
-import { LabellerError, errorMessage } from '../errors.js';
+import { Builder, CallbackSigner, LocalSigner, Reader } from '@contentauth/c2pa-node';
+import { LabellerError, errorMessage } from '../domain/errors.js';
+
+/** A validated manifest store, as c2pa-node's reader holds it. */
+export type ManifestReader = Reader;
+
+/** Whatever signs: a key in this process (LocalSigner) or a KMS/HSM callback. */
+export type C2paSigner = LocalSigner | CallbackSigner;
+
+export type SigningAlg = 'es256' | 'es384' | 'es512' | 'ps256' | 'ps384' | 'ps512' | 'ed25519';
+
+/** A signer holding a PEM chain (signer first) and its PKCS#8 key. */
+export function localSigner(chainPem: Buffer | string, keyPem: Buffer | string, alg: SigningAlg, tsaUrl?: string): C2paSigner {
+  return LocalSigner.newSigner(Buffer.from(chainPem), Buffer.from(keyPem), alg, tsaUrl);
+}
+
+/** A signer whose raw signatures come from `sign` (a KMS or HSM): the key never enters this process. */
+export function callbackSigner(chainPem: Buffer, alg: SigningAlg, sign: (data: Buffer) => Promise<Buffer>, tsaUrl?: string): C2paSigner {
+  return CallbackSigner.newSigner({ alg, certs: [chainPem], reserveSize: 20_000, tsaUrl, directCoseHandling: false }, async (data: Buffer) => Buffer.from(await sign(data)));
+}
+
+async function signWith(signer: C2paSigner, builder: Builder, input: { buffer: Buffer; mimeType: string }, out: { buffer: Buffer | null }): Promise<Buffer> {
+  return signer instanceof CallbackSigner ? builder.signAsync(signer, input, out) : builder.sign(signer, input, out);
+}
+
+/**
+ * Signs a manifest store that is not embedded by the SDK (a text's carrier holds it): the
+ * manifest brings its own hard binding (`c2pa.hash.data`), so the SDK hashes nothing and a
+ * one-byte stand-in asset keeps large texts cheap. Returns the store and its active label.
+ */
+export async function signDetachedStore(manifest: Record<string, unknown>, signer: C2paSigner): Promise<{ store: Buffer; manifestLabel?: string }> {
+  try {
+    const builder = Builder.withJson(manifest as never, c2paSettings() as never);
+    builder.setNoEmbed(true);
+    const store = await signWith(signer, builder, { buffer: Buffer.from(' '), mimeType: 'text/plain' }, { buffer: null });
+    return { store, manifestLabel: activeLabelOf(store) };
+  } catch (err) {
+    throw new LabellerError('signing_failed', `signing the text manifest failed: ${sanitise(errorMessage(err))}`, { cause: err });
+  }
+}
 
 export interface ReadSettings {
   trustAnchorsPem?: string;
@@ -61,7 +99,7 @@ export async function readManifest(bytes: Buffer, mimeType: string, opts: ReadSe
 export interface SignRequest {
   bytes: Buffer;
   mimeType: string;
-  signer: LocalSigner | CallbackSigner;
+  signer: C2paSigner;
   manifest: Record<string, unknown>;
   thumbnail?: { bytes: Buffer; mimeType: string };
   /** The original input (with its manifest) when `parent` is set. */
@@ -87,7 +125,7 @@ export async function signAsset(req: SignRequest): Promise<Signed> {
     }
     const out: { buffer: Buffer | null } = { buffer: null };
     const input = { buffer: req.bytes, mimeType: req.mimeType };
-    const manifestBytes = req.signer instanceof CallbackSigner ? await builder.signAsync(req.signer, input, out) : builder.sign(req.signer, input, out);
+    const manifestBytes = await signWith(req.signer, builder, input, out);
     if (!out.buffer) throw new Error('the SDK returned no signed bytes');
     return { bytes: out.buffer, manifestLabel: activeLabelOf(manifestBytes) };
   } catch (err) {

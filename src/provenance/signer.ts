@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CallbackSigner, LocalSigner } from '@contentauth/c2pa-node';
+import { type C2paSigner, callbackSigner as newCallbackSigner, localSigner } from './c2pa.js';
 import type { Config } from '../config.js';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import { generateDevIdentity } from './dev-identity.js';
 
 export interface SigningIdentity {
-  signer: LocalSigner | CallbackSigner;
+  signer: C2paSigner;
   /** True for the auto-created identity: its outputs verify as valid but untrusted. */
   development: boolean;
   organisation: string;
@@ -35,7 +35,7 @@ export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => vo
     const cert = readPrivate(cfg.signerCert, 'SIGNER_CERT');
     const key = readPrivate(cfg.signerKey, 'SIGNER_KEY');
     try {
-      return { signer: LocalSigner.newSigner(cert, key, cfg.signerAlg, cfg.tsaUrl), development: false, organisation: cfg.organisation, certPem: leafOf(cert) };
+      return { signer: localSigner(cert, key, cfg.signerAlg, cfg.tsaUrl), development: false, organisation: cfg.organisation, certPem: leafOf(cert) };
     } catch (err) {
       // The SDK's message can quote key material: say what is wrong without echoing it.
       throw new LabellerError('bad_config', `SIGNER_CERT/SIGNER_KEY could not be loaded as a ${cfg.signerAlg} identity`, { cause: err });
@@ -46,15 +46,14 @@ export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => vo
   if (!fs.existsSync(paths.key)) await createDevIdentity(dir, cfg.organisation);
   warn(DEV_WARNING);
   const chain = fs.readFileSync(paths.chain);
-  const signer = LocalSigner.newSigner(chain, fs.readFileSync(paths.key), 'es256');
+  const signer = localSigner(chain, fs.readFileSync(paths.key), 'es256');
   return { signer, development: true, organisation: cfg.organisation, certPem: leafOf(chain), devRootPemPath: paths.root };
 }
 
 /** A KMS/HSM signs through a module of the operator's: the private key never enters this process. */
-async function callbackSigner(cfg: Config): Promise<CallbackSigner> {
+async function callbackSigner(cfg: Config): Promise<C2paSigner> {
   // The SDK takes the PEM chain as it is in the file (signer first).
   const chain = readPrivate(cfg.signerCert!, 'SIGNER_CERT');
-  const certs = [chain];
   if (!chain.includes('-----BEGIN CERTIFICATE-----')) throw new LabellerError('bad_config', 'SIGNER_CERT holds no PEM certificate');
   let sign: unknown;
   try {
@@ -64,10 +63,7 @@ async function callbackSigner(cfg: Config): Promise<CallbackSigner> {
   }
   if (typeof sign !== 'function') throw new LabellerError('bad_config', `SIGNER_MODULE ${cfg.signerModule} must export a function sign(data)`);
   const fn = sign as (data: Buffer) => Promise<Buffer>;
-  return CallbackSigner.newSigner(
-    { alg: cfg.signerAlg, certs, reserveSize: 20_000, tsaUrl: cfg.tsaUrl, directCoseHandling: false },
-    async (data: Buffer) => Buffer.from(await fn(data)),
-  );
+  return newCallbackSigner(chain, cfg.signerAlg, async (data) => Buffer.from(await fn(data)), cfg.tsaUrl);
 }
 
 /** Written to a temporary folder and renamed into place, so racing first runs agree on one identity. */

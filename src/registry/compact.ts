@@ -3,7 +3,7 @@
  * door, so what one such call adds to the record is bounded: the verdict, the hashes, the
  * format and which traces were found, never strings of the file's own choosing at full length.
  */
-import type { VerifyReport } from '../core/report.js';
+import type { VerifyReport } from '../domain/report.js';
 import { canonicalJson } from './chain.js';
 
 /** The actor name the REST door gives callers without a key. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LabellerError, errorMessage } from '../errors.js';
+import { LabellerError, errorMessage } from '../domain/errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;

@@ -2,8 +2,8 @@
  * Compliance exports of a date range: what a regulator or auditor asks for. Works on any
  * RecordSink (it pages through `list`), so a server database gets the same exports.
  */
-import type { RecordSink, StoredRecord } from '../core/types.js';
-import { LabellerError } from '../errors.js';
+import type { RecordSink, StoredRecord } from '../domain/record.js';
+import { LabellerError } from '../domain/errors.js';
 import { MAX_PAGE } from './query.js';
 
 export type ExportFormat = 'csv' | 'json';

@@ -10,9 +10,12 @@
  *
  * Texts: a 64-bit SimHash (Charikar 2002) over word 3-shingles of the normalised visible text.
  */
-import { hash } from 'node:crypto';
 import { greyGrid, greyMaster, type GreyImage } from '../media/sharp.js';
+import { bitsToHex, type Hash64 } from '../domain/hash64.js';
 import { runTextTask } from '../text/worker/pool.js';
+
+export { hamming, popcount32, type Hash64 } from '../domain/hash64.js';
+export { textSimhash } from '../text/simhash.js';
 
 export const HASH_SIZE = 32;
 const BITS = 64;
@@ -45,7 +48,6 @@ export const QUERY_CROPS: readonly Crop[] = [
 ];
 
 /** A 64-bit hash as 16 lowercase hex digits (portable across databases, readable in exports). */
-export type Hash64 = string;
 
 export interface ImageFingerprint {
   crop: Crop;
@@ -117,77 +119,7 @@ export function phashOfPixels(px: Uint8Array): Hash64 {
   return bitsToHex(coeffs.map((c) => c >= median));
 }
 
-/** SimHash of the visible text, or undefined when there is too little text to be distinctive. */
-export function textSimhash(text: string): Hash64 | undefined {
-  const words = normaliseText(text).split(' ').filter(Boolean);
-  if (words.length < MIN_TEXT_WORDS) return undefined;
-  // Each distinct shingle is hashed once and weighted by its count: the same sum, and a text
-  // that repeats itself (hostile or not) costs its distinct shingles, not its length.
-  const counts = new Map<string, number>();
-  for (let i = 0; i + 3 <= words.length; i++) {
-    const shingle = `${words[i]} ${words[i + 1]} ${words[i + 2]}`;
-    counts.set(shingle, (counts.get(shingle) ?? 0) + 1);
-  }
-  const weights = new Float64Array(BITS);
-  for (const [shingle, n] of counts) {
-    const h = hash('sha1', shingle, 'buffer') as unknown as Buffer;
-    for (let b = 0; b < BITS; b++) weights[b] += (h[b >> 3] >> (7 - (b & 7))) & 1 ? n : -n;
-  }
-  return bitsToHex(Array.from(weights, (w) => w > 0));
-}
-
-export const MIN_TEXT_WORDS = 8;
-
 /** textSimhash of UTF-8 bytes in the text worker: a megabyte of words is ~10⁵ SHA-1s, kept off the event loop. */
 export function textSimhashOf(bytes: Buffer): Promise<Hash64 | undefined> {
   return runTextTask('simhash', bytes);
-}
-
-/**
- * Lower case, Unicode-compatibility folded, markup and punctuation removed, one space between
- * words: what a reader sees, not how it was encoded.
- */
-export function normaliseText(text: string): string {
-  return withoutTags(text.normalize('NFKC'))
-    .replace(/&[a-z]+;|&#\d+;/gi, ' ')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/**
- * What /<[^>]*>/g replaced by a space, in one pass: that regex rescans to the end of the text
- * from every "<" when no ">" follows (200 KB of "<" took 85 s); here the first missing ">"
- * ends the scan, as no later "<" can close either.
- */
-function withoutTags(s: string): string {
-  let lt = s.indexOf('<');
-  if (lt === -1) return s;
-  const parts: string[] = [];
-  let at = 0;
-  while (lt !== -1) {
-    const gt = s.indexOf('>', lt + 1);
-    if (gt === -1) break;
-    parts.push(s.slice(at, lt), ' ');
-    at = gt + 1;
-    lt = s.indexOf('<', at);
-  }
-  parts.push(s.slice(at));
-  return parts.join('');
-}
-
-export function hamming(a: Hash64, b: Hash64): number {
-  return popcount32((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) + popcount32((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0);
-}
-
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function bitsToHex(bits: boolean[]): Hash64 {
-  let hex = '';
-  for (let i = 0; i < BITS; i += 4) hex += ((+bits[i] << 3) | (+bits[i + 1] << 2) | (+bits[i + 2] << 1) | +bits[i + 3]).toString(16);
-  return hex;
 }

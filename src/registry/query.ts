@@ -1,6 +1,6 @@
 /** Filters and pagination of the record list, validated once for every door. */
-import type { RecordQuery } from '../core/types.js';
-import { LabellerError } from '../errors.js';
+import type { RecordQuery } from '../domain/record.js';
+import { LabellerError } from '../domain/errors.js';
 
 import { DEFAULT_PAGE, MAX_PAGE } from '../domain/record-query.js';
 

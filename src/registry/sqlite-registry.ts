@@ -2,9 +2,9 @@
  * The provenance record on SQLite: implements RecordSink for every door, plus the chain check
  * and retention that only this storage can do. One row per labelling and per verification.
  */
-import { sha256 } from '../core/record.js';
-import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../core/types.js';
-import type { Signal, VerifyReport } from '../core/report.js';
+import { sha256 } from '../domain/hash.js';
+import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../domain/record.js';
+import type { Signal, VerifyReport } from '../domain/report.js';
 import type { GreyImage } from '../media/sharp.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';

@@ -1,4 +1,4 @@
-import type { VerifyReport } from '../core/report.js';
+import type { VerifyReport } from '../domain/report.js';
 
 export const VERDICTS = ['compliant', 'non-compliant', 'invalid', 'not-ai', 'unknown'] as const;
 export type Verdict = (typeof VERDICTS)[number];

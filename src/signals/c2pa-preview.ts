@@ -8,10 +8,9 @@
  * JPEG (at most 160 px, a few KB) from a recognised raster format, with a pixel limit, so a
  * report never carries an SVG, a script or a megabyte of base64.
  */
-import type { Reader } from '@contentauth/c2pa-node';
 import { smallJpeg } from '../media/sharp.js';
-import type { C2paSummary, Ingredient } from '../core/report.js';
-import { readManifest } from '../provenance/c2pa.js';
+import type { C2paSummary, Ingredient } from '../domain/report.js';
+import { type ManifestReader, readManifest } from '../provenance/c2pa.js';
 
 type Json = Record<string, any>;
 
@@ -30,7 +29,7 @@ export async function addPreview(c2pa: C2paSummary, bytes: Buffer, mimeType: str
   }
 }
 
-async function previewFrom(reader: Reader, c2pa: C2paSummary): Promise<void> {
+async function previewFrom(reader: ManifestReader, c2pa: C2paSummary): Promise<void> {
   const store = reader.json() as Json;
   const manifests = (store.manifests ?? {}) as Record<string, Json>;
   const active = manifests[store.active_manifest ?? ''];
@@ -67,7 +66,7 @@ async function previewFrom(reader: Reader, c2pa: C2paSummary): Promise<void> {
 }
 
 /** A resource of the manifest as a small JPEG data: URI, or undefined when it is not a picture we decode. */
-async function smallThumbnail(reader: Reader, identifier: string): Promise<string | undefined> {
+async function smallThumbnail(reader: ManifestReader, identifier: string): Promise<string | undefined> {
   try {
     const out = await reader.resourceToAsset(identifier, { buffer: null });
     const raw = out.buffer;

@@ -4,12 +4,11 @@
  * (signer, time, actions, ingredients, our own visible-warning assertion) and turns its
  * claims into signals.
  */
-import type { Reader } from '@contentauth/c2pa-node';
-import { MARK_ASSERTION } from '../core/manifest.js';
-import { warningSigner } from '../core/warning-trust.js';
-import type { C2paState, C2paSummary, Signal } from '../core/report.js';
-import { errorMessage } from '../errors.js';
-import { activeSignerTrusted, mayCarryManifest, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
+import { MARK_ASSERTION } from '../provenance/manifest.js';
+import { warningSigner } from '../domain/warning-trust.js';
+import type { C2paState, C2paSummary, Signal } from '../domain/report.js';
+import { errorMessage } from '../domain/errors.js';
+import { activeSignerTrusted, type ManifestReader, mayCarryManifest, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
@@ -91,7 +90,7 @@ function remote(url: string, message: string): C2paFindings {
   return { c2pa: { state: 'remote', codes: ['manifest.remote.notFetched'], remoteUrl: url, message }, signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: url, detail: message }] };
 }
 
-function summarise(reader: Reader, fetchedFrom?: string): C2paFindings {
+function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
   const store = reader.json() as Json;
   const state = stateOf(store.validation_state);
   const codes = [...new Set(((store.validation_status ?? []) as Json[]).map((s) => String(s.code)))];

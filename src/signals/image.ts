@@ -4,8 +4,8 @@
  * GB 45438, software names, PNG generator text). The pixels are not read here, so the visible
  * layer is known only from a believed claim. The verdict and the summary are the core's.
  */
-import type { C2paSummary, Signal } from '../core/report.js';
-import { LabellerError } from '../errors.js';
+import type { C2paSummary, Signal } from '../domain/report.js';
+import { LabellerError } from '../domain/errors.js';
 import { type C2paCheck, detectC2pa } from './c2pa.js';
 import { detectIptc } from './iptc.js';
 import { readMetadata } from './metadata.js';

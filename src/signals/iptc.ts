@@ -3,7 +3,7 @@
  * (AISystemUsed, AISystemVersionUsed, AIPromptInformation, AIPromptWriterName).
  * A Digital Source Type is a machine-readable label in its own right, though unsigned.
  */
-import type { Signal } from '../core/report.js';
+import type { Signal } from '../domain/report.js';
 import { knownGenerator } from './generators.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
 import { XMP_NS, type XmpPacket } from './xmp-reader.js';

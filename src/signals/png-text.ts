@@ -3,7 +3,7 @@
  * UIs, in EXIF UserComment): Stable Diffusion web UIs write `parameters`, ComfyUI writes
  * `prompt` (the executed graph) and `workflow` (the editor graph), NovelAI writes `Comment`.
  */
-import type { Signal } from '../core/report.js';
+import type { Signal } from '../domain/report.js';
 import type { PngText } from './png-chunks.js';
 
 /** A1111/Forge/Fooocus "parameters" end with a settings line like "Steps: 20, Sampler: …". */

@@ -3,7 +3,7 @@
  * generators, and camera make/model. A camera EXIF is reported but proves nothing: EXIF is
  * trivially copied onto a generated picture.
  */
-import type { Signal } from '../core/report.js';
+import type { Signal } from '../domain/report.js';
 import type { ExifFields } from './exif-reader.js';
 import { knownGenerator } from './generators.js';
 import { XMP_NS, type XmpPacket } from './xmp-reader.js';

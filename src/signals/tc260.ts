@@ -2,7 +2,7 @@
  * Detector: the GB 45438-2025 implicit label, a JSON object `TC260:AIGC` in XMP (namespace
  * http://www.tc260.org.cn/ns/AIGC/1.0/). Label "1" = generated, "2" = possibly, "3" = suspected.
  */
-import type { Signal } from '../core/report.js';
+import type { Signal } from '../domain/report.js';
 import type { PngText } from './png-chunks.js';
 import { XMP_NS, type XmpPacket } from './xmp-reader.js';
 

@@ -3,7 +3,7 @@
  * Its shape is fixed (a leading ⚠ and the wordings joined by " / ") so relabelling can find
  * and replace it instead of stacking a second one.
  */
-import { DEFAULT_WORDING } from '../label/wording.js';
+import { DEFAULT_WORDING } from '../domain/wording.js';
 import { attributesOf, closerFinder, replaceRanges, startTags, widenOverBlanks } from './html-scan.js';
 
 /** U+26A0 without a variation selector: our own notice adds no selectors to the text. */

@@ -5,8 +5,8 @@
  * notice from the words a reader sees, and the plain AI fields of front matter and HTML metas.
  * The verdict and the summary are the core's (core/verify.ts), the same for every kind of file.
  */
-import type { C2paSummary, Signal } from '../core/report.js';
-import { believedWarning } from '../core/warning-trust.js';
+import type { C2paSummary, Signal } from '../domain/report.js';
+import { believedWarning } from '../domain/warning-trust.js';
 import type { TextFormat } from '../domain/vocabulary.js';
 import { type C2paCheck, type C2paFindings, detectC2paStore } from '../signals/c2pa.js';
 import type { Carrier } from './carriers.js';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LabellerError } from '../errors.js';
+import { LabellerError } from '../domain/errors.js';
 import { LOCK_FILE } from './layout.js';
 
 const heldHere = new Set<string>();

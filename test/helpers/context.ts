@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/core/context.js';
+import { createContext } from '../../src/startup.js';
 import type { CoreContext } from '../../src/core/types.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/core/context.js';
+import { createContext } from '../../src/startup.js';
 import type { CoreContext } from '../../src/core/types.js';
 
 export const C2PA_RS = path.resolve(import.meta.dirname, '../../fixtures/peer/c2pa-rs');

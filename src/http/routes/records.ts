@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
-import { LabellerError } from '../../errors.js';
+import { LabellerError } from '../../domain/errors.js';
 import type { RecordSink } from '../../core/types.js';
 import { parseRecordQuery } from '../../domain/record-query.js';
 

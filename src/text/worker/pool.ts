@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LabellerError, type ErrorCode } from '../../errors.js';
+import { LabellerError, type ErrorCode } from '../../domain/errors.js';
 import type { TaskName, TextTasks } from './tasks.js';
 
 /** Any text ≤ 1 MB is analysed well within this; larger ones get more per megabyte. */

@@ -3,7 +3,8 @@
  * results. Buffers arrive as Uint8Array (structured clone) and are wrapped again here.
  */
 import type { TextFormat } from '../../media/sniff.js';
-import { textSimhash, type Hash64 } from '../../registry/fingerprint.js';
+import type { Hash64 } from '../../domain/hash64.js';
+import { textSimhash } from '../simhash.js';
 import { prepareTextLabel, type LabelRequest, type PreparedText } from '../label-prepare.js';
 import { analyseText, type TextAnalysis } from '../verify-analysis.js';
 

@@ -3,7 +3,7 @@
  * or its error (code and message, so a LabellerError keeps its code across the thread).
  */
 import { parentPort } from 'node:worker_threads';
-import { LabellerError, errorMessage } from '../../errors.js';
+import { LabellerError, errorMessage } from '../../domain/errors.js';
 import { asBuffer, TASKS, type TaskName } from './tasks.js';
 
 interface Request {

@@ -2,7 +2,7 @@
  * The C2PA manifest definition for a labelled asset: actions with the digitalSourceType,
  * the AI system as softwareAgent, and our own assertion recording the visible warning.
  */
-import { DST_BASE, type SourceType } from '../provenance/xmp.js';
+import { DST_BASE, type SourceType } from './xmp.js';
 
 /** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
 export const MARK_ASSERTION = 'kz.labeller.visible-warning';

@@ -5,16 +5,16 @@
  * stacked. Output is UTF-8 without BOM, NFC-normalised so every reader hashes the same bytes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { LabelOptions } from '../core/options.js';
-import type { CoreContext, LabelResult } from '../core/types.js';
-import { LabellerError } from '../errors.js';
-import { commonRecord } from '../core/record.js';
-import { TEXT_MIME } from './format.js';
-import { textLanguages, textWording, buildTextManifest } from './text-manifest.js';
-import { carrierPlan, type TextPlan } from './plans.js';
-import { runTextTask } from './worker/pool.js';
-import { asBuffer } from './worker/tasks.js';
-import { signTextStore } from './manifest-store.js';
+import type { LabelOptions } from './options.js';
+import type { CoreContext, LabelResult } from './types.js';
+import { LabellerError } from '../domain/errors.js';
+import { commonRecord, languagesOf } from './record.js';
+import { TEXT_MIME } from '../text/format.js';
+import { textWording, buildTextManifest } from '../text/text-manifest.js';
+import { carrierPlan, type TextPlan } from '../text/plans.js';
+import { runTextTask } from '../text/worker/pool.js';
+import { asBuffer } from '../text/worker/tasks.js';
+import { signTextStore } from '../text/manifest-store.js';
 
 export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
   const started = performance.now();
@@ -23,7 +23,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
   if (placement !== 'start' && placement !== 'end') {
     throw new LabellerError('bad_option', `placement "${placement}" is for images; texts take start or end`);
   }
-  const languages = textLanguages(options, ctx);
+  const languages = languagesOf(options, ctx);
   const wording = textWording(languages, options.wording);
   const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
   // Decoding, format, old label removal and the output around the carrier: off the event loop.

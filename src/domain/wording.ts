@@ -1,7 +1,7 @@
 /** What the visible warning says, per language. Kazakh first: it is the state language. */
-import { type Lang } from '../domain/vocabulary.js';
+import { type Lang } from './vocabulary.js';
 
-export { LANGS, type Lang, isLang } from '../domain/vocabulary.js';
+export { LANGS, type Lang, isLang } from './vocabulary.js';
 
 export const DEFAULT_WORDING: Record<Lang, string> = {
   kk: 'ЖИ көмегімен жасалған',

@@ -3,11 +3,11 @@
  * and, when available, the provenance record. Loaded once per process.
  */
 import fs from 'node:fs';
-import { loadConfig, type Config } from '../config.js';
-import { LabellerError } from '../errors.js';
-import { loadSigningIdentity } from '../provenance/signer.js';
-import { openRegistry } from '../registry/index.js';
-import type { CoreContext } from './types.js';
+import { loadConfig, type Config } from './config.js';
+import { LabellerError } from './domain/errors.js';
+import { loadSigningIdentity } from './provenance/signer.js';
+import { openRegistry } from './registry/index.js';
+import type { CoreContext } from './core/types.js';
 
 /** `records: false` leaves the provenance record out (tests and tools that must not write one). */
 export async function createContext(opts: { config?: Config; warn?: (msg: string) => void; records?: false } = {}): Promise<CoreContext> {

@@ -1,0 +1,130 @@
+/**
+ * The record's words: what a door says about who asked, what one labelling left behind, and
+ * the interface every record store keeps (SQLite today, PostgreSQL behind the same one).
+ * Imports nothing of ours but the domain.
+ */
+import type { Signal, VerifyReport } from './report.js';
+
+/** A rectangle in pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A picture in grey, small: what the record's fingerprints are computed from. */
+export interface GreyImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Where every label and verification is written (src/registry implements it). */
+export interface RecordSink {
+  /**
+   * Stores the record and returns its id. `output` is the labelled file, for fingerprints;
+   * `grey`, when given, is that picture already decoded small (the labeller's own thumbnail
+   * pixels), so the fingerprints need no second decode of the output.
+   */
+  recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string>;
+  recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
+  /**
+   * Traces a copy of one of our own labelled outputs whose provenance was stripped:
+   * exact SHA-256 first, then a perceptual fingerprint. Returns signals with
+   * `source: 'registry'` naming the record, or an empty list.
+   */
+  traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]>;
+  list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
+  get(id: string): Promise<StoredRecord | undefined>;
+  close(): Promise<void>;
+}
+
+export interface RecordQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  verdict?: string;
+  type?: 'label' | 'verify';
+  limit?: number;
+  /** Opaque pagination cursor from a previous page's `next`. */
+  cursor?: string;
+}
+
+/** One row of the provenance record as the doors show it. */
+export interface StoredRecord {
+  id: string;
+  seq: number;
+  time: string;
+  type: 'label' | 'verify';
+  actor: string;
+  door: string;
+  inputSha256: string;
+  outputSha256?: string;
+  format: string;
+  verdict?: string;
+  manifestLabel?: string;
+  /** The full LabelRecord or VerifyReport. */
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+}
+
+/** Who asked: written to the provenance record. */
+export interface Actor {
+  /** API key name, 'cli' or 'watch'. */
+  actor: string;
+  door: 'cli' | 'rest' | 'web' | 'watch';
+  /** Idempotency key of the record write (the watch folder's job id): a redone job finds its row. */
+  jobId?: string;
+}
+
+export interface LabelRecord {
+  /** Id in the provenance record, once written. */
+  id?: string;
+  /** The input's name as the door got it (upload name, path, watched file), for the History page. */
+  fileName?: string;
+  kind: 'image' | 'text';
+  format: string;
+  mimeType: string;
+  inputSha256: string;
+  outputSha256: string;
+  inputBytes: number;
+  outputBytes: number;
+  width?: number;
+  height?: number;
+  languages: string[];
+  wording: Record<string, string>;
+  placement: string;
+  /** Where the visible warning is, in output pixels (images). */
+  mark?: {
+    mode: 'words' | 'short-mark' | 'extended-canvas';
+    region: Region;
+    fontPx: number;
+    capHeightPx: number;
+    /** Cap height over the shorter side of the original picture: at least 0.05. */
+    textHeightShare: number;
+  };
+  sourceType: string;
+  digitalSourceType: string;
+  aiSystem?: string;
+  aiSystemVersion?: string;
+  manifestLabel?: string;
+  instanceId: string;
+  /** The input's own C2PA manifest was kept as the parent ingredient. */
+  parentManifestKept: boolean;
+  signer: { organisation: string; development: boolean };
+  warnings: string[];
+  createdAt: string;
+  durationMs: number;
+}
+
+export interface LabelResult {
+  bytes: Buffer;
+  mimeType: string;
+  /** The file extension the output should carry (jpg, png, txt, md, html...). */
+  ext: string;
+  record: LabelRecord;
+  /** Images: the labelled picture in grey at ≤ 512 px, for the record's fingerprints (see RecordSink.recordLabel). */
+  grey?: GreyImage;
+}
