@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../domain/errors.js';
-import { burnIn, previewOf } from '../label/image.js';
+import { labelPixels } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
 import { shortMarkFor, wordingFor } from '../domain/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
@@ -20,7 +20,8 @@ import { buildManifest } from '../provenance/manifest.js';
 import { commonRecord, languagesOf } from './record.js';
 import { labelText } from './label-text.js';
 import type { LabelOptions } from './options.js';
-import type { Actor, CoreContext, LabelResult } from './types.js';
+import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
+import type { CoreContext } from './types.js';
 
 export { TOOL } from '../domain/tool.js';
 
@@ -30,12 +31,7 @@ export interface DoorNames {
   outputName?: string;
 }
 
-export async function label(
-  input: Buffer,
-  options: LabelOptions & DoorNames,
-  ctx: CoreContext,
-  actor: Actor = { actor: 'cli', door: 'cli' },
-): Promise<LabelResult> {
+export async function label(input: Buffer, options: LabelOptions & DoorNames, ctx: CoreContext, actor: Actor = LIBRARY_CALLER): Promise<LabelResult> {
   const kind = await sniff(input);
   if (kind.kind === 'other') throw unsupported(kind);
   // Text named .jpg (or an image named .txt) is refused before any work; so is an output name that would lie.
@@ -73,8 +69,6 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     probe.hasMetadata ? readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>) : ({} as Record<string, unknown>),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
-  // The thumbnail and the fingerprint pixels come from one small decode, alongside the full-size encode.
-  const previewMade = previewOf(input, plan, format, config.maxPixels);
   if (plan.mode !== 'words')
     warnings.push(
       `the image is too small for the full wording; the short mark "${plan.lines[0]}" was used${plan.mode === 'extended-canvas' ? ' on a band added to the canvas' : ''}`,
@@ -93,9 +87,9 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     editorial: editorialFromTags(tags as Record<string, unknown>),
     creatorTool: `${TOOL.name} ${TOOL.version}`,
   });
-  const [pixels, preview, upstream] = await Promise.all([
-    burnIn(input, plan, { format, xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
-    previewMade,
+  // The labelled picture and its small copy (the manifest's thumbnail, the record's fingerprint pixels).
+  const [{ bytes: pixels, preview }, upstream] = await Promise.all([
+    labelPixels(input, plan, probe, { xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
     upstreamRead,
   ]);
   if (upstream.kind === 'unreadable')

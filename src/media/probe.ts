@@ -3,7 +3,7 @@
  * decode are in ./sharp.ts); animated images are refused rather than flattened.
  */
 import { LabellerError } from '../domain/errors.js';
-import { readHeader } from './sharp.js';
+import { decodesOnce, readHeader } from './sharp.js';
 import type { ImageFormat } from './sniff.js';
 
 export { shortReason } from './sharp.js';
@@ -18,6 +18,9 @@ export interface ImageProbe {
   hasAlpha: boolean;
   /** Whether the file carries any EXIF, XMP or IPTC at all (else there is nothing to carry over). */
   hasMetadata: boolean;
+  /** Whether it can be labelled with a single decode (see media/sharp.ts labelOnce). */
+  decodesOnce: boolean;
+  density?: number;
 }
 
 export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: number): Promise<ImageProbe> {
@@ -42,5 +45,7 @@ export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: 
     pages: m.pages,
     hasAlpha: m.hasAlpha,
     hasMetadata: !!(m.exif || m.xmp || m.iptc),
+    decodesOnce: decodesOnce(format, m, m.width * m.height),
+    density: m.density,
   };
 }
