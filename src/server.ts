@@ -20,7 +20,6 @@ import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.
 import { storageFault } from './http/storage-fault.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
-import { pruneExpired, SqliteRegistry } from './registry/index.js';
 
 const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
 
@@ -108,14 +107,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // Retention also runs while the service stays up (opening the record applies it once).
   const records = ctx.records;
   const retention =
-    config.retentionDays > 0 && records instanceof SqliteRegistry
+    config.retentionDays > 0 && records
       ? setInterval(() => {
-          try {
-            const r = pruneExpired(records, config.retentionDays);
-            if (r.removed) logger.info({ removed: r.removed }, 'records past retention removed');
-          } catch (err) {
-            logger.error({ err: errorMessage(err) }, 'retention failed');
-          }
+          records.prune(config.retentionDays).then(
+            (r) => r.removed && logger.info({ removed: r.removed }, 'records past retention removed'),
+            (err) => logger.error({ err: errorMessage(err) }, 'retention failed'),
+          );
         }, RETENTION_INTERVAL_MS).unref()
       : undefined;
 

@@ -162,6 +162,7 @@ function failingRecords(fault?: () => Error): RecordSink {
     recordVerify: fail,
     traceCopy: async () => [],
     list: async () => ({ items: [] }),
+    prune: async () => ({ removed: 0 }),
     get: async () => undefined,
     close: async () => {},
   };

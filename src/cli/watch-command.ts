@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { createContext } from '../startup.js';
 import { startWatcher } from '../watch/index.js';
-import { errorMessage } from '../domain/errors.js';
+import { errorMessage, LabellerError } from '../domain/errors.js';
 import { EXIT, say } from './common.js';
 
 interface WatchFlags {
@@ -43,12 +43,13 @@ async function runWatch(dir: string, flags: WatchFlags): Promise<number> {
   });
   // Graceful stop: no new files are taken, files in flight are finished; a second signal exits at once
   // (the work area is crash-safe, the next start completes it).
+  let forced: () => void = () => {};
+  const forcedStop = new Promise<'forced'>((resolve) => (forced = () => resolve('forced')));
   const stopped = new Promise<string>((resolve) => {
     const first = (signal: NodeJS.Signals) => {
       resolve(signal);
-      const again = () => process.exit(130);
-      process.once('SIGINT', again);
-      process.once('SIGTERM', again);
+      process.once('SIGINT', forced);
+      process.once('SIGTERM', forced);
     };
     process.once('SIGINT', first);
     process.once('SIGTERM', first);
@@ -56,7 +57,8 @@ async function runWatch(dir: string, flags: WatchFlags): Promise<number> {
   const why = await Promise.race([stopped, halt, ...(flags.once ? [watcher.idle().then(() => 'done')] : [])]);
   if (why === 'halted') say('a file could not be moved or written (see the log); restart to complete it');
   else if (why !== 'done') say(`${why}: finishing files in progress, then stopping`);
-  await watcher.stop();
+  // A second signal returns at once (exit 130): the bin script then exits with the jobs unfinished.
+  if ((await Promise.race([watcher.stop(), forcedStop])) === 'forced') return 130;
   const s = watcher.stats();
   say(`watch ${dir}: ${s.processed} processed, ${s.failed} failed`);
   logger.flush();
@@ -66,10 +68,7 @@ async function runWatch(dir: string, flags: WatchFlags): Promise<number> {
 function positive(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) {
-    say(`${name} expects a positive number, got "${v}"`);
-    process.exit(EXIT.unreadable);
-  }
+  if (!Number.isFinite(n) || n < 0) throw new LabellerError('bad_option', `${name} expects a positive number, got "${v}"`);
   return n;
 }
 

@@ -12,7 +12,8 @@ import { readImageProvenance } from '../signals/image.js';
 import { readTextProvenance } from '../text/read-provenance.js';
 import { sha256 } from './record.js';
 import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../domain/report.js';
-import type { Actor, CoreContext } from './types.js';
+import { type Actor, LIBRARY_CALLER } from '../domain/record.js';
+import type { CoreContext } from './types.js';
 import { combine } from './verdict.js';
 import { summarise } from './verify-summary.js';
 
@@ -28,7 +29,7 @@ interface Read {
   visibleLayerRead: boolean;
 }
 
-export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = { actor: 'cli', door: 'cli' }): Promise<VerifyReport> {
+export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = LIBRARY_CALLER): Promise<VerifyReport> {
   const sniffed = await sniff(input);
   checkName(policy.fileName, sniffed);
   const check = c2paCheck(ctx, policy);

@@ -4,6 +4,7 @@
  * Imports nothing of ours but the domain.
  */
 import type { Signal, VerifyReport } from './report.js';
+import type { Door } from './vocabulary.js';
 
 /** A rectangle in pixels. */
 export interface Region {
@@ -36,6 +37,8 @@ export interface RecordSink {
    */
   traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]>;
   list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
+  /** Removes rows older than `retentionDays` (0 keeps everything), keeping the chain checkable. */
+  prune(retentionDays: number): Promise<{ removed: number }>;
   get(id: string): Promise<StoredRecord | undefined>;
   close(): Promise<void>;
 }
@@ -70,11 +73,14 @@ export interface StoredRecord {
   prevHash: string;
 }
 
+/** A call made from code, not through one of the four doors (tests, benchmarks, an embedding program). */
+export const LIBRARY_CALLER: Actor = { actor: 'library', door: 'library' };
+
 /** Who asked: written to the provenance record. */
 export interface Actor {
   /** API key name, 'cli' or 'watch'. */
   actor: string;
-  door: 'cli' | 'rest' | 'web' | 'watch';
+  door: Door | 'library';
   /** Idempotency key of the record write (the watch folder's job id): a redone job finds its row. */
   jobId?: string;
 }

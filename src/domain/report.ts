@@ -2,6 +2,8 @@
  * The verification report: one schema for every door (CLI --json, REST, watch reports).
  * Documented as JSON Schema in schema/verify-report.schema.json.
  */
+import type { TextFormat } from './vocabulary.js';
+
 export type C2paState = 'absent' | 'invalid' | 'valid' | 'trusted' | 'unreadable' | 'remote';
 
 export interface Signal {
@@ -73,7 +75,7 @@ export interface VerifyPolicy {
   /** Hosts from which a remote manifest may be fetched; default: none. */
   remoteManifestHosts?: string[];
   /** For texts: the format the file name says (txt, md, html), when content alone is ambiguous. */
-  textFormat?: 'txt' | 'md' | 'html';
+  textFormat?: TextFormat;
   /** The file's name as the door got it: text named .jpg (or an image named .txt) is refused. */
   fileName?: string;
 }

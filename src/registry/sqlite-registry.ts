@@ -14,6 +14,7 @@ import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
 import { ANONYMOUS_ACTOR, clip, compactReport } from './compact.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
+import { pruneExpired } from './retention.js';
 import { verdictOf } from './verdict.js';
 
 /** Stored in records.fingerprint: the perceptual fingerprints of a label's output (or a verified input). */
@@ -181,6 +182,10 @@ export class SqliteRegistry implements RecordSink {
   async get(id: string): Promise<StoredRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && toStored(row);
+  }
+
+  async prune(retentionDays: number): Promise<{ removed: number }> {
+    return pruneExpired(this, retentionDays);
   }
 
   async close(): Promise<void> {

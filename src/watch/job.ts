@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { label, sha256 } from '../core/label.js';
+import { verify } from '../core/verify.js';
 import { parseLabelOptions, textFormatFromName } from '../core/options.js';
 import type { VerifyPolicy } from '../domain/report.js';
 import type { Actor, CoreContext, LabelRecord } from '../core/types.js';
@@ -21,7 +22,6 @@ import type { CrashPoint, JobHooks } from './hooks.js';
 import { INPUT, SIDECAR, applyMoves, exists, jobDir, writeJournal, type Journal, type Move } from './journal.js';
 import { FOLDERS, tempName } from './layout.js';
 import { PRESETS, presetNames } from './presets.js';
-import { loadVerify } from './verify-door.js';
 
 export interface JobDeps {
   ctx: CoreContext;
@@ -141,7 +141,6 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
       throw new LabellerError('bad_option', `a .json file in the inbox holds label options for the file of the same name (photo.jpg.json for photo.jpg), and no such file arrived`);
     }
     if (j.mode === 'verify') {
-      const verify = await loadVerify();
       const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name), fileName: j.name }, ctx, actor);
       return { kind: 'verify', report: { ...report, file: j.name } };
     }
@@ -154,7 +153,7 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
     if (isMachineFault(err)) throw err;
     if (err instanceof RefusedEntry) return { kind: 'failed', ...err.refusal, input };
     if (err instanceof LabellerError) return { kind: 'failed', code: err.code, reason: err.message, input };
-    return { kind: 'failed', code: 'internal_error', reason: `the labeller failed on this file: ${errorMessage(err)}`, input };
+    return { kind: 'failed', code: 'internal', reason: `the labeller failed on this file: ${errorMessage(err)}`, input };
   }
 }
 
