@@ -3,9 +3,9 @@
  * field `file`, plus short text fields, each a plain string in a prototype-less object.
  *
  * Multer hands its busboy parser to `streamHandler`; there every part's raw name is checked
- * before multer stores anything (no `a[b]` nesting, no `__proto__`, no stray or nameless file
- * parts), and a refused part aborts multer through busboy's 'error' event, which multer turns
- * into its own clean abort (drain, unpipe). Everything multer calls back into is guarded, so
+ * before multer stores anything (no `a[b]` nesting, no `__proto__`, no file in another field),
+ * and a refused part aborts multer through busboy's 'error' event, which multer turns into its
+ * own clean abort (drain, unpipe). Everything multer calls back into is guarded, so
  * nothing thrown there can escape. The body is read under an idle timeout, a minimum rate and
  * an overall deadline, watched on the request's 'data' events, while holding one of the
  * caller's few upload places (not a job slot).
@@ -214,16 +214,18 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
       bb.prependListener(
         'file',
         guard((name: unknown, stream: Readable, info: unknown) => {
-          const filename = (info as { filename?: unknown } | undefined)?.filename;
           const n = typeof name === 'string' ? decodeFormDataName(name) : '';
-          let bad: HttpProblem | undefined;
-          if (n !== 'file') bad = new HttpProblem('bad_request', `Unexpected file field ${quoteForMessage(n)}: send one file in the field "file".`);
-          // Multer would silently drop a file part without a file name.
-          else if (typeof filename !== 'string' || !filename) bad = new HttpProblem('file_missing', 'The part "file" has no file name: send it as a file.');
-          if (!bad) return;
+          if (n === 'file') {
+            // Multer silently drops a file part without a file name (an octet-stream part, or
+            // filename=""): it is still the caller's file, so it gets the neutral name 'file'.
+            // multer's own listener, next, reads this same info object.
+            const meta = info as { filename?: unknown } | undefined;
+            if (meta && (typeof meta.filename !== 'string' || !meta.filename)) meta.filename = 'file';
+            return;
+          }
           stream.on('error', () => {});
           stream.resume();
-          fail(bad);
+          fail(new HttpProblem('bad_request', `Unexpected file field ${quoteForMessage(n)}: send one file in the field "file".`));
         }),
       );
       req.pipe(bb);
@@ -234,10 +236,10 @@ function readUpload(req: Request, res: Response, limits: UploadLimits, gate: Upl
       if (err) return fail(translate(err, limits.maxBytes));
       const file = req.file;
       if (!file) return fail(new HttpProblem('file_missing', 'No file was sent: add it in a multipart field named "file".'));
-      const fields = plainFields(req.body);
+      const upload = { bytes: file.buffer, name: safeBaseName(file.originalname), fields: plainFields(req.body) };
       settled = true;
+      resolve(upload);
       finish();
-      resolve({ bytes: file.buffer, name: safeBaseName(file.originalname), fields });
     };
     try {
       const single = multer({ ...options, streamHandler } as MulterOptions).single('file');
