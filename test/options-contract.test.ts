@@ -2,8 +2,10 @@
  * The option contracts every door shares: one schema, names as the user typed them in every
  * message, the earlier spellings still accepted, OpenAPI generated from the same schema.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LABEL_FIELDS, labelFieldsJsonSchema, parseLabelOptions, textFormatFromName } from '../src/domain/label-fields.js';
+import { cliFlagOf, LABEL_FIELDS, labelFieldsJsonSchema, parseLabelOptions, textFormatFromName } from '../src/domain/label-fields.js';
 import { parseRecordQuery } from '../src/domain/record-query.js';
 import { openApiDocument } from '../src/http/openapi.js';
 
@@ -69,6 +71,15 @@ describe('label options', () => {
     expect(props.aiSystemVersion.maxLength).toBe(100);
     expect(props.placement.enum).toContain('band-top');
     expect(Object.keys(labelFieldsJsonSchema())).toEqual(LABEL_FIELDS);
+  });
+});
+
+describe('the README option table is the one list', () => {
+  it('lists every option of the contract, with its CLI flag and field name, and nothing else', () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('<!-- label-options:start -->'), readme.indexOf('<!-- label-options:end -->'));
+    const rows = [...table.matchAll(/^\| `(--[a-z-]+)` \| `(\w+)` \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(LABEL_FIELDS.map((f) => [cliFlagOf(f), f]));
   });
 });
 
