@@ -339,6 +339,106 @@ describe('slow uploads (item 5)', () => {
   });
 });
 
+describe('multer is the multipart parser (item 1, by design)', () => {
+  it('src/http reads forms with multer memoryStorage; busboy is no direct dependency', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.dependencies.multer).toBeDefined();
+    expect(pkg.dependencies.busboy).toBeUndefined();
+    expect(pkg.devDependencies['@types/busboy']).toBeUndefined();
+    const dir = path.join(ROOT, 'src');
+    const sources = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    for (const f of sources) expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).not.toMatch(/from 'busboy'/);
+    const upload = fs.readFileSync(path.join(dir, 'http/upload.ts'), 'utf8');
+    expect(upload).toMatch(/from 'multer'/);
+    expect(upload).toMatch(/multer\.memoryStorage\(\)/);
+    expect(upload).not.toMatch(/diskStorage|dest:/);
+  });
+
+  const bomb = `a${'[b]'.repeat(4000)}`;
+  const names: [string, string | Buffer, string][] = [
+    ['x[]', 'x[]', '"x[]"'],
+    ['[a]', '[a]', '"[a]"'],
+    ['a]', 'a]', '"a]"'],
+    ['file[]', 'file[]', '"file[]"'],
+    ['a%5Bb%5D', 'a%5Bb%5D', '"a%5Bb%5D"'],
+    ['a%22b', 'a%22b', '"ab"'],
+    ['valueOf', 'valueOf', '"valueOf"'],
+    ['__defineGetter__', '__defineGetter__', '"__defineGetter__"'],
+    ['isPrototypeOf', 'isPrototypeOf', '"isPrototypeOf"'],
+    ['constructor[prototype][x]', 'constructor[prototype][x]', '"constructor[prototype][x]"'],
+    ['a name of 4000 nested brackets', bomb, '"a[b][b][b]'],
+  ];
+  it.each(names)('the field name %s → 400 naming it, before or after the file', async (_label, name, shown) => {
+    for (const parts of [
+      [filePart(), { name, value: '1' }],
+      [{ name, value: '1' }, filePart()],
+    ]) {
+      const p = await expectProblem(await postRaw(srv.url, '/api/v1/verify', multipart(parts)), 400, 'bad_request');
+      expect(String(p.detail)).toContain(shown);
+    }
+  });
+
+  it('limits are "at most": a file of exactly MAX_UPLOAD_BYTES and a field of exactly 16 KB are read; one byte more is refused', async () => {
+    const exact = await variant({ maxUploadBytes: png.length });
+    const ok = await postRaw(exact.url, '/api/v1/verify', multipart([{ name: 'note', value: 'x'.repeat(16 * 1024) }, filePart()]));
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).kind).toBe('image');
+    const field = await postRaw(exact.url, '/api/v1/verify', multipart([{ name: 'note', value: 'x'.repeat(16 * 1024 + 1) }, filePart()]));
+    expect(String((await expectProblem(field, 400, 'bad_request')).detail)).toContain('"note"');
+    const under = await variant({ maxUploadBytes: png.length - 1 });
+    await expectProblem(await postRaw(under.url, '/api/v1/verify', multipart([filePart()])), 413, 'too_large');
+  });
+
+  it('a file part in "file" without a file name is still the file (multer alone would drop it)', async () => {
+    for (const filename of [undefined, '']) {
+      const res = await postRaw(srv.url, '/api/v1/verify', multipart([{ name: 'file', filename, type: 'application/octet-stream', value: png }]));
+      expect(res.status, `filename ${JSON.stringify(filename)}`).toBe(200);
+      expect((await res.json()).kind).toBe('image');
+    }
+  });
+
+  it('every refused or cut form gives its upload place back, and the connection stays usable', async () => {
+    const one = await variant({ maxUploadsPerClient: 1, maxUploadBytes: 64 * 1024 });
+    const served = async () => {
+      const until = Date.now() + 5_000;
+      for (;;) {
+        const res = await postRaw(one.url, '/api/v1/verify', multipart([filePart()]));
+        if (res.status !== 429 || Date.now() > until) return res;
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const bulky: Part = { name: 'file', filename: 'big.png', type: 'image/png', value: Buffer.alloc(200 * 1024, 7) };
+    const refusals: [string, () => Promise<Response>, number][] = [
+      ['a bracketed name, then 200 KB to drain', () => postRaw(one.url, '/api/v1/verify', multipart([{ name: 'a[b]', value: '1' }, bulky])), 400],
+      ['a file over the limit', () => postRaw(one.url, '/api/v1/verify', multipart([bulky])), 413],
+      ['40 fields', () => postRaw(one.url, '/api/v1/verify', multipart([filePart(), ...Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, value: 'x' }))])), 400],
+      ['two files', () => postRaw(one.url, '/api/v1/verify', multipart([filePart(), filePart()])), 400],
+      ['a truncated form', () => postRaw(one.url, '/api/v1/verify', multipart([filePart()], false)), 400],
+      ['no boundary', () => fetch(`${one.url}/api/v1/verify`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'multipart/form-data' } }), 400],
+    ];
+    for (const [what, send, status] of refusals) {
+      const res = await send();
+      expect(res.status, what).toBe(status);
+      await res.arrayBuffer();
+      const next = await served();
+      expect(next.status, `after ${what}`).toBe(200);
+      await next.arrayBuffer();
+    }
+    // A client that sends half a body and hangs up.
+    const socket = net.connect({ host: '127.0.0.1', port: one.port });
+    socket.on('error', () => {});
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: 10000\r\n\r\n`);
+    socket.write(multipart([filePart()]).subarray(0, 100));
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    const next = await served();
+    expect(next.status, 'after a client hung up mid-body').toBe(200);
+    expect((await fetch(`${one.url}/healthz`)).status).toBe(200);
+  });
+});
+
 describe('full disk and I/O errors (item 7)', () => {
   it('ENOSPC while recording answers 507 io_error with Retry-After, logs at error level and counts it', async () => {
     const full = await variant({}, {}, failingRecords());
