@@ -31,6 +31,9 @@ describe('label options', () => {
     [{ text_kk: '   ' }, 'cli', '--text-kk: is empty'],
     [{ 'wording.ru': 'x'.repeat(201) }, 'field', 'wording.ru: is longer than 200 characters'],
     [{ colour: 'red' }, 'field', '"colour" is not a label option'],
+    [{ text_kk: 'ЖИ\u0000' }, 'field', 'text_kk: contains control or text-direction characters'],
+    [{ aiSystem: 'Mid\u202Ejourney' }, 'cli', '--ai-system: contains control or text-direction characters'],
+    [JSON.parse('{"prompt": "half \\ud800 pair"}'), 'field', 'prompt: is not valid Unicode text'],
     [{ 'a[b]': '1' }, 'field', '"a[b]" is not a label option'],
   ] as const)('%j (%s) → %s', (raw, spelling, expected) => {
     const got = message(() => parseLabelOptions(raw as Record<string, unknown>, spelling));

@@ -27,12 +27,17 @@ export interface LabelOptions {
 
 const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
 const oneOf = (list: readonly string[]) => (iss: { input?: unknown }) => `${quote(iss.input)} is not one of ${list.join(', ')}`;
+/** Control characters break metadata and rendering; bidi overrides could make a warning read differently than it is stored. */
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/;
 const text = (max: number) =>
   z
     .string({ error: 'expected text' })
     .trim()
     .min(1, 'is empty')
-    .max(max, `is longer than ${max} characters`);
+    .max(max, `is longer than ${max} characters`)
+    .refine((v) => !CONTROLS.test(v), 'contains control or text-direction characters')
+    // A lone surrogate (possible from JSON escapes in a sidecar) is not text: no metadata format can carry it.
+    .refine((v) => !/\p{Cs}/u.test(v), 'is not valid Unicode text');
 
 const languages = z.union([z.string(), z.array(z.string())], { error: 'expected a comma-separated list' }).transform((v, ctx) => {
   const items = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);

@@ -112,7 +112,7 @@ export interface RenderedText {
 
 /** Pango text, white, in the given font file, wrapped to `wrapWidth` when > 0. `markup` is already escaped. */
 export async function renderText(o: { markup: string; font: string; fontfile: string; wrapWidth: number; align: 'left' | 'centre' }): Promise<RenderedText> {
-  const { data, info } = await sharp({
+  const rendered = sharp({
     text: {
       text: `<span foreground="white">${o.markup}</span>`,
       font: o.font,
@@ -125,6 +125,10 @@ export async function renderText(o: { markup: string; font: string; fontfile: st
   })
     .png()
     .toBuffer({ resolveWithObject: true });
+  // Pango refuses some wording (characters XML cannot hold): the caller's text, not our fault.
+  const { data, info } = await rendered.catch((err: unknown) => {
+    throw new LabellerError('bad_option', `the warning text cannot be drawn (${shortReason(err)})`);
+  });
   return { png: data, width: info.width, height: info.height };
 }
 
