@@ -412,7 +412,11 @@ describe('multer is the multipart parser (item 1, by design)', () => {
     const refusals: [string, () => Promise<Response>, number][] = [
       ['a bracketed name, then 200 KB to drain', () => postRaw(one.url, '/api/v1/verify', multipart([{ name: 'a[b]', value: '1' }, bulky])), 400],
       ['a file over the limit', () => postRaw(one.url, '/api/v1/verify', multipart([bulky])), 413],
-      ['40 fields', () => postRaw(one.url, '/api/v1/verify', multipart([filePart(), ...Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, value: 'x' }))])), 400],
+      [
+        '40 fields',
+        () => postRaw(one.url, '/api/v1/verify', multipart([filePart(), ...Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, value: 'x' }))])),
+        400,
+      ],
       ['two files', () => postRaw(one.url, '/api/v1/verify', multipart([filePart(), filePart()])), 400],
       ['a truncated form', () => postRaw(one.url, '/api/v1/verify', multipart([filePart()], false)), 400],
       ['no boundary', () => fetch(`${one.url}/api/v1/verify`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'multipart/form-data' } }), 400],
