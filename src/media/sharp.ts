@@ -285,11 +285,10 @@ export async function labelOnce(
   let img = open(input, p.maxPixels).rotate();
   if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
   try {
-    const full = await img
-      .composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }])
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const [full, mark] = await Promise.all([img.raw().toBuffer({ resolveWithObject: true }), rgbaOf(p.mark.png)]);
+    // The mark covers a few percent of the picture: blended here, over its own rectangle only
+    // (libvips' composite walks every pixel of the picture, ~60 ms for 12 MP).
+    blendOver(full.data, full.info, mark, p.mark.left, p.mark.top);
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: full.info.channels } };
     const scale = Math.min(1, maxSide / Math.max(full.info.width, full.info.height));
     let encoder = sharp(full.data, raw).jpeg({ quality: o.quality }).withXmp(o.xmp);
@@ -304,6 +303,49 @@ export async function labelOnce(
     return { bytes: insertSegments(encoded, metadataSegments(input)), preview: await previewOfRaw(small.data, small.info) };
   } catch (err) {
     throw decodeFailed(`${p.format.toUpperCase()} image`, err);
+  }
+}
+
+interface Rgba8 {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Decoded marks, by their PNG (plans are cached, so a batch decodes its mark once). */
+const decodedMarks = new WeakMap<Buffer, Promise<Rgba8>>();
+
+function rgbaOf(png: Buffer): Promise<Rgba8> {
+  let hit = decodedMarks.get(png);
+  if (!hit) {
+    hit = sharp(png)
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+      .then(({ data, info }) => ({ data, width: info.width, height: info.height }));
+    decodedMarks.set(png, hit);
+  }
+  return hit;
+}
+
+/** Source-over of an RGBA picture onto 3- or 4-channel 8-bit pixels at (left, top), clipped to the picture. */
+export function blendOver(dst: Buffer, d: { width: number; height: number; channels: number }, src: Rgba8, left: number, top: number): void {
+  const x0 = Math.max(0, left);
+  const y0 = Math.max(0, top);
+  const x1 = Math.min(d.width, left + src.width);
+  const y1 = Math.min(d.height, top + src.height);
+  const dc = d.channels;
+  for (let y = y0; y < y1; y++) {
+    let si = ((y - top) * src.width + (x0 - left)) * 4;
+    let di = (y * d.width + x0) * dc;
+    for (let x = x0; x < x1; x++, si += 4, di += dc) {
+      const a = src.data[si + 3];
+      if (a === 0) continue;
+      const b = 255 - a;
+      dst[di] = (src.data[si] * a + dst[di] * b + 127) / 255;
+      dst[di + 1] = (src.data[si + 1] * a + dst[di + 1] * b + 127) / 255;
+      dst[di + 2] = (src.data[si + 2] * a + dst[di + 2] * b + 127) / 255;
+    }
   }
 }
 

@@ -9,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 import { type C2paSigner, callbackSigner as newCallbackSigner, localSigner } from './c2pa.js';
 import type { Config } from '../config.js';
 import { LabellerError } from '../domain/errors.js';
-import { generateDevIdentity } from './dev-identity.js';
 
 export interface SigningIdentity {
   signer: C2paSigner;
@@ -30,7 +29,13 @@ export const DEV_WARNING =
   'Configure SIGNER_CERT and SIGNER_KEY with a real certificate before publishing (see README).';
 
 export async function loadSigningIdentity(cfg: Config, warn: (msg: string) => void = () => {}): Promise<SigningIdentity> {
-  if (cfg.signerCert && cfg.signerModule) return { signer: await callbackSigner(cfg), development: false, organisation: cfg.organisation, certPem: leafOf(readPrivate(cfg.signerCert, 'SIGNER_CERT')) };
+  if (cfg.signerCert && cfg.signerModule)
+    return {
+      signer: await callbackSigner(cfg),
+      development: false,
+      organisation: cfg.organisation,
+      certPem: leafOf(readPrivate(cfg.signerCert, 'SIGNER_CERT')),
+    };
   if (cfg.signerCert && cfg.signerKey) {
     const cert = readPrivate(cfg.signerCert, 'SIGNER_CERT');
     const key = readPrivate(cfg.signerKey, 'SIGNER_KEY');
@@ -68,13 +73,18 @@ async function callbackSigner(cfg: Config): Promise<C2paSigner> {
 
 /** Written to a temporary folder and renamed into place, so racing first runs agree on one identity. */
 async function createDevIdentity(dir: string, organisation: string): Promise<void> {
+  // Loaded only on the first run: @peculiar/x509 and its decorators cost ~0.3 s at every start otherwise.
+  const { generateDevIdentity } = await import('./dev-identity.js');
   const id = await generateDevIdentity(`${organisation}`);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(dir), '.identity-'));
   fs.writeFileSync(path.join(tmp, 'dev-signer-key.pem'), id.keyPem, { mode: 0o600 });
   fs.writeFileSync(path.join(tmp, 'dev-signer-chain.pem'), id.chainPem, { mode: 0o644 });
   fs.writeFileSync(path.join(tmp, 'dev-root-ca.pem'), id.rootPem, { mode: 0o644 });
-  fs.writeFileSync(path.join(tmp, 'README.txt'), 'Development signing identity created automatically. NOT TRUSTED: configure SIGNER_CERT/SIGNER_KEY for production.\n');
+  fs.writeFileSync(
+    path.join(tmp, 'README.txt'),
+    'Development signing identity created automatically. NOT TRUSTED: configure SIGNER_CERT/SIGNER_KEY for production.\n',
+  );
   fs.chmodSync(tmp, 0o700);
   try {
     fs.renameSync(tmp, dir);
