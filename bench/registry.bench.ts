@@ -131,7 +131,7 @@ for (let i = 0; i < 5; i++) {
 }
 const his = new Uint32Array(N);
 const los = new Uint32Array(N);
-hashes.forEach((h, i) => ([his[i], los[i]] = splitHashes([h])));
+for (const [i, h] of hashes.entries()) [his[i], los[i]] = splitHashes([h]);
 const typedScan: number[] = [];
 for (let i = 0; i < 5; i++) {
   const q = splitHashes(QUERY_CROPS.map(() => randomHash()));

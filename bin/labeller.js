@@ -2,4 +2,4 @@
 // Runs the compiled CLI (built by `npm run build`, which `npm ci` runs through `prepare`).
 import { main } from '../dist/cli.js';
 
-main(process.argv).then((code) => process.exit(code));
+void main(process.argv).then((code) => process.exit(code));

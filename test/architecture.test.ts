@@ -82,7 +82,12 @@ it('carriers, detectors and the record never import each other in a cycle', () =
     }
   }
   const reaches = (a: string, b: string, seen = new Set<string>()): boolean =>
-    [...(edges.get(a) ?? [])].some((n) => n === b || (!seen.has(n) && (seen.add(n), reaches(n, b, seen))));
+    [...(edges.get(a) ?? [])].some((n) => {
+      if (n === b) return true;
+      if (seen.has(n)) return false;
+      seen.add(n);
+      return reaches(n, b, seen);
+    });
   const cycles = [...edges.keys()].filter((u) => reaches(u, u));
   expect(cycles).toEqual([]);
 });

@@ -88,7 +88,7 @@ describe.each(FORMATS)('labelling %s', (file, format) => {
 
   it('records the AI source type, the AI system and the visible warning in the manifest', async () => {
     const { active } = await readBack(r);
-    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] }).actions;
+    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
     const created = actions.find((a) => a.action === 'c2pa.created')!;
     expect(created.digitalSourceType).toBe(DST_BASE + 'trainedAlgorithmicMedia');
     expect(created.softwareAgent).toMatchObject({ name: 'Midjourney', version: '7' });
@@ -156,7 +156,7 @@ describe('labelling special inputs', () => {
     expect(store.validation_state).toBe('Valid');
     const parent = active.ingredients?.find((i) => i.relationship === 'parentOf');
     expect(parent?.active_manifest).toBe((before!.json() as unknown as Store).active_manifest);
-    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] }).actions;
+    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['c2pa.opened', 'c2pa.edited']));
     expect(actions.find((a) => a.action === 'c2pa.edited')?.digitalSourceType).toBe(DST_BASE + 'compositeWithTrainedAlgorithmicMedia');
   });

@@ -49,9 +49,9 @@ describe('in-memory band index', () => {
     const stored: Hash64[] = Array.from({ length: 50_000 }, () => hex(rand(), rand()));
     const split = splitHashes(stored);
     const index = new BandIndex();
-    stored.slice(0, 40_000).forEach((h, i) => index.add(i + 1, ...(splitHashes([h]) as unknown as [number, number])));
+    for (const [i, h] of stored.slice(0, 40_000).entries()) index.add(i + 1, ...(splitHashes([h]) as unknown as [number, number]));
     index.build();
-    stored.slice(40_000).forEach((h, i) => index.add(40_001 + i, ...(splitHashes([h]) as unknown as [number, number]))); // tail
+    for (const [i, h] of stored.slice(40_000).entries()) index.add(40_001 + i, ...(splitHashes([h]) as unknown as [number, number])); // tail
     for (let trial = 0; trial < 120; trial++) {
       const target = stored[rand() % stored.length];
       const distance = trial % (MAX_GUARANTEED_DISTANCE + 3); // up to 13: beyond the limit must not be returned
@@ -98,7 +98,9 @@ describe('near lookup through the registry', () => {
     // Bare fingerprint rows (as the benchmark writes them), then a real label on top.
     db.pragma('foreign_keys = OFF');
     const insert = db.prepare("INSERT INTO fingerprints (record_seq, kind, hash, b0, b1, b2, b3) VALUES (?, 'image', ?, ?, ?, ?, ?)");
-    db.transaction(() => hashes.forEach((h, i) => insert.run(-40_000 + i, h, ...bandsOf(h))))();
+    db.transaction(() => {
+      for (const [i, h] of hashes.entries()) insert.run(-40_000 + i, h, ...bandsOf(h));
+    })();
     db.pragma('foreign_keys = ON');
     const reg = new SqliteRegistry(db);
     const target = 12_345;

@@ -2,7 +2,7 @@
  * `labeller records list|export|check`: the provenance record from the command line.
  * check exits 0 when the chain is intact, 1 when it was tampered with, 2 when unusable.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import type { StoredRecord } from '../core/types.js';
 import { checkChain, exportRecords, openRegistry, registryPath, type ExportFormat } from '../registry/index.js';

@@ -4,7 +4,7 @@
  * 0 reports made and any provenance intact; 1 provenance present but invalid, tampered or
  * unreadable (any file); 2 an input could not be read, or bad usage.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { createContext, readAnchors } from '../startup.js';
 import type { VerifyReport } from '../domain/report.js';
 import { provenanceBroken } from '../core/verdict.js';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { pino } from 'pino';
 import { createContext } from '../startup.js';
 import { startWatcher } from '../watch/index.js';

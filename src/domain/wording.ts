@@ -1,5 +1,5 @@
 /** What the visible warning says, per language. Kazakh first: it is the state language. */
-import { type Lang } from './vocabulary.js';
+import type { Lang } from './vocabulary.js';
 
 export { LANGS, type Lang, isLang } from './vocabulary.js';
 

@@ -35,7 +35,7 @@ export function bandsOf(hash: Hash64): number[] {
 /** For each band, every 16-bit value within PROBE_RADIUS bits of some query hash's band. */
 export function probesFor(hashes: Hash64[]): number[][] {
   const perBand = [0, 1, 2, 3].map(() => new Set<number>());
-  for (const h of hashes) bandsOf(h).forEach((band, i) => PROBE_MASKS.forEach((m) => perBand[i].add(band ^ m)));
+  for (const h of hashes) for (const [i, band] of bandsOf(h).entries()) for (const m of PROBE_MASKS) perBand[i].add(band ^ m);
   return perBand.map((s) => [...s]);
 }
 

@@ -8,7 +8,7 @@ import type { Signal, VerifyReport } from '../domain/report.js';
 import type { GreyImage } from '../media/sharp.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
-import { fingerprintsOfGrey, imageFingerprints, imagePhash, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
+import { fingerprintsOfGrey, imageFingerprints, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';

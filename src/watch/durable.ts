@@ -30,7 +30,7 @@ export async function copyDurable(from: string, to: string): Promise<void> {
 
 /** Flushes a folder's entries (renames, creations) to disk. */
 export async function syncDir(dir: string): Promise<void> {
-  let fh;
+  let fh: fs.FileHandle;
   try {
     fh = await fs.open(dir, 'r');
   } catch (err) {

@@ -6,7 +6,7 @@
  * fstat), so a swap between the look and the read is caught.
  */
 import { constants, type Stats } from 'node:fs';
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 
 export type EntryKind = 'file' | 'hard-link' | 'symlink' | 'directory' | 'special';
 
@@ -56,7 +56,7 @@ export async function readRegularFile(p: string, what: string, maxBytes: number)
   const seen = await fs.lstat(p);
   const refused = refusalOf(kindOf(seen), what, seen);
   if (refused) return { refused };
-  let fh;
+  let fh: FileHandle;
   try {
     // O_NONBLOCK: a pipe swapped in after the lstat must not block the open.
     fh = await fs.open(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -4,6 +4,7 @@
  * and claimed only when a job slot is free: files beyond the concurrency limit wait in the
  * inbox itself, which is the backpressure.
  */
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -292,7 +293,7 @@ class WatchLoop implements Watcher {
   }
 
   private async consider(p: string, c: Candidate): Promise<void> {
-    let st;
+    let st: Stats;
     try {
       st = await fs.lstat(p);
     } catch {
@@ -424,7 +425,10 @@ class WatchLoop implements Watcher {
   /** Idle needs a rescan that found nothing new, so files that arrived meanwhile are not missed. */
   private async checkIdle(): Promise<void> {
     if (!this.idleWaiters.length || this.stopped) return;
-    if (this.halted && !this.running) return void this.idleWaiters.splice(0).forEach((w) => w());
+    if (this.halted && !this.running) {
+      for (const w of this.idleWaiters.splice(0)) w();
+      return;
+    }
     if (this.checkingIdle || !this.quiet()) return;
     // The guard stops the confirming rescan from triggering another confirming rescan forever.
     this.checkingIdle = true;

@@ -78,7 +78,7 @@ export function schemaErrors(value: unknown, schema: Schema, root: Schema = sche
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in ${schema.enum.join(', ')}`);
   if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
   if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: below ${schema.minimum}`);
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...schemaErrors(v, schema.items, root, `${at}[${i}]`)));
+  if (Array.isArray(value) && schema.items) for (const [i, v] of value.entries()) errors.push(...schemaErrors(v, schema.items, root, `${at}[${i}]`));
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
     for (const k of schema.required ?? []) if (!(k in obj)) errors.push(`${at}: missing ${k}`);

@@ -61,7 +61,7 @@ export function runTextTask<T extends TaskName>(task: T, input: Buffer, arg?: Pa
 
 function dispatch(): void {
   while (queue.length) {
-    let slot = slots.find((s) => s.ready && !s.job);
+    const slot = slots.find((s) => s.ready && !s.job);
     if (!slot) {
       if (slots.length < POOL_SIZE) spawn();
       return; // a worker becomes free or ready, and dispatches again
