@@ -5,12 +5,15 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ExifTool, type Tags } from 'exiftool-vendored';
+import type { ExifTool, Tags } from 'exiftool-vendored';
 
-let instance: ExifTool | undefined;
+let instance: Promise<ExifTool> | undefined;
 
-function tool(): ExifTool {
-  instance ??= new ExifTool({ maxProcs: Math.max(1, Math.min(4, os.cpus().length)), taskTimeoutMillis: 30_000 });
+/** Loaded on first use: a batch of files without metadata never needs it (~0.1 s of start-up). */
+function tool(): Promise<ExifTool> {
+  instance ??= import('exiftool-vendored').then(
+    ({ ExifTool }) => new ExifTool({ maxProcs: Math.max(1, Math.min(4, os.cpus().length)), taskTimeoutMillis: 30_000 }),
+  );
   return instance;
 }
 
@@ -21,19 +24,19 @@ export async function readTags(bytes: Buffer, ext: string): Promise<AnyTags> {
   const file = path.join(dir, `input.${ext.replace(/[^a-z0-9]/gi, '') || 'bin'}`);
   try {
     await fs.writeFile(file, bytes, { mode: 0o600 });
-    return (await tool().read(file)) as AnyTags;
+    return (await (await tool()).read(file)) as AnyTags;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
 export async function readTagsFromFile(file: string): Promise<AnyTags> {
-  return (await tool().read(file)) as AnyTags;
+  return (await (await tool()).read(file)) as AnyTags;
 }
 
 /** Always called on shutdown: exiftool child processes must not outlive us. */
 export async function endExiftool(): Promise<void> {
   const t = instance;
   instance = undefined;
-  if (t) await t.end();
+  if (t) await (await t).end();
 }
