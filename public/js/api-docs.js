@@ -1,38 +1,67 @@
 // API page: renders /api/openapi.json without any third-party viewer (the network is closed).
-import { el, initPage, tr } from './common.js';
+// The document is in English; the page says every operation, field, parameter and response in
+// the page's language from the catalogue, by operationId, field name and status code.
+// Names a program sends (paths, fields, values) stay as code.
+import { has } from './i18n.js';
+import { el, initPage, onLanguageChange, tr } from './common.js';
 
-function schemaLine(name, s, required) {
-  const type = s.enum ? s.enum.join(' | ') : s.format ? `${s.type} (${s.format})` : s.type ?? (s.$ref ? s.$ref.split('/').pop() : '');
-  return el('li', {}, el('code', { text: name }), required ? ' *' : '', ` — ${type}`, s.description ? ` — ${s.description}` : '');
+let doc;
+
+const words = (key, fallbackKey) => (has(key) ? tr(key) : tr(fallbackKey));
+
+function schemaLine(name, s, required, descKey) {
+  const values = s.enum ? s.enum : undefined;
+  const type = s.format === 'binary' ? tr('api.type.file') : words(`api.type.${s.type ?? 'string'}`, 'api.type.string');
+  return el(
+    'li',
+    {},
+    el('code', { text: name }),
+    required ? el('span', { class: 'req', text: ` (${tr('api.required')})` }) : '',
+    ` — ${type}`,
+    values ? [': ', ...values.flatMap((v, i) => [i ? ', ' : '', el('code', { text: String(v) })])] : '',
+    ` — ${words(descKey, 'api.noDesc')}`,
+  );
 }
 
-async function render() {
-  const doc = await (await fetch('/api/openapi.json')).json();
-  document.getElementById('api-info').textContent = `${doc.info.title} ${doc.info.version} — ${doc.info.description}`;
+function render() {
+  if (!doc) return;
+  document.getElementById('api-info').textContent = tr('api.version', { version: doc.info.version });
   const root = document.getElementById('api-paths');
   root.replaceChildren();
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
+      const id = op.operationId ?? `${method} ${path}`;
       const sec = el('section', { class: 'endpoint' });
       const secured = (op.security ?? []).length && !(op.security ?? []).some((s) => Object.keys(s).length === 0);
-      sec.append(el('h2', {}, el('span', { class: `method ${method}`, text: method.toUpperCase() }), ' ', el('code', { text: path }), secured ? el('span', { class: 'lock', 'data-i18n': 'api.auth', text: tr('api.auth') }) : ''));
-      sec.append(el('p', { text: op.summary ?? '' }));
-      if (op.description) sec.append(el('p', { class: 'muted', text: op.description }));
+      sec.append(el('h2', {}, el('span', { class: `method ${method}`, text: method.toUpperCase() }), ' ', el('code', { text: path }), el('span', { class: 'lock', text: tr(secured ? 'api.auth' : 'api.open') })));
+      sec.append(el('p', { text: words(`api.op.${id}`, 'api.noDesc') }));
       if (op.parameters?.length) {
-        sec.append(el('h3', { 'data-i18n': 'api.params', text: tr('api.params') }), el('ul', {}, op.parameters.map((p) => schemaLine(`${p.name} (${p.in})`, { ...p.schema, description: p.description }, p.required))));
+        sec.append(
+          el('h3', { text: tr('api.params') }),
+          el('ul', {}, op.parameters.map((p) => schemaLine(p.name, p.schema ?? {}, p.required, `api.param.${p.name}`))),
+        );
       }
       const form = op.requestBody?.content?.['multipart/form-data']?.schema;
       if (form) {
-        sec.append(el('h3', { 'data-i18n': 'api.body', text: tr('api.body') }), el('ul', {}, Object.entries(form.properties).map(([n, s]) => schemaLine(n, s, form.required?.includes(n)))));
+        sec.append(
+          el('h3', { text: tr('api.body') }),
+          el('ul', {}, Object.entries(form.properties).map(([n, s]) => schemaLine(n, s, form.required?.includes(n), `api.field.${n}`))),
+        );
       }
       sec.append(
-        el('h3', { 'data-i18n': 'api.responses', text: tr('api.responses') }),
-        el('ul', {}, Object.entries(op.responses).map(([code, r]) => el('li', {}, el('code', { text: code }), ` ${r.description}`))),
+        el('h3', { text: tr('api.responses') }),
+        el('ul', {}, Object.keys(op.responses).map((code) => el('li', {}, el('code', { text: code }), ` — ${words(`api.status.${id}.${code}`, has(`api.status.${code}`) ? `api.status.${code}` : 'api.status.other')}`))),
       );
       root.append(sec);
     }
   }
 }
 
+onLanguageChange(render);
 initPage();
-render();
+fetch('/api/openapi.json')
+  .then((r) => r.json())
+  .then((d) => {
+    doc = d;
+    render();
+  });

@@ -1,118 +1,46 @@
-// UI strings in Kazakh, Russian and English. Keys are stable; pages use data-i18n="key".
+// The string catalogues (one file per language in /i18n/) and the formats of the page's
+// language: dates with Intl.DateTimeFormat (kk-KZ, ru-RU, en-GB), sizes with Intl.NumberFormat.
+import en from '/i18n/en.js';
+import kk from '/i18n/kk.js';
+import ru from '/i18n/ru.js';
+
 export const LANGS = ['kk', 'ru', 'en'];
+export const CATALOGUES = { kk, ru, en };
+export const LOCALES = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
 
-export const STRINGS = {
-  'app.title': { kk: 'ЖИ-медиа таңбалаушы', ru: 'Маркировщик ИИ-медиа', en: 'AI media labeller' },
-  'nav.label': { kk: 'Таңбалау', ru: 'Маркировка', en: 'Label' },
-  'nav.verify': { kk: 'Тексеру', ru: 'Проверка', en: 'Verify' },
-  'nav.history': { kk: 'Тарих', ru: 'История', en: 'History' },
-  'nav.api': { kk: 'API', ru: 'API', en: 'API' },
-  'lang.label': { kk: 'Тіл', ru: 'Язык', en: 'Language' },
-  'key.label': { kk: 'API кілті', ru: 'API-ключ', en: 'API key' },
-  'key.save': { kk: 'Сақтау', ru: 'Сохранить', en: 'Save' },
-  'key.forget': { kk: 'Ұмыту', ru: 'Забыть', en: 'Forget' },
-  'key.saved': { kk: 'Кілт осы сеанс үшін сақталды', ru: 'Ключ сохранён на этот сеанс', en: 'Key kept for this session' },
-  'key.none': { kk: 'Кілт енгізілмеген', ru: 'Ключ не введён', en: 'No key entered' },
-  'key.needed': { kk: 'Бұл әрекетке API кілті қажет: оны жоғарыда енгізіңіз.', ru: 'Для этого нужен API-ключ: введите его выше.', en: 'This needs an API key: enter it above.' },
-  'key.rejected': { kk: 'API кілті қабылданбады.', ru: 'API-ключ не принят.', en: 'The API key was not accepted.' },
-  'label.heading': { kk: 'ЖИ жасаған файлдарды таңбалау', ru: 'Маркировка файлов, созданных ИИ', en: 'Label AI-generated files' },
-  'label.intro': {
-    kk: 'Файлға көрінетін ескерту мен машина оқитын қол қойылған белгі (IPTC/XMP + C2PA) қосылады.',
-    ru: 'Файл получит видимое предупреждение и машиночитаемую подписанную метку (IPTC/XMP + C2PA).',
-    en: 'Each file gets a visible warning and a signed machine-readable label (IPTC/XMP + C2PA).',
-  },
-  'drop.files': { kk: 'Файлдарды осында сүйреңіз немесе таңдаңыз', ru: 'Перетащите файлы сюда или выберите', en: 'Drop files here or choose them' },
-  'drop.file': { kk: 'Файлды осында сүйреңіз немесе таңдаңыз', ru: 'Перетащите файл сюда или выберите', en: 'Drop a file here or choose it' },
-  'opt.heading': { kk: 'Параметрлер', ru: 'Параметры', en: 'Options' },
-  'opt.languages': { kk: 'Ескерту тілдері', ru: 'Языки предупреждения', en: 'Warning languages' },
-  'opt.placement': { kk: 'Орны', ru: 'Расположение', en: 'Placement' },
-  'opt.sourceType': { kk: 'Дереккөз түрі', ru: 'Тип источника', en: 'Source type' },
-  'opt.aiSystem': { kk: 'ЖИ жүйесі', ru: 'Система ИИ', en: 'AI system' },
-  'opt.aiSystemVersion': { kk: 'Нұсқасы', ru: 'Версия', en: 'Version' },
-  'opt.prompt': { kk: 'Промпт (міндетті емес)', ru: 'Промпт (необязательно)', en: 'Prompt (optional)' },
-  'lang.kk': { kk: 'Қазақша', ru: 'Казахский', en: 'Kazakh' },
-  'lang.ru': { kk: 'Орысша', ru: 'Русский', en: 'Russian' },
-  'lang.en': { kk: 'Ағылшынша', ru: 'Английский', en: 'English' },
-  'label.go': { kk: 'Таңбалау', ru: 'Маркировать', en: 'Label' },
-  'label.zip': { kk: 'Барлығын жүктеу (ZIP)', ru: 'Скачать все (ZIP)', en: 'Download all (ZIP)' },
-  'label.download': { kk: 'Жүктеу', ru: 'Скачать', en: 'Download' },
-  'label.before': { kk: 'Дейін', ru: 'До', en: 'Before' },
-  'label.after': { kk: 'Кейін', ru: 'После', en: 'After' },
-  'label.results': { kk: 'Нәтижелер', ru: 'Результаты', en: 'Results' },
-  'label.noFiles': { kk: 'Алдымен файл таңдаңыз.', ru: 'Сначала выберите файлы.', en: 'Choose files first.' },
-  'status.waiting': { kk: 'Кезекте', ru: 'В очереди', en: 'Waiting' },
-  'status.uploading': { kk: 'Жүктелуде…', ru: 'Загрузка…', en: 'Uploading…' },
-  'status.working': { kk: 'Өңделуде…', ru: 'Обработка…', en: 'Processing…' },
-  'status.done': { kk: 'Дайын: қол қойылды', ru: 'Готово: подписано', en: 'Done: signed' },
-  'status.failed': { kk: 'Қате', ru: 'Ошибка', en: 'Failed' },
-  'status.record': { kk: 'Жазба', ru: 'Запись', en: 'Record' },
-  'verify.heading': { kk: 'Файлды тексеру', ru: 'Проверка файла', en: 'Verify a file' },
-  'verify.intro': {
-    kk: 'Файлдың шығу тегі, ЖИ белгілері және екі қабатты таңбалау ережесінің сақталуы тексеріледі.',
-    ru: 'Проверяются происхождение файла, признаки ИИ и соблюдение правила двухслойной маркировки.',
-    en: 'Checks where the file comes from, traces of AI, and the two-layer labelling rule.',
-  },
-  'verify.go': { kk: 'Тексеру', ru: 'Проверить', en: 'Verify' },
-  'verify.report': { kk: 'Есеп', ru: 'Отчёт', en: 'Report' },
-  'verdict.compliant': { kk: 'Дұрыс таңбаланған', ru: 'Маркировано правильно', en: 'Properly labelled' },
-  'verdict.tampered': { kk: 'Өзгертілген', ru: 'Изменён после подписи', en: 'Tampered' },
-  'verdict.invalid': { kk: 'Қолтаңба жарамсыз', ru: 'Подпись недействительна', en: 'Invalid signature' },
-  'verdict.partial': { kk: 'ЖИ, бірақ толық таңбаланбаған', ru: 'ИИ, но маркировка неполная', en: 'AI, but not fully labelled' },
-  'verdict.signedNotAi': { kk: 'Қол қойылған, ЖИ көрсетілмеген', ru: 'Подписан, ИИ не указан', en: 'Signed, no AI declared' },
-  'verdict.none': { kk: 'Шығу тегі туралы дерек жоқ', ru: 'Нет данных о происхождении', en: 'No provenance' },
-  'f.file': { kk: 'Файл', ru: 'Файл', en: 'File' },
-  'f.format': { kk: 'Пішім', ru: 'Формат', en: 'Format' },
-  'f.ai': { kk: 'ЖИ жасаған ба', ru: 'Создано ИИ', en: 'AI-generated' },
-  'f.c2pa': { kk: 'C2PA күйі', ru: 'Состояние C2PA', en: 'C2PA state' },
-  'f.signer': { kk: 'Кім қол қойды', ru: 'Кто подписал', en: 'Signed by' },
-  'f.signedAt': { kk: 'Қашан', ru: 'Когда', en: 'When' },
-  'f.aiSystem': { kk: 'Қандай ЖИ', ru: 'Какой ИИ', en: 'Which AI' },
-  'f.generator': { kk: 'Бағдарлама', ru: 'Программа', en: 'Software' },
-  'f.chain': { kk: 'Шығу тегі тізбегі', ru: 'Цепочка происхождения', en: 'Provenance chain' },
-  'f.compliance': { kk: 'Екі қабат ережесі', ru: 'Правило двух слоёв', en: 'Two-layer rule' },
-  'f.signals': { kk: 'Табылған белгілер', ru: 'Найденные признаки', en: 'Traces found' },
-  'f.sha256': { kk: 'SHA-256', ru: 'SHA-256', en: 'SHA-256' },
-  'f.raw': { kk: 'Толық есеп (JSON)', ru: 'Полный отчёт (JSON)', en: 'Full report (JSON)' },
-  'yes': { kk: 'иә', ru: 'да', en: 'yes' },
-  'no': { kk: 'жоқ', ru: 'нет', en: 'no' },
-  'unknown': { kk: 'белгісіз', ru: 'неизвестно', en: 'unknown' },
-  'c.machine.ok': { kk: 'Машина оқитын белгі бар.', ru: 'Машиночитаемая метка есть.', en: 'A machine-readable label is present.' },
-  'c.machine.no': { kk: 'Машина оқитын белгі жоқ.', ru: 'Машиночитаемой метки нет.', en: 'No machine-readable label.' },
-  'c.visible.ok': { kk: 'Көрінетін ескерту бар.', ru: 'Видимое предупреждение есть.', en: 'A visible warning is present.' },
-  'c.visible.no': { kk: 'Көрінетін ескерту жоқ.', ru: 'Видимого предупреждения нет.', en: 'No visible warning.' },
-  'c.visible.unknown': { kk: 'Көрінетін ескерту анықталмады.', ru: 'Видимое предупреждение не удалось определить.', en: 'Whether a visible warning is shown could not be told.' },
-  'c.ok': { kk: 'Файл ЖИ туралы заңның 21-бабы 2-тармағына сай (екі қабат та бар).', ru: 'Файл соответствует п. 2 ст. 21 закона об ИИ (оба слоя есть).', en: 'The file meets Art. 21(2) of the AI law (both layers present).' },
-  'c.notOk': { kk: 'Файл екі қабат ережесіне сай емес.', ru: 'Файл не соответствует правилу двух слоёв.', en: 'The file does not meet the two-layer rule.' },
-  'chain.active': { kk: 'Белсенді манифест', ru: 'Активный манифест', en: 'Active manifest' },
-  'chain.none': { kk: 'Манифест жоқ', ru: 'Манифеста нет', en: 'No manifest' },
-  'history.heading': { kk: 'Жазбалар тарихы', ru: 'История записей', en: 'Record history' },
-  'history.type': { kk: 'Түрі', ru: 'Тип', en: 'Type' },
-  'history.any': { kk: 'Барлығы', ru: 'Все', en: 'All' },
-  'history.typeLabel': { kk: 'таңбалау', ru: 'маркировка', en: 'label' },
-  'history.typeVerify': { kk: 'тексеру', ru: 'проверка', en: 'verify' },
-  'history.actor': { kk: 'Кім', ru: 'Кто', en: 'Actor' },
-  'history.verdict': { kk: 'Қорытынды', ru: 'Вердикт', en: 'Verdict' },
-  'history.from': { kk: 'Бастап', ru: 'С', en: 'From' },
-  'history.to': { kk: 'Дейін', ru: 'По', en: 'To' },
-  'history.load': { kk: 'Көрсету', ru: 'Показать', en: 'Show' },
-  'history.more': { kk: 'Тағы', ru: 'Ещё', en: 'More' },
-  'history.time': { kk: 'Уақыт', ru: 'Время', en: 'Time' },
-  'history.door': { kk: 'Арна', ru: 'Канал', en: 'Door' },
-  'history.format': { kk: 'Пішім', ru: 'Формат', en: 'Format' },
-  'history.id': { kk: 'ID', ru: 'ID', en: 'ID' },
-  'history.empty': { kk: 'Жазба жоқ.', ru: 'Записей нет.', en: 'No records.' },
-  'history.unavailable': { kk: 'Бұл қызмет жазба сақтамайды.', ru: 'Этот сервис не ведёт записей.', en: 'This service keeps no record.' },
-  'api.heading': { kk: 'API құжаттамасы', ru: 'Документация API', en: 'API documentation' },
-  'api.raw': { kk: 'OpenAPI JSON', ru: 'OpenAPI JSON', en: 'OpenAPI JSON' },
-  'api.params': { kk: 'Параметрлер', ru: 'Параметры', en: 'Parameters' },
-  'api.body': { kk: 'Сұрау денесі', ru: 'Тело запроса', en: 'Request body' },
-  'api.responses': { kk: 'Жауаптар', ru: 'Ответы', en: 'Responses' },
-  'api.auth': { kk: 'Кілт қажет', ru: 'Нужен ключ', en: 'Key required' },
-  'err.network': { kk: 'Қызметке қосылу мүмкін болмады.', ru: 'Не удалось связаться с сервисом.', en: 'Could not reach the service.' },
-  'err.busy': { kk: 'Қызмет бос емес, кейінірек қайталаңыз.', ru: 'Сервис занят, повторите позже.', en: 'The service is busy; try again shortly.' },
-};
+/** True when the catalogue has a string for this key (so a code can fall back to a generic one). */
+export function has(key) {
+  return Object.hasOwn(en, key);
+}
 
-export function t(key, lang) {
-  const s = STRINGS[key];
-  return s ? s[lang] ?? s.en : key;
+/** The string for `key` in `lang`, with {name} placeholders filled from `vars` (as text). */
+export function t(key, lang, vars) {
+  const table = CATALOGUES[lang] ?? en;
+  const s = Object.hasOwn(table, key) ? table[key] : Object.hasOwn(en, key) ? en[key] : key;
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
+}
+
+/**
+ * A date and time in the page's language, or '' for a value that is not a date. Browsers whose
+ * ICU data lacks a language's month names (Chromium has none for Kazakh: "2026 M11 27") get the
+ * catalogue's names and pattern instead; the numbers still come from Intl.
+ */
+export function fmtDate(iso, lang) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const locale = LOCALES[lang] ?? 'en-GB';
+  if (!/^M\d/.test(new Intl.DateTimeFormat(locale, { month: 'short' }).format(d))) {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  }
+  const part = (o) => new Intl.DateTimeFormat(locale, o).format(d);
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return t('date.pattern', lang, { year: part({ year: 'numeric' }).replace(/\D/g, ''), day: part({ day: 'numeric' }).replace(/\D/g, ''), month: t(`month.${d.getMonth() + 1}`, lang), time });
+}
+
+/** 52428800 → "50 MB" / "50 МБ" (binary megabytes, as MAX_UPLOAD_BYTES is set); the unit from the catalogue. */
+export function fmtSize(bytes, lang) {
+  const mb = bytes / (1024 * 1024);
+  const [key, n] = mb >= 1 ? ['unit.mb', mb] : ['unit.kb', Math.max(bytes / 1024, 0.1)];
+  return t(key, lang, { n: new Intl.NumberFormat(LOCALES[lang] ?? 'en-GB', { maximumFractionDigits: 1 }).format(n) });
 }
