@@ -18,7 +18,6 @@ import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
 import { TOOL } from '../domain/tool.js';
 import { buildManifest } from '../provenance/manifest.js';
 import { commonRecord, languagesOf } from './record.js';
-import { labelText } from './label-text.js';
 import type { LabelOptions } from './options.js';
 import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
 import type { CoreContext } from './types.js';
@@ -38,7 +37,9 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
   const nameWarnings = [checkName(options.fileName, kind), checkName(options.outputName, kind, 'output name')].filter((w): w is string => !!w);
   // Before sharp or ExifTool read a header: they inflate every text chunk (PNG zTXt bombs).
   if (kind.kind === 'image') checkMetadataSize(input, kind.format);
-  const result = kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await labelText(input, options, ctx);
+  // The text pipeline (encodings, carriers, its worker pool) is loaded by the first text only.
+  const result =
+    kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await (await import('./label-text.js')).labelText(input, options, ctx);
   result.record.warnings.unshift(...nameWarnings);
   if (options.fileName) result.record.fileName = options.fileName;
   if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey);
