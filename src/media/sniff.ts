@@ -63,11 +63,32 @@ export function unsupported(s: Sniffed): LabellerError {
   return new LabellerError('unsupported_type', `not a supported image or text file (detected ${s.mimeType}); accepted: JPEG, PNG, WebP, AVIF, TIFF, plain text, Markdown, HTML`);
 }
 
+/** What may come before an SVG root element: [opener, closer], lower case. */
+const SVG_PROLOG = [
+  ['<?xml', '?>'],
+  ['<!--', '-->'],
+  ['<!doctype', '>'],
+] as const;
+
 function looksLikeSvg(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '');
-  // Prolog, doctype and comments may come first; the root element decides.
-  const stripped = head.replace(/<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, '').trimStart();
-  return /^<svg[\s>]/i.test(stripped);
+  const lower = head.toLowerCase();
+  // Prolog, doctype and comments may come first; the root element decides. The head without them
+  // (as /<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi removed them) is read only up to
+  // its first five characters past leading spaces: that regex rescanned the head from every
+  // unclosed one, and an unclosed one is kept as text here, so at most five are searched for.
+  let start = '';
+  for (let at = 0; at < lower.length && start.length < 5; ) {
+    const skip = SVG_PROLOG.find(([open]) => lower.startsWith(open, at));
+    const end = skip ? lower.indexOf(skip[1], at + skip[0].length) : -1;
+    if (skip && end >= 0) {
+      at = end + skip[1].length;
+      continue;
+    }
+    if (start || !/\s/.test(lower[at])) start += lower[at];
+    at++;
+  }
+  return start.startsWith('<svg') && /[\s>]/.test(start.charAt(4));
 }
 
 /** Text: UTF-16 with BOM or with its byte pattern, or no NUL bytes and few control characters in the first 64 KB. */

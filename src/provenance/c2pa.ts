@@ -90,7 +90,7 @@ export async function readManifest(bytes: Buffer, mimeType: string, opts: ReadSe
   } catch (err) {
     const message = errorMessage(err);
     const remote = /remote manifests? from url\s+(\S+)/i.exec(message);
-    if (remote) return { kind: 'remote', url: remote[1].replace(/[)"'.,]+$/, ''), message };
+    if (remote) return remoteOutcome(withoutTrailingPunctuation(remote[1]), message);
     if (/no jumbf|jumbf not found|manifest not found|no manifest/i.test(message) && !/invalid/i.test(message)) return { kind: 'absent' };
     return { kind: 'unreadable', message };
   }
@@ -139,9 +139,57 @@ function activeLabelOf(store: Buffer): string | undefined {
   return labels?.at(-1);
 }
 
-/** Never let PEM material reach a message or a log. */
+/**
+ * RFC 9110 asks servers to take URIs of 8000 octets; a longer "URL" (it comes from the file, up
+ * to the metadata cap) is no reference any server answers, and would be copied into every
+ * report and record: such a reference is unreadable, named by its length and its start.
+ */
+const MAX_REMOTE_URL = 8000;
+
+function remoteOutcome(url: string, message: string): ReadOutcome {
+  if (url.length <= MAX_REMOTE_URL) return { kind: 'remote', url, message };
+  const start = url.slice(0, 60);
+  return {
+    kind: 'unreadable',
+    message: `the remote manifest URL is ${url.length} characters long, more than the ${MAX_REMOTE_URL} a server must accept (${start}…)`,
+  };
+}
+
+/**
+ * The URL without the punctuation the message puts after it. A loop from the end: /[)"'.,]+$/
+ * retried from every character of a run that does not end the URL (the URL comes from the
+ * file: 160 KB of dots took 47 s).
+ */
+function withoutTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0 && `)"'.,`.includes(url[end - 1])) end--;
+  return url.slice(0, end);
+}
+
+/**
+ * Never let PEM material reach a message or a log: each "-----BEGIN" up to the first
+ * "-----END…-----" after it becomes [redacted], as /-----BEGIN[\s\S]*?-----END[^-]*-----/g did,
+ * but with forward searches only (that regex rescanned the rest from every unclosed BEGIN).
+ */
 function sanitise(s: string): string {
-  return s.replace(/-----BEGIN[\s\S]*?-----END[^-]*-----/g, '[redacted]').slice(0, 300);
+  const parts: string[] = [];
+  let at = 0;
+  for (let begin = s.indexOf('-----BEGIN'); begin >= 0; begin = s.indexOf('-----BEGIN', at)) {
+    let close = -1;
+    for (let end = s.indexOf('-----END', begin + 10); end >= 0; end = s.indexOf('-----END', end + 1)) {
+      // [^-]* then "-----": the first "-" after END must open the closing dashes.
+      const dash = s.indexOf('-', end + 8);
+      if (dash >= 0 && s.startsWith('-----', dash)) {
+        close = dash + 5;
+        break;
+      }
+    }
+    if (close < 0) break; // no later BEGIN can close either
+    parts.push(s.slice(at, begin), '[redacted]');
+    at = close;
+  }
+  parts.push(s.slice(at));
+  return parts.join('').slice(0, 300);
 }
 
 /**

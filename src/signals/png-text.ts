@@ -6,15 +6,26 @@
 import type { Signal } from '../domain/report.js';
 import type { PngText } from './png-chunks.js';
 
-/** A1111/Forge/Fooocus "parameters" end with a settings line like "Steps: 20, Sampler: …". */
-const SD_SETTINGS = /\bSteps:\s*\d+.*\b(?:Sampler|CFG scale|Seed|Model):/is;
+/**
+ * A1111/Forge/Fooocus "parameters" end with a settings line like "Steps: 20, Sampler: …": a
+ * "Steps: <n>" with a setting named anywhere after it. Two forward searches, not
+ * /\bSteps:\s*\d+.*\b(?:Sampler|…):/is, whose ".*" ran to the end of the text from every
+ * "Steps: 1" (a 64 KB UserComment took seconds, 1 MB hours).
+ */
+function hasSdSettings(text: string): boolean {
+  const steps = /\bSteps:\s*\d+/i.exec(text);
+  if (!steps) return false;
+  const setting = /\b(?:Sampler|CFG scale|Seed|Model):/gi;
+  setting.lastIndex = steps.index + steps[0].length;
+  return setting.test(text);
+}
 
 export function detectPngText(chunks: PngText[], userComment?: string): Signal[] {
   const signals: Signal[] = [];
   const byKey = new Map(chunks.map((c) => [c.keyword.toLowerCase(), c]));
   const parameters = byKey.get('parameters');
   if (parameters) signals.push(sdSignal(`PNG ${parameters.chunk} "parameters"`, parameters.text));
-  else if (userComment && SD_SETTINGS.test(userComment)) signals.push(sdSignal('EXIF UserComment', userComment));
+  else if (userComment && hasSdSettings(userComment)) signals.push(sdSignal('EXIF UserComment', userComment));
 
   const comfy = ['prompt', 'workflow'].map((k) => byKey.get(k)).filter((c): c is PngText => !!c && looksLikeComfyGraph(c.text));
   if (comfy.length) {
@@ -35,8 +46,10 @@ export function detectPngText(chunks: PngText[], userComment?: string): Signal[]
 }
 
 function sdSignal(field: string, text: string): Signal {
-  const model = /\bModel:\s*([^,\n]+)/i.exec(text)?.[1]?.trim();
-  const prompt = text.split(/\n(?:Negative prompt:|Steps:)/i)[0].trim();
+  const model = /\bModel:\s*([^,\n]+)/i.exec(text)?.[1]?.trim().slice(0, 200);
+  // The prompt is what comes before the first settings line (search, not split: no array of a million pieces).
+  const cut = text.search(/\n(?:Negative prompt:|Steps:)/i);
+  const prompt = (cut < 0 ? text : text.slice(0, cut)).trim();
   return {
     source: 'png-text',
     ai: true,
