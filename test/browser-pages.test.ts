@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
-import { ARTIFACTS, checkState, launch } from './helpers/browser.js';
+import { ARTIFACTS, checkState, launch, shotOf } from './helpers/browser.js';
 import { loadCatalogues, type Catalogue } from './helpers/catalogues.js';
 import { PEER_FIXTURES, tempDir } from './helpers/context.js';
 
@@ -161,6 +161,7 @@ describe('Label page', () => {
       if (lang === 'kk') expect(when).toMatch(/\d{4} ж\. \d{1,2} [а-яәғқңөұүһі]+\./);
       if (lang === 'ru') expect(when).toMatch(/\d{1,2} [а-я]+\.? \d{4} г\./);
       await checkState(page, 'label-done', lang);
+      if (lang === 'en') await shotOf(page, '.result:nth-child(-n+2)', 'readme-label');
 
       // Each download is name.labelled.ext and verifies as properly labelled.
       const names = ['сурет.labelled.jpg', 'мәтін.labelled.txt', 'мақала.labelled.md', 'бет.labelled.html'];
@@ -200,7 +201,7 @@ describe('Label page', () => {
     await page.check('input[name=lang][value=ru]');
 
     // Too large: checked in the page against the service's limit, which is stated; never uploaded.
-    expect(await page.locator('#limit-note').textContent()).toContain('6 МБ');
+    expect(await page.locator('#limit-note').textContent()).toMatch(/до 6\sМБ/);
     await page.setInputFiles('#files', [
       { name: 'большой.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(LIMIT + 1024, 1) },
       { name: 'пустой.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) },
@@ -209,7 +210,8 @@ describe('Label page', () => {
     await expect.poll(() => page.locator('.result[data-state=failed]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     const rows = page.locator('.result[data-state=failed]');
     const tooBig = rows.nth(0);
-    expect(await tooBig.locator('.row-msg').textContent()).toContain('6 МБ');
+    // 6 MB + 1 KB and 6 MB round alike: the message gives both in bytes.
+    expect(await tooBig.locator('.row-msg').textContent()).toMatch(/6\s292\s480\sбайт.*6\s291\s456\sбайт/);
     expect(sent.filter((u) => u.endsWith('/api/v1/label'))).toHaveLength(1); // only the empty file went out
     // The service's code is translated; its English sentence stays under "technical details".
     const empty = rows.nth(1);
@@ -304,6 +306,27 @@ describe('Verify page', () => {
       }
     });
   }
+
+  it('draws the whole chain of a picture labelled from a C2PA original: ours, its parent and the parent\'s own', async () => {
+    const fd = new FormData();
+    fd.append('aiSystem', 'Firefly');
+    fd.append('file', new Blob([new Uint8Array(fs.readFileSync(path.join(PEER_FIXTURES, 'CA.jpg')))]), 'CA.jpg');
+    const res = await fetch(`${srv.url}/api/v1/label`, { method: 'POST', body: fd, headers: { Authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    await open('/verify.html', 'en');
+    await page.setInputFiles('#file', { name: 'CA.labelled.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await res.arrayBuffer()) });
+    await page.locator('#report:not([hidden])').waitFor({ timeout: 30_000 });
+    await page.locator('#preview-frame .region').waitFor();
+    expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('compliant');
+    // Three levels, each with its thumbnail: this file, CA.jpg (its parent), A.jpg (CA.jpg's parent).
+    expect(await page.locator('#chain details').count()).toBe(3);
+    expect(await page.locator('#chain img.thumb').count()).toBe(3);
+    expect(await page.locator('#chain ul ul summary .node-title bdi').textContent()).toBe('A.jpg');
+    expect(await page.locator('#actions').textContent()).toContain(t('en', 'action.c2pa.opened'));
+    expect(await page.locator('#facts').textContent()).toContain('Firefly');
+    await checkState(page, 'verify-chain', 'en');
+    await shotOf(page, '#report', 'readme-verify');
+  });
 
   it('says a refused file in the page language, with the service detail only under technical details', async () => {
     await open('/verify.html', 'kk');

@@ -1,6 +1,6 @@
 // Shared by every page: language switch, the API key, small DOM helpers, API calls, errors.
 // Text from the server or from files is always set with textContent, never as HTML.
-import { fmtDate, has, LANGS, t } from './i18n.js';
+import { fmtBytes, fmtDate, fmtSize, has, LANGS, t } from './i18n.js';
 
 const LANG_KEY = 'labeller.lang';
 const API_KEY = 'labeller.apiKey';
@@ -31,6 +31,12 @@ export function say(node, key, vars) {
   if (vars) node.dataset.i18nVars = JSON.stringify(vars);
   else delete node.dataset.i18nVars;
   node.textContent = tr(key, vars);
+}
+
+/** A file's size and the limit for a message, in bytes when the rounded sizes would read the same. */
+export function sizes(size, limit) {
+  const [a, b] = [fmtSize(size, lang()), fmtSize(limit, lang())];
+  return a === b ? { size: fmtBytes(size, lang()), limit: fmtBytes(limit, lang()) } : { size: a, limit: b };
 }
 
 export function onLanguageChange(fn) {
@@ -132,7 +138,8 @@ export function problemText(problem) {
 /** A message block: the sentence, and the server's detail under a closed "technical details". */
 export function problemNode(problem, prefix) {
   const text = prefix ? `${prefix}: ${problemText(problem)}` : problemText(problem);
-  const tech = [problem.code && `code: ${problem.code}`, problem.status && `HTTP ${problem.status}`, problem.detail].filter(Boolean).join(' · ');
+  // Only a service's answer has technical details; the page's own checks have none.
+  const tech = problem.status ? [problem.code && `code: ${problem.code}`, `HTTP ${problem.status}`, problem.detail].filter(Boolean).join(' · ') : '';
   return el('span', { class: 'problem' }, el('span', { text }), tech ? el('details', { class: 'tech' }, el('summary', { text: tr('err.tech') }), el('code', { text: tech })) : '');
 }
 

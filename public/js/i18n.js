@@ -39,6 +39,10 @@ export function fmtDate(iso, lang) {
 }
 
 /** 52428800 → "50 MB" / "50 МБ" (binary megabytes, as MAX_UPLOAD_BYTES is set); the unit from the catalogue. */
+export function fmtBytes(bytes, lang) {
+  return t('unit.bytes', lang, { n: new Intl.NumberFormat(LOCALES[lang] ?? 'en-GB').format(bytes) });
+}
+
 export function fmtSize(bytes, lang) {
   const mb = bytes / (1024 * 1024);
   const [key, n] = mb >= 1 ? ['unit.mb', mb] : ['unit.kb', Math.max(bytes / 1024, 0.1)];

@@ -18,6 +18,7 @@ import {
   saveBlob,
   say,
   serviceInfo,
+  sizes,
   tr,
 } from './common.js';
 import { fmtSize } from './i18n.js';
@@ -143,8 +144,11 @@ function row(file, opts) {
   bar.setAttribute('aria-labelledby', status.id);
   results.append(li);
 
-  if (kind === 'image') before.prepend(previewImage(URL.createObjectURL(file), 'before'));
-  else if (kind === 'text') readText(file).then((t) => before.prepend(textBlock(t, opts.placement)));
+  // Nothing to show of a file that will not be sent (empty, or over the limit).
+  const shown = file.size > 0 && file.size <= info.limits.maxUploadBytes;
+  if (shown && kind === 'image') before.prepend(previewImage(URL.createObjectURL(file), 'before'));
+  else if (shown && kind === 'text') readText(file).then((t) => before.prepend(textBlock(t, opts.placement)));
+  before.hidden = !shown;
 
   r.paint = () => {
     title.querySelector('.kind').textContent = `${kindName(kind)}${opts.placement ? ` · ${placementName(opts.placement)}` : ''}`;
@@ -208,7 +212,7 @@ async function labelOne(file) {
   if (file.size > info.limits.maxUploadBytes) {
     r.progress(1);
     // Checked here, before a byte is sent: the limit is the service's own (MAX_UPLOAD_BYTES).
-    const message = () => tr('label.tooLarge', { size: fmtSize(file.size, lang()), limit: fmtSize(info.limits.maxUploadBytes, lang()) });
+    const message = () => tr('label.tooLarge', sizes(file.size, info.limits.maxUploadBytes));
     r.set('failed', { problem: { status: 0, code: 'too_large', detail: '', message } });
     return 'failed';
   }

@@ -2,7 +2,7 @@
 // signer badges, advice that fits the verdict, the actions in plain words and the
 // provenance chain as a tree with thumbnails. Every string that comes from the file (titles,
 // signer names, software agents) is set with textContent.
-import { apiKey, date, dropZone, el, initPage, lang, onLanguageChange, postFile, problemNode, problemOf, serviceInfo, say, tr } from './common.js';
+import { apiKey, date, dropZone, el, initPage, lang, onLanguageChange, postFile, problemNode, problemOf, serviceInfo, say, sizes, tr } from './common.js';
 import { fmtSize } from './i18n.js';
 import { readText, textBlock } from './text-preview.js';
 import {
@@ -175,7 +175,9 @@ function render() {
   fact(dl, 'f.signer', [s.organisation, s.commonName].filter(Boolean).join(' · '), 'data');
   timeFact(dl, r);
   // Our own tool is listed as an agent of the edit; the question here is which AI made it.
-  const agents = [...new Set((c.actions ?? []).map((a) => a.softwareAgent).filter((a) => a && !String(a).startsWith('ai-provenance-labeller')))];
+  // Which AI: the actions' agents, else what the IPTC AI fields or a known generator name.
+  const named = (r.signals ?? []).map((sg) => (sg.source === 'xmp-iptc-ai' ? sg.aiSystem : sg.generator)).filter((g) => typeof g === 'string');
+  const agents = [...new Set([...(c.actions ?? []).map((a) => a.softwareAgent), ...named].filter((a) => a && !String(a).startsWith('ai-provenance-labeller')))];
   fact(dl, 'f.aiSystem', agents.join(', '), 'data');
   fact(dl, 'f.generator', c.claimGenerator, 'data');
   if (r.recordId) fact(dl, 'f.checkRecord', r.recordId, 'code');
@@ -225,7 +227,7 @@ async function send(file, withKey) {
 async function verifyFile(file) {
   say(msg, '');
   if (info && file.size > info.limits.maxUploadBytes) {
-    say(msg, 'label.tooLarge', { size: fmtSize(file.size, lang()), limit: fmtSize(info.limits.maxUploadBytes, lang()) });
+    say(msg, 'label.tooLarge', sizes(file.size, info.limits.maxUploadBytes));
     return;
   }
   say(status, 'status.working');

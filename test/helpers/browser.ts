@@ -152,3 +152,18 @@ export async function checkState(page: Page, name: string, lang: string): Promis
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${lang}-${width}.png`), fullPage: true });
   }
 }
+
+/** One picture of the elements `selector` matches, together (for the README's screenshots). */
+export async function shotOf(page: Page, selector: string, name: string): Promise<void> {
+  const boxes = await page.locator(selector).evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.left + scrollX, y: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY };
+    }),
+  );
+  const pad = 8;
+  const x = Math.max(0, Math.min(...boxes.map((b) => b.x)) - pad);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - pad);
+  const clip = { x, y, width: Math.max(...boxes.map((b) => b.right)) + pad - x, height: Math.max(...boxes.map((b) => b.bottom)) + pad - y };
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, clip });
+}
