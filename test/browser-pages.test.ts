@@ -77,12 +77,18 @@ beforeAll(async () => {
     '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="640"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#7fb2e5"/><stop offset="1" stop-color="#f3d9a4"/></linearGradient></defs><rect width="960" height="640" fill="url(#g)"/><circle cx="700" cy="180" r="90" fill="#ffd24a"/><path d="M0 520 L260 300 L480 500 L700 330 L960 540 L960 640 L0 640 Z" fill="#3d6b4f"/></svg>',
   );
   photo = await sharp(svg).jpeg({ quality: 88 }).toBuffer();
-  otherPhoto = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#2b3a55"/><rect x="80" y="90" width="300" height="420" fill="#e8b04b"/><circle cx="560" cy="300" r="170" fill="#c0392b"/></svg>'))
+  otherPhoto = await sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#2b3a55"/><rect x="80" y="90" width="300" height="420" fill="#e8b04b"/><circle cx="560" cy="300" r="170" fill="#c0392b"/></svg>',
+    ),
+  )
     .jpeg({ quality: 88 })
     .toBuffer();
   texts['мәтін.txt'] = Buffer.from('Бүгін Алматыда жаңбыр жауады.\nЕртең күн ашық болады.\n');
   texts['мақала.md'] = Buffer.from('# Қала жаңалықтары\n\nБүгін Алматыда жаңбыр жауады.\n');
-  texts['бет.html'] = Buffer.from('<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>Жаңалық</title></head><body><p>Бүгін Алматыда жаңбыр жауады.</p></body></html>\n');
+  texts['бет.html'] = Buffer.from(
+    '<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>Жаңалық</title></head><body><p>Бүгін Алматыда жаңбыр жауады.</p></body></html>\n',
+  );
   browser = await launch();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 900 } });
   page = await context.newPage();
@@ -109,7 +115,11 @@ describe('Label page', () => {
     await page.setViewportSize({ width: 320, height: 800 });
     for (const p of ['/', '/verify.html', '/history.html', '/api.html']) {
       await page.goto(`${srv.url}${p}`);
-      const { scroll, inner, header } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth, header: document.querySelector('header')!.getBoundingClientRect().height }));
+      const { scroll, inner, header } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: innerWidth,
+        header: document.querySelector('header')!.getBoundingClientRect().height,
+      }));
       expect(scroll, p).toBeLessThanOrEqual(inner);
       expect(header, p).toBeLessThan(130);
     }
@@ -137,7 +147,10 @@ describe('Label page', () => {
       }
       // The key is kept for every tab of the site: a page opened later finds it.
       await expect.poll(() => page.locator('#key-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('accepted');
-      const files = [{ name: 'сурет.jpg', mimeType: 'image/jpeg', buffer: photo }, ...Object.entries(texts).map(([name, buffer]) => ({ name, mimeType: 'text/plain', buffer }))];
+      const files = [
+        { name: 'сурет.jpg', mimeType: 'image/jpeg', buffer: photo },
+        ...Object.entries(texts).map(([name, buffer]) => ({ name, mimeType: 'text/plain', buffer })),
+      ];
       await page.setInputFiles('#files', files);
       // Chosen names are a plain list, not an alert.
       expect(await page.locator('#chosen li').count()).toBe(4);
@@ -307,7 +320,7 @@ describe('Verify page', () => {
     });
   }
 
-  it('draws the whole chain of a picture labelled from a C2PA original: ours, its parent and the parent\'s own', async () => {
+  it("draws the whole chain of a picture labelled from a C2PA original: ours, its parent and the parent's own", async () => {
     const fd = new FormData();
     fd.append('aiSystem', 'Firefly');
     fd.append('file', new Blob([new Uint8Array(fs.readFileSync(path.join(PEER_FIXTURES, 'CA.jpg')))]), 'CA.jpg');
@@ -367,7 +380,9 @@ describe('History page', () => {
       await page.selectOption('#f-verdict', 'invalid');
       expect(await page.locator('#f-verdict option:checked').textContent()).toBe(t(lang, 'verdict.invalid'));
       await page.click('#filters button[type=submit]');
-      await expect.poll(() => page.locator('#records-body tr[data-id] [data-verdict]').evaluateAll((es) => [...new Set(es.map((e) => e.getAttribute('data-verdict')))])).toEqual(['invalid']);
+      await expect
+        .poll(() => page.locator('#records-body tr[data-id] [data-verdict]').evaluateAll((es) => [...new Set(es.map((e) => e.getAttribute('data-verdict')))]))
+        .toEqual(['invalid']);
       expect(await page.locator('#records-body tr[data-id]').first().locator('.name').textContent()).toBe('көшірме.jpg');
       // A row's details: the full record with its hashes.
       await page.locator('#records-body .details-btn').first().click();
@@ -390,7 +405,9 @@ describe('History page', () => {
 
   it('pages on with the cursor and exports the filtered record as CSV', async () => {
     // Enough checks for two pages of 50.
-    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } })
+      .png()
+      .toBuffer();
     for (let i = 0; i < 52; i++) {
       const fd = new FormData();
       fd.append('file', new Blob([new Uint8Array(tiny)]), `п${i}.png`);
@@ -404,7 +421,11 @@ describe('History page', () => {
     const total = (await (await fetch(`${srv.url}/api/v1/records?limit=1000`, { headers: { Authorization: `Bearer ${KEY}` } })).json()).items.length;
     const csv = await download(() => page.click('#export-csv'));
     expect(csv.name).toBe('records.csv');
-    const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^time,id,type,file,/);
     expect(lines).toHaveLength(total + 1);
     expect(csv.bytes.toString('utf8')).toContain('көшірме.jpg');
@@ -432,7 +453,9 @@ describe('the whole walk', () => {
     for (const p of ['/', '/verify.html', '/history.html']) {
       await page.goto(`${srv.url}${p}`);
       const unlabelled = await page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea')].filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML),
+        [...document.querySelectorAll('input, select, textarea')]
+          .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
+          .map((e) => e.id || e.outerHTML),
       );
       expect(unlabelled).toEqual([]);
     }

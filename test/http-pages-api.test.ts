@@ -27,7 +27,15 @@ function form(file: Buffer, name: string, fields: Record<string, string> = {}): 
 
 beforeAll(async () => {
   dataDir = path.join(tempDir('labeller-pages-api-'), 'data');
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY}`, MAX_UPLOAD_BYTES: String(7 * 1024 * 1024), LOG_LEVEL: 'warn', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: `desk:${KEY}`,
+    MAX_UPLOAD_BYTES: String(7 * 1024 * 1024),
+    LOG_LEVEL: 'warn',
+    WATCH_ENABLED: 'false',
+  } as NodeJS.ProcessEnv);
   srv = await startServer({ config, logStream: { write: () => true } as never });
 });
 
@@ -85,7 +93,9 @@ describe('the Verify page preview', () => {
   });
 
   it('carries no picture a thumbnail could smuggle in, and still answers for files without a manifest', async () => {
-    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
     const r = await (await fetch(`${srv.url}/api/v1/verify?preview=1`, { method: 'POST', body: form(photo, 'photo.jpg') })).json();
     expect(r.c2pa.state).toBe('absent');
     expect(r.c2pa.thumbnail).toBeUndefined();
@@ -94,12 +104,16 @@ describe('the Verify page preview', () => {
 
 describe('file names in the record (History page)', () => {
   it('keeps the uploaded name of a labelled file and of a verified file', async () => {
-    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#4a78a8' } }).jpeg().toBuffer();
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#4a78a8' } })
+      .jpeg()
+      .toBuffer();
     const labelled = await fetch(`${srv.url}/api/v1/label`, { method: 'POST', body: form(photo, 'сурет.jpg'), headers: auth });
     expect(labelled.status).toBe(200);
     const labelRec = await (await fetch(`${srv.url}/api/v1/records/${labelled.headers.get('x-record-id')}`, { headers: auth })).json();
     expect(labelRec.data.fileName).toBe('сурет.jpg');
-    const text = await (await fetch(`${srv.url}/api/v1/label`, { method: 'POST', body: form(Buffer.from('Мақала мәтіні.\n'), 'мақала.txt', { placement: 'end' }), headers: auth })).text();
+    const text = await (
+      await fetch(`${srv.url}/api/v1/label`, { method: 'POST', body: form(Buffer.from('Мақала мәтіні.\n'), 'мақала.txt', { placement: 'end' }), headers: auth })
+    ).text();
     const v = await (await fetch(`${srv.url}/api/v1/verify`, { method: 'POST', body: form(Buffer.from(text), 'мақала.labelled.txt'), headers: auth })).json();
     const verifyRec = await (await fetch(`${srv.url}/api/v1/records/${v.recordId}`, { headers: auth })).json();
     expect(verifyRec.data.file).toBe('мақала.labelled.txt');

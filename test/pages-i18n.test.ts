@@ -18,7 +18,11 @@ import { ROOT } from './helpers/context.js';
 let cat: Record<PageLang, Catalogue>;
 const PUBLIC = path.join(ROOT, 'public');
 const read = (...p: string[]) => fs.readFileSync(path.join(...p), 'utf8');
-const files = (dir: string, ext: string) => fs.readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => path.join(dir, f));
+const files = (dir: string, ext: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => path.join(dir, f));
 
 /** Every trace source a detector can write (found in the sources, so a new detector needs its words). */
 function signalSources(): string[] {
@@ -56,9 +60,42 @@ describe('the catalogues', () => {
   });
 
   it('carry no English words in Kazakh and Russian, only names of standards, formats and products', () => {
-    const allowed = new Set(['API', 'C2PA', 'IPTC', 'XMP', 'SHA', 'JSON', 'ZIP', 'CSV', 'JPEG', 'PNG', 'WebP', 'AVIF', 'TIFF', 'SVG', 'txt', 'md', 'html', 'jpg', 'HTML', 'GB', 'TC260', 'EXIF', 'HTTP', 'OpenAPI', 'RFC', 'Prometheus', 'UTF']);
+    const allowed = new Set([
+      'API',
+      'C2PA',
+      'IPTC',
+      'XMP',
+      'SHA',
+      'JSON',
+      'ZIP',
+      'CSV',
+      'JPEG',
+      'PNG',
+      'WebP',
+      'AVIF',
+      'TIFF',
+      'SVG',
+      'txt',
+      'md',
+      'html',
+      'jpg',
+      'HTML',
+      'GB',
+      'TC260',
+      'EXIF',
+      'HTTP',
+      'OpenAPI',
+      'RFC',
+      'Prometheus',
+      'UTF',
+    ]);
     for (const l of ['kk', 'ru'] as const) {
-      const foreign = Object.entries(cat[l]).flatMap(([k, s]) => [...s.replace(/\{\w+\}/g, '').matchAll(/[A-Za-z][A-Za-z0-9]*/g)].map((m) => m[0]).filter((w) => !allowed.has(w)).map((w) => `${k}: ${w}`));
+      const foreign = Object.entries(cat[l]).flatMap(([k, s]) =>
+        [...s.replace(/\{\w+\}/g, '').matchAll(/[A-Za-z][A-Za-z0-9]*/g)]
+          .map((m) => m[0])
+          .filter((w) => !allowed.has(w))
+          .map((w) => `${k}: ${w}`),
+      );
       expect(foreign, l).toEqual([]);
     }
     // Kazakh is written with its own letters, not only the Russian alphabet.
@@ -77,7 +114,9 @@ describe('the catalogues', () => {
   });
 
   it('have a string for every code the service sends and every value the pages show', () => {
-    const doc = openApiDocument('0') as { paths: Record<string, Record<string, { operationId: string; parameters?: { name: string }[]; responses: Record<string, unknown> }>> };
+    const doc = openApiDocument('0') as {
+      paths: Record<string, Record<string, { operationId: string; parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+    };
     const ops = Object.values(doc.paths).flatMap((o) => Object.values(o));
     const needed = [
       ...Object.keys(STATUS).map((c) => `err.${c}`),
@@ -89,8 +128,17 @@ describe('the catalogues', () => {
       ...DOORS.map((d) => `door.${d}`),
       ...VERDICTS.map((v) => `verdict.${v}`),
       ...signalSources().map((s) => `source.${s}`),
-      ...['created', 'opened', 'edited', 'placed', 'converted', 'color_adjustments', 'cropped', 'resized', 'published', 'transcoded', 'repackaged'].map((a) => `action.c2pa.${a}`),
-      ...['assertion.dataHash.mismatch', 'claimSignature.mismatch', 'assertion.hashedURI.mismatch', 'signingCredential.untrusted', 'manifest.unreadable', 'manifest.remote.notFetched'].map((c) => `code.${c}`),
+      ...['created', 'opened', 'edited', 'placed', 'converted', 'color_adjustments', 'cropped', 'resized', 'published', 'transcoded', 'repackaged'].map(
+        (a) => `action.c2pa.${a}`,
+      ),
+      ...[
+        'assertion.dataHash.mismatch',
+        'claimSignature.mismatch',
+        'assertion.hashedURI.mismatch',
+        'signingCredential.untrusted',
+        'manifest.unreadable',
+        'manifest.remote.notFetched',
+      ].map((c) => `code.${c}`),
       ...['waiting', 'uploading', 'working', 'done', 'failed'].map((s) => `status.${s}`),
       ...['none', 'checking', 'accepted', 'unchecked', 'rejected'].map((s) => `key.${s}`),
       ...['trusted', 'development', 'own', 'untrusted'].map((s) => `trust.${s}`),
@@ -101,7 +149,11 @@ describe('the catalogues', () => {
       ...LABEL_FIELDS.map((f) => `api.field.${f}`),
       'api.field.file',
       ...ops.flatMap((o) => (o.parameters ?? []).map((p) => `api.param.${p.name}`)),
-      ...ops.flatMap((o) => Object.keys(o.responses).filter((c) => c !== '200').map((c) => `api.status.${c}`)),
+      ...ops.flatMap((o) =>
+        Object.keys(o.responses)
+          .filter((c) => c !== '200')
+          .map((c) => `api.status.${c}`),
+      ),
     ];
     expect(needed.filter((k) => !(k in cat.en))).toEqual([]);
   });

@@ -33,24 +33,52 @@ function render() {
       const id = op.operationId ?? `${method} ${path}`;
       const sec = el('section', { class: 'endpoint' });
       const secured = (op.security ?? []).length && !(op.security ?? []).some((s) => Object.keys(s).length === 0);
-      sec.append(el('h2', {}, el('span', { class: `method ${method}`, text: method.toUpperCase() }), ' ', el('code', { text: path }), el('span', { class: 'lock', text: tr(secured ? 'api.auth' : 'api.open') })));
+      sec.append(
+        el(
+          'h2',
+          {},
+          el('span', { class: `method ${method}`, text: method.toUpperCase() }),
+          ' ',
+          el('code', { text: path }),
+          el('span', { class: 'lock', text: tr(secured ? 'api.auth' : 'api.open') }),
+        ),
+      );
       sec.append(el('p', { text: words(`api.op.${id}`, 'api.noDesc') }));
       if (op.parameters?.length) {
         sec.append(
           el('h3', { text: tr('api.params') }),
-          el('ul', {}, op.parameters.map((p) => schemaLine(p.name, p.schema ?? {}, p.required, `api.param.${p.name}`))),
+          el(
+            'ul',
+            {},
+            op.parameters.map((p) => schemaLine(p.name, p.schema ?? {}, p.required, `api.param.${p.name}`)),
+          ),
         );
       }
       const form = op.requestBody?.content?.['multipart/form-data']?.schema;
       if (form) {
         sec.append(
           el('h3', { text: tr('api.body') }),
-          el('ul', {}, Object.entries(form.properties).map(([n, s]) => schemaLine(n, s, form.required?.includes(n), `api.field.${n}`))),
+          el(
+            'ul',
+            {},
+            Object.entries(form.properties).map(([n, s]) => schemaLine(n, s, form.required?.includes(n), `api.field.${n}`)),
+          ),
         );
       }
       sec.append(
         el('h3', { text: tr('api.responses') }),
-        el('ul', {}, Object.keys(op.responses).map((code) => el('li', {}, el('code', { text: code }), ` — ${words(`api.status.${id}.${code}`, has(`api.status.${code}`) ? `api.status.${code}` : 'api.status.other')}`))),
+        el(
+          'ul',
+          {},
+          Object.keys(op.responses).map((code) =>
+            el(
+              'li',
+              {},
+              el('code', { text: code }),
+              ` — ${words(`api.status.${id}.${code}`, has(`api.status.${code}`) ? `api.status.${code}` : 'api.status.other')}`,
+            ),
+          ),
+        ),
       );
       root.append(sec);
     }

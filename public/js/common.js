@@ -46,7 +46,8 @@ export function onLanguageChange(fn) {
 export function applyLanguage() {
   const l = lang();
   document.documentElement.lang = l;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n, l, node.dataset.i18nVars ? JSON.parse(node.dataset.i18nVars) : undefined);
+  for (const node of document.querySelectorAll('[data-i18n]'))
+    node.textContent = t(node.dataset.i18n, l, node.dataset.i18nVars ? JSON.parse(node.dataset.i18nVars) : undefined);
   for (const node of document.querySelectorAll('[data-i18n-aria]')) node.setAttribute('aria-label', t(node.dataset.i18nAria, l));
   const title = document.querySelector('[data-i18n-doc-title]');
   if (title) document.title = `${t(title.dataset.i18nDocTitle, l)} · ${t('app.title', l)}`;
@@ -125,7 +126,18 @@ export function problemOf(status, bodyText) {
   } catch {
     /* not a problem document */
   }
-  const code = typeof p?.code === 'string' ? p.code : status === 401 ? 'missing_key' : status === 403 ? 'bad_key' : status === 429 ? 'rate_limited' : status >= 500 ? 'busy' : 'http';
+  const code =
+    typeof p?.code === 'string'
+      ? p.code
+      : status === 401
+        ? 'missing_key'
+        : status === 403
+          ? 'bad_key'
+          : status === 429
+            ? 'rate_limited'
+            : status >= 500
+              ? 'busy'
+              : 'http';
   return { status, code, detail: typeof p?.detail === 'string' ? p.detail : '' };
 }
 
@@ -140,7 +152,12 @@ export function problemNode(problem, prefix) {
   const text = prefix ? `${prefix}: ${problemText(problem)}` : problemText(problem);
   // Only a service's answer has technical details; the page's own checks have none.
   const tech = problem.status ? [problem.code && `code: ${problem.code}`, `HTTP ${problem.status}`, problem.detail].filter(Boolean).join(' · ') : '';
-  return el('span', { class: 'problem' }, el('span', { text }), tech ? el('details', { class: 'tech' }, el('summary', { text: tr('err.tech') }), el('code', { text: tech })) : '');
+  return el(
+    'span',
+    { class: 'problem' },
+    el('span', { text }),
+    tech ? el('details', { class: 'tech' }, el('summary', { text: tr('err.tech') }), el('code', { text: tech })) : '',
+  );
 }
 
 /** POST a file with upload progress (fetch has none). Resolves { status, header(name), body: Blob }. */

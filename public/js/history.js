@@ -52,7 +52,11 @@ function cell(labelKey, ...children) {
 
 function details(r) {
   const dl = el('dl', { class: 'facts small' });
-  const add = (key, value, code = false) => value !== undefined && value !== null && value !== '' && dl.append(el('dt', { text: tr(key) }), el('dd', {}, code ? el('code', { text: String(value) }) : String(value)));
+  const add = (key, value, code = false) =>
+    value !== undefined &&
+    value !== null &&
+    value !== '' &&
+    dl.append(el('dt', { text: tr(key) }), el('dd', {}, code ? el('code', { text: String(value) }) : String(value)));
   const d = r.data ?? {};
   add('f.recordId', r.id, true);
   add('history.time', date(r.time));
@@ -75,13 +79,24 @@ function details(r) {
   add('chain.manifest', r.manifestLabel, true);
   add('history.hash', r.hash, true);
   add('history.prevHash', r.prevHash, true);
-  return el('div', { class: 'record-details' }, dl, el('details', { class: 'tech' }, el('summary', { text: tr('history.json') }), el('pre', { text: JSON.stringify(r, null, 2) })));
+  return el(
+    'div',
+    { class: 'record-details' },
+    dl,
+    el('details', { class: 'tech' }, el('summary', { text: tr('history.json') }), el('pre', { text: JSON.stringify(r, null, 2) })),
+  );
 }
 
 function rowsOf(r) {
   const id = `rec-${r.id.replace(/[^\w-]/g, '_')}`;
   const isOpen = open.has(r.id);
-  const button = el('button', { type: 'button', class: 'details-btn', 'aria-expanded': String(isOpen), 'aria-controls': id, text: tr(isOpen ? 'history.hide' : 'history.show') });
+  const button = el('button', {
+    type: 'button',
+    class: 'details-btn',
+    'aria-expanded': String(isOpen),
+    'aria-controls': id,
+    text: tr(isOpen ? 'history.hide' : 'history.show'),
+  });
   button.addEventListener('click', () => {
     if (open.has(r.id)) open.delete(r.id);
     else open.add(r.id);
@@ -93,7 +108,12 @@ function rowsOf(r) {
     'tr',
     { 'data-id': r.id, 'data-type': r.type },
     cell('history.time', date(r.time)),
-    cell('history.file', name ? el('bdi', { class: 'name', text: name }) : el('span', { class: 'muted', text: tr('history.noName') }), el('br'), el('span', { class: 'muted', text: `${kindName(r.data?.kind)} · ${String(r.format ?? '').toUpperCase()}` })),
+    cell(
+      'history.file',
+      name ? el('bdi', { class: 'name', text: name }) : el('span', { class: 'muted', text: tr('history.noName') }),
+      el('br'),
+      el('span', { class: 'muted', text: `${kindName(r.data?.kind)} · ${String(r.format ?? '').toUpperCase()}` }),
+    ),
     cell('history.type', tr(`type.${r.type}`)),
     cell('history.verdict', verdictCell(r)),
     cell('history.who', `${actorName(r.actor)} · ${doorName(r.door)}`),
@@ -149,9 +169,41 @@ async function exportCsv() {
     rows.push(...(r.json.items ?? []));
     cursor = r.json.next;
   } while (cursor && rows.length < CSV_MAX);
-  const head = ['time', 'id', 'type', 'file', 'format', 'verdict', 'verdict_words', 'actor', 'door', 'input_sha256', 'output_sha256', 'manifest', 'hash', 'prev_hash'];
+  const head = [
+    'time',
+    'id',
+    'type',
+    'file',
+    'format',
+    'verdict',
+    'verdict_words',
+    'actor',
+    'door',
+    'input_sha256',
+    'output_sha256',
+    'manifest',
+    'hash',
+    'prev_hash',
+  ];
   const lines = rows.map((r) =>
-    [r.time, r.id, r.type, fileOf(r), r.format, r.verdict ?? '', r.type === 'verify' ? verdictName(r.verdict ?? 'unknown') : tr('history.labelled'), r.actor, r.door, r.inputSha256, r.outputSha256 ?? '', r.manifestLabel ?? '', r.hash, r.prevHash].map(csvCell).join(','),
+    [
+      r.time,
+      r.id,
+      r.type,
+      fileOf(r),
+      r.format,
+      r.verdict ?? '',
+      r.type === 'verify' ? verdictName(r.verdict ?? 'unknown') : tr('history.labelled'),
+      r.actor,
+      r.door,
+      r.inputSha256,
+      r.outputSha256 ?? '',
+      r.manifestLabel ?? '',
+      r.hash,
+      r.prevHash,
+    ]
+      .map(csvCell)
+      .join(','),
   );
   // A BOM so spreadsheet programs read the Kazakh and Russian letters as UTF-8.
   saveBlob(new Blob([`\uFEFF${[head.join(','), ...lines].join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), 'records.csv');

@@ -35,7 +35,12 @@ export function fmtDate(iso, lang) {
   }
   const part = (o) => new Intl.DateTimeFormat(locale, o).format(d);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  return t('date.pattern', lang, { year: part({ year: 'numeric' }).replace(/\D/g, ''), day: part({ day: 'numeric' }).replace(/\D/g, ''), month: t(`month.${d.getMonth() + 1}`, lang), time });
+  return t('date.pattern', lang, {
+    year: part({ year: 'numeric' }).replace(/\D/g, ''),
+    day: part({ day: 'numeric' }).replace(/\D/g, ''),
+    month: t(`month.${d.getMonth() + 1}`, lang),
+    time,
+  });
 }
 
 /** 52428800 → "50 MB" / "50 МБ" (binary megabytes, as MAX_UPLOAD_BYTES is set); the unit from the catalogue. */

@@ -27,7 +27,11 @@ import { kindName, placementName, sourceTypeName } from './vocab.js';
 
 const FALLBACK = {
   limits: { maxUploadBytes: 50 * 1024 * 1024 },
-  placements: { image: ['corner-bottom-left', 'corner-bottom-right', 'corner-top-left', 'corner-top-right', 'band-bottom', 'band-top'], text: ['start', 'end'], defaults: { image: 'corner-bottom-left', text: 'start' } },
+  placements: {
+    image: ['corner-bottom-left', 'corner-bottom-right', 'corner-top-left', 'corner-top-right', 'band-bottom', 'band-top'],
+    text: ['start', 'end'],
+    defaults: { image: 'corner-bottom-left', text: 'start' },
+  },
   sourceTypes: ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'algorithmicallyEnhanced', 'compositeSynthetic'],
   defaultSourceType: 'trainedAlgorithmicMedia',
   signer: { development: false },

@@ -16,11 +16,12 @@ function decode(bytes) {
   }
 }
 
+// Variation selectors (and the zero-width no-break space) carry the A.8 wrapper's bytes; a run of 16 or more is a manifest.
+const HIDDEN_RUN = /(?:\uFEFF|[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]){16,}/gu;
+
 /** The C2PA payloads (base64 runs, invisible variation-selector runs of the A.8 wrapper) as one marker each. */
 export function foldManifest(text) {
-  return text
-    .replace(/[A-Za-z0-9+/]{120,}={0,2}/g, () => `[${tr('text.manifest')}]`)
-    .replace(/[\uFEFF\uFE00-\uFE0F\u{E0100}-\u{E01EF}]{16,}/gu, () => `[${tr('text.manifestHidden')}]`);
+  return text.replace(/[A-Za-z0-9+/]{120,}={0,2}/g, () => `[${tr('text.manifest')}]`).replace(HIDDEN_RUN, () => `[${tr('text.manifestHidden')}]`);
 }
 
 /** The start and the end of a blob as text (a 50 MB text is never read whole). */

@@ -89,10 +89,29 @@ function node(n, depth) {
   const body = el('dl', { class: 'facts small' });
   if (n.relationship) fact(body, 'chain.relation', relationName(n.relationship));
   body.append(el('dt', { text: tr('f.c2pa') }), el('dd', {}, stateBadge(n.state)));
-  if (codes.length) body.append(el('dt', { text: tr('chain.problems') }), el('dd', {}, el('ul', {}, codes.map((c) => el('li', { text: c2paCodeText(c) })))));
+  if (codes.length)
+    body.append(
+      el('dt', { text: tr('chain.problems') }),
+      el(
+        'dd',
+        {},
+        el(
+          'ul',
+          {},
+          codes.map((c) => el('li', { text: c2paCodeText(c) })),
+        ),
+      ),
+    );
   if (n.activeManifest) fact(body, 'chain.manifest', n.activeManifest, 'code');
   const title = n.title ? el('bdi', { text: n.title }) : el('span', { text: tr('chain.untitled') });
-  const summary = el('summary', {}, thumb(n.thumbnail, ''), el('span', { class: 'node-title' }, title, el('span', { class: 'muted' }, ` · ${relationName(n.relationship)}`)), ' ', stateBadge(n.state));
+  const summary = el(
+    'summary',
+    {},
+    thumb(n.thumbnail, ''),
+    el('span', { class: 'node-title' }, title, el('span', { class: 'muted' }, ` · ${relationName(n.relationship)}`)),
+    ' ',
+    stateBadge(n.state),
+  );
   const children = (n.ingredients ?? []).map((i) => node(i, depth + 1));
   return el('li', {}, el('details', { open: depth < 2 }, summary, body, children.length ? el('ul', {}, children) : ''));
 }
@@ -105,9 +124,22 @@ function chainTree(r) {
   fact(body, 'f.signer', [s.organisation, s.commonName].filter(Boolean).join(' · '), 'data');
   fact(body, 'f.generator', c.claimGenerator, 'data');
   fact(body, 'chain.manifest', c.activeManifest, 'code');
-  const summary = el('summary', {}, thumb(c.thumbnail, ''), el('span', { class: 'node-title' }, el('bdi', { text: r.file ?? '' }), el('span', { class: 'muted' }, ` · ${tr('chain.thisFile')}`)), ' ', stateBadge(c.state));
+  const summary = el(
+    'summary',
+    {},
+    thumb(c.thumbnail, ''),
+    el('span', { class: 'node-title' }, el('bdi', { text: r.file ?? '' }), el('span', { class: 'muted' }, ` · ${tr('chain.thisFile')}`)),
+    ' ',
+    stateBadge(c.state),
+  );
   const children = (c.ingredients ?? []).map((i) => node(i, 1));
-  return [el('li', {}, el('details', { open: true }, summary, body, children.length ? el('ul', {}, children) : el('p', { class: 'muted', text: tr('chain.noIngredients') })))];
+  return [
+    el(
+      'li',
+      {},
+      el('details', { open: true }, summary, body, children.length ? el('ul', {}, children) : el('p', { class: 'muted', text: tr('chain.noIngredients') })),
+    ),
+  ];
 }
 
 /** The file itself: a picture with the warning's recorded region outlined, or the text. */
@@ -186,11 +218,16 @@ function render() {
   const comp = r.compliance ?? {};
   $('compliance').replaceChildren(
     el('li', { class: comp.machineReadable ? 'ok' : 'no', text: tr(comp.machineReadable ? 'c.machine.ok' : 'c.machine.no') }),
-    el('li', { class: comp.visibleWarning === true ? 'ok' : 'no', text: tr(comp.visibleWarning === true ? 'c.visible.ok' : comp.visibleWarning === false ? 'c.visible.no' : 'c.visible.unknown') }),
+    el('li', {
+      class: comp.visibleWarning === true ? 'ok' : 'no',
+      text: tr(comp.visibleWarning === true ? 'c.visible.ok' : comp.visibleWarning === false ? 'c.visible.no' : 'c.visible.unknown'),
+    }),
     el('li', { class: comp.compliant ? 'good-text' : 'bad-text', text: tr(comp.compliant ? 'c.ok' : 'c.notOk') }),
   );
   const actions = c.actions ?? [];
-  $('actions').replaceChildren(...(actions.length ? actions.map((a) => el('li', { text: actionLine(a) })) : [el('li', { class: 'muted', text: tr('actions.none') })]));
+  $('actions').replaceChildren(
+    ...(actions.length ? actions.map((a) => el('li', { text: actionLine(a) })) : [el('li', { class: 'muted', text: tr('actions.none') })]),
+  );
   $('chain').replaceChildren(...chainTree(r));
   const signals = r.signals ?? [];
   $('signals').replaceChildren(
@@ -199,7 +236,10 @@ function render() {
           el(
             'li',
             { 'data-ai': String(sg.ai) },
-            el('span', { class: `dot ${sg.ai === true ? 'ai' : sg.ai === false ? 'notai' : ''}`, text: sg.ai === true ? tr('sig.saysAi') : sg.ai === false ? tr('sig.saysNotAi') : tr('sig.neutral') }),
+            el('span', {
+              class: `dot ${sg.ai === true ? 'ai' : sg.ai === false ? 'notai' : ''}`,
+              text: sg.ai === true ? tr('sig.saysAi') : sg.ai === false ? tr('sig.saysNotAi') : tr('sig.neutral'),
+            }),
             ' ',
             el('strong', { text: signalSourceName(sg.source) }),
             ': ',

@@ -68,7 +68,8 @@ export function signalLine(s) {
   const st = s.value ?? s.digitalSourceType;
   switch (s.source) {
     case 'c2pa':
-      if (st) return tr(s.verified ? 'sig.c2pa.type' : 'sig.c2pa.typeBroken', { action: actionName(String(s.field ?? '').split(' ')[0]), type: sourceTypeName(st) });
+      if (st)
+        return tr(s.verified ? 'sig.c2pa.type' : 'sig.c2pa.typeBroken', { action: actionName(String(s.field ?? '').split(' ')[0]), type: sourceTypeName(st) });
       if (s.remoteUrl) return tr('sig.c2pa.remote');
       return tr(s.verified ? 'sig.c2pa.noType' : 'sig.c2pa.broken');
     case 'c2pa-ingredient':

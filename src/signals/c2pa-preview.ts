@@ -84,12 +84,14 @@ function isRaster(b: Buffer): boolean {
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true;
   if (b.readUInt32BE(0) === 0x89504e47) return true;
   const ascii = (from: number, to: number) => b.toString('latin1', from, to);
-  return (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') || ascii(0, 4) === 'GIF8' || (ascii(4, 8) === 'ftyp' && /^(avi[fs]|heic|heix|mif1)$/.test(ascii(8, 12)));
+  return (
+    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') || ascii(0, 4) === 'GIF8' || (ascii(4, 8) === 'ftyp' && /^(avi[fs]|heic|heix|mif1)$/.test(ascii(8, 12)))
+  );
 }
 
 /** A nested ingredient as its parent recorded it when it was added (the SDK re-validates only the active manifest's own). */
 function nestedIngredient(i: Json): Ingredient {
-  const codes = (((i.validation_results?.activeManifest?.failure ?? i.validation_status ?? []) as Json[]).map((s) => String(s.code)));
+  const codes = ((i.validation_results?.activeManifest?.failure ?? i.validation_status ?? []) as Json[]).map((s) => String(s.code));
   const trusted = ((i.validation_results?.activeManifest?.success ?? []) as Json[]).some((s) => s.code === 'signingCredential.trusted');
   const state = !i.active_manifest ? 'absent' : codes.some((c) => c !== 'signingCredential.untrusted') ? 'invalid' : trusted ? 'trusted' : 'valid';
   const node: Ingredient = { state, codes: [...new Set(codes)] };

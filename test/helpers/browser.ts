@@ -19,7 +19,15 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -93,9 +101,9 @@ export const INTERNAL_WORDS = [
   'More',
 ];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // Case-sensitive: codes are spelled as the service spells them (the standard "TC260" is not the code "tc260").
-const WORDS_RE = new RegExp(`(?<![A-Za-z0-9_.-])(${INTERNAL_WORDS.map(escape).join('|')})(?![A-Za-z0-9_-]|\\.[A-Za-z])`);
+const WORDS_RE = new RegExp(`(?<![A-Za-z0-9_.-])(${INTERNAL_WORDS.map(escapeRe).join('|')})(?![A-Za-z0-9_-]|\\.[A-Za-z])`);
 
 /**
  * Every text a reader meets, outside what comes from the file itself or is a name a program
@@ -134,7 +142,13 @@ export async function axeViolations(page: Page): Promise<string[]> {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     }),
   )) as { violations: { id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] };
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).slice(0, 4).join(' | ')}`);
+  return result.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} — ${v.nodes
+        .map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`)
+        .slice(0, 4)
+        .join(' | ')}`,
+  );
 }
 
 /**
