@@ -329,22 +329,31 @@ function rgbaOf(png: Buffer): Promise<Rgba8> {
 }
 
 /** Source-over of an RGBA picture onto 3- or 4-channel 8-bit pixels at (left, top), clipped to the picture. */
-export function blendOver(dst: Buffer, d: { width: number; height: number; channels: number }, src: Rgba8, left: number, top: number): void {
+export function blendOver(dst: Uint8Array, d: { width: number; height: number; channels: number }, src: Rgba8, left: number, top: number): void {
   const x0 = Math.max(0, left);
   const y0 = Math.max(0, top);
   const x1 = Math.min(d.width, left + src.width);
   const y1 = Math.min(d.height, top + src.height);
   const dc = d.channels;
+  const s = src.data;
+  // Integer arithmetic only: v / 255 rounded is (t + 128 + ((t + 128) >> 8)) >> 8 for t ≤ 65025.
+  const div255 = (t: number) => (t + 128 + ((t + 128) >> 8)) >> 8;
   for (let y = y0; y < y1; y++) {
     let si = ((y - top) * src.width + (x0 - left)) * 4;
     let di = (y * d.width + x0) * dc;
     for (let x = x0; x < x1; x++, si += 4, di += dc) {
-      const a = src.data[si + 3];
+      const a = s[si + 3];
       if (a === 0) continue;
+      if (a === 255) {
+        dst[di] = s[si];
+        dst[di + 1] = s[si + 1];
+        dst[di + 2] = s[si + 2];
+        continue;
+      }
       const b = 255 - a;
-      dst[di] = (src.data[si] * a + dst[di] * b + 127) / 255;
-      dst[di + 1] = (src.data[si + 1] * a + dst[di + 1] * b + 127) / 255;
-      dst[di + 2] = (src.data[si + 2] * a + dst[di + 2] * b + 127) / 255;
+      dst[di] = div255(s[si] * a + dst[di] * b);
+      dst[di + 1] = div255(s[si + 1] * a + dst[di + 1] * b);
+      dst[di + 2] = div255(s[si + 2] * a + dst[di + 2] * b);
     }
   }
 }
