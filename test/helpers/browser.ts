@@ -152,10 +152,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * One page state at both widths: no sideways scroll at 1366 and 390 px, no axe violation, no
- * internal code on a kk/ru page, a screenshot of each. Leaves the page at the first width.
+ * One page state at both widths: no sideways scroll at 1366 and 390 px (nor at 320 px), no axe
+ * violation, no internal code on a kk/ru page, a screenshot of each. Leaves the page at 1366 px.
  */
 export async function checkState(page: Page, name: string, lang: string): Promise<void> {
+  // The narrowest phone: no sideways scroll there either.
+  await page.setViewportSize({ width: 320, height: 900 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} (${lang}) at 320 px scrolls sideways`).toBeLessThanOrEqual(0);
   for (const width of [...WIDTHS].reverse()) {
     await page.setViewportSize({ width, height: 900 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
