@@ -9,10 +9,18 @@ import type { ExifTool, Tags } from 'exiftool-vendored';
 
 let instance: Promise<ExifTool> | undefined;
 
+/**
+ * ExifTool's own XMP parser is slow on hostile packets (1 MB of numeric entities or thousands of
+ * namespace prefixes: over 30 s, then retried). A read that takes this long is cut (its process
+ * replaced) and not retried: the caller labels without the editorial fields rather than wait.
+ * A normal read takes milliseconds, a large TIFF well under a second.
+ */
+const READ_TIMEOUT_MS = 8_000;
+
 /** Loaded on first use: a batch of files without metadata never needs it (~0.1 s of start-up). */
 function tool(): Promise<ExifTool> {
   instance ??= import('exiftool-vendored').then(
-    ({ ExifTool }) => new ExifTool({ maxProcs: Math.max(1, Math.min(4, os.cpus().length)), taskTimeoutMillis: 30_000 }),
+    ({ ExifTool }) => new ExifTool({ maxProcs: Math.max(1, Math.min(4, os.cpus().length)), taskTimeoutMillis: READ_TIMEOUT_MS, taskRetries: 0 }),
   );
   return instance;
 }
