@@ -199,6 +199,29 @@ describe('Label page', () => {
     await other.close();
   });
 
+  it('waits as long as a busy or rate-limited service asks, then labels the file', async () => {
+    await open('/', 'kk');
+    await page.evaluate((k) => localStorage.setItem('labeller.apiKey', k), KEY);
+    await page.reload();
+    let calls = 0;
+    await page.route('**/api/v1/label', (route) => {
+      calls++;
+      if (calls > 1) return route.continue();
+      return route.fulfill({
+        status: 429,
+        headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+        body: JSON.stringify({ type: 'about:blank#rate_limited', title: 'Too many requests', status: 429, code: 'rate_limited', detail: 'Too many requests.' }),
+      });
+    });
+    await page.setInputFiles('#files', { name: 'кезек.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.click('#label-go');
+    await expect.poll(() => page.locator('.result').first().getAttribute('data-state'), { timeout: 10_000 }).toBe('waiting');
+    expect(await page.locator('.result .row-msg').first().textContent()).toContain(t('kk', 'err.rate_limited'));
+    await expect.poll(() => page.locator('.result').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(calls).toBe(2);
+    await page.unroute('**/api/v1/label');
+  });
+
   it('refuses what it cannot send, in the page language, and keeps the files when the key is refused', async () => {
     await open('/', 'ru');
     const sent: string[] = [];

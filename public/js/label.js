@@ -220,24 +220,35 @@ async function labelOne(file) {
     r.set('failed', { problem: { status: 0, code: 'too_large', detail: '', message } });
     return 'failed';
   }
-  r.set('uploading');
   let res;
-  try {
-    res = await postFile('/api/v1/label', file, { ...opts, title: file.name }, (phase, share) => {
-      r.progress(phase === 'upload' ? share * 0.8 : 0.9);
-      if (phase === 'working' && r.state !== 'working') r.set('working');
-    });
-  } catch (err) {
-    r.progress(1);
-    r.set('failed', { problem: err.problem ?? { status: 0, code: 'network', detail: '' } });
-    return 'failed';
-  }
-  r.progress(1);
-  if (res.status !== 200) {
+  for (let attempt = 1; ; attempt++) {
+    r.set('uploading');
+    try {
+      res = await postFile('/api/v1/label', file, { ...opts, title: file.name }, (phase, share) => {
+        r.progress(phase === 'upload' ? share * 0.8 : 0.9);
+        if (phase === 'working' && r.state !== 'working') r.set('working');
+      });
+    } catch (err) {
+      r.progress(1);
+      r.set('failed', { problem: err.problem ?? { status: 0, code: 'network', detail: '' } });
+      return 'failed';
+    }
+    if (res.status === 200) break;
     const problem = problemOf(res.status, await res.body.text());
+    // A busy service or a rate limit says when to come back: wait that long (a minute at most), twice.
+    const wait = Number(res.header('Retry-After'));
+    if ((problem.code === 'busy' || problem.code === 'rate_limited') && attempt < 3 && wait > 0 && wait <= 60) {
+      r.progress(0);
+      r.set('waiting', { problem });
+      await new Promise((ok) => setTimeout(ok, wait * 1000));
+      r.problem = undefined;
+      continue;
+    }
+    r.progress(1);
     r.set('failed', { problem });
     return res.status === 401 || res.status === 403 ? res.status : 'failed';
   }
+  r.progress(1);
   const name = labelledName(filenameFrom(res.header('Content-Disposition'), file.name));
   const recordId = res.header('X-Record-Id') ?? undefined;
   done.push({ name, blob: res.body });
