@@ -279,18 +279,18 @@ describe('Label page', () => {
 });
 
 describe('Verify page', () => {
-  let tampered: Buffer;
-  beforeAll(() => {
-    // Bytes of the picture changed after signing: the hard binding breaks.
-    tampered = Buffer.from(labelledPhotos[0]);
-    for (let i = tampered.length - 3000; i < tampered.length - 2900; i++) tampered[i] ^= 0x5a;
-  });
+  /** Bytes of the labelled picture changed after signing: the hard binding breaks. */
+  const tampered = () => {
+    const b = Buffer.from(labelledPhotos[0]);
+    for (let i = b.length - 3000; i < b.length - 2900; i++) b[i] ^= 0x5a;
+    return b;
+  };
 
   const cases = (): { name: string; file: string; bytes: () => Buffer; verdict: string }[] => [
     { name: 'ours', file: 'сурет.labelled.jpg', bytes: () => labelledPhotos[0], verdict: 'compliant' },
     { name: 'foreign', file: 'CA.jpg', bytes: () => fs.readFileSync(path.join(PEER_FIXTURES, 'CA.jpg')), verdict: 'unknown' },
     { name: 'unlabelled', file: 'фото.jpg', bytes: () => otherPhoto, verdict: 'unknown' },
-    { name: 'tampered', file: 'көшірме.jpg', bytes: () => tampered, verdict: 'invalid' },
+    { name: 'tampered', file: 'көшірме.jpg', bytes: tampered, verdict: 'invalid' },
   ];
 
   for (const lang of LANGS) {
@@ -362,6 +362,21 @@ describe('Verify page', () => {
     expect(await page.locator('#facts').textContent()).toContain('Firefly');
     await checkState(page, 'verify-chain', 'en');
     await shotOf(page, '#report', 'readme-verify');
+  });
+
+  it('shows a labelled text as text, its notice marked, and its verdict (ru)', async () => {
+    const fd = new FormData();
+    fd.append('placement', 'end');
+    fd.append('file', new Blob([new Uint8Array(texts['мақала.md'])]), 'мақала.md');
+    const res = await fetch(`${srv.url}/api/v1/label`, { method: 'POST', body: fd, headers: { Authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    await open('/verify.html', 'ru');
+    await page.setInputFiles('#file', { name: 'мақала.labelled.md', mimeType: 'text/markdown', buffer: Buffer.from(await res.arrayBuffer()) });
+    await page.locator('#report:not([hidden])').waitFor({ timeout: 30_000 });
+    await page.locator('#preview-frame pre.text-preview mark').first().waitFor();
+    expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('compliant');
+    expect(await page.locator('#preview-frame pre').textContent()).toContain(t('ru', 'text.manifest'));
+    await checkState(page, 'verify-text', 'ru');
   });
 
   it('says a refused file in the page language, with the service detail only under technical details', async () => {
