@@ -1,0 +1,60 @@
+/**
+ * ISCC Content-Code Text, v0 (ISO 24138): the text collapsed (NFD, lower case, whitespace,
+ * control characters, marks and punctuation dropped, NFKC), then a MinHash over the xxHash32
+ * of every 13-character window of its UTF-8.
+ */
+import { ContentType, encodeUnit, MainType } from './codec.js';
+import { minhash256 } from './minhash.js';
+import { xxh32 } from './xxh32.js';
+
+export const NGRAM = 13;
+
+/**
+ * Everything Python's str.isspace() matches is in Unicode's Z or C categories, so one class
+ * drops whitespace and the C, M, P categories alike. A single character class: linear on any text.
+ */
+const DROPPED = /[\p{C}\p{M}\p{P}\p{Z}]/gu;
+
+/** The reference's text_collapse. */
+export function collapseText(text: string): string {
+  return text.normalize('NFD').toLowerCase().replace(DROPPED, '').normalize('NFKC');
+}
+
+/** Code points of a collapsed text (its `characters`). */
+export function characterCount(collapsed: string): number {
+  let n = 0;
+  for (let i = 0; i < collapsed.length; i++) {
+    const c = collapsed.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < collapsed.length) {
+      const d = collapsed.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** The distinct feature hashes: xxh32 of each NGRAM-code-point window's UTF-8 (one window, shorter, for a short text). */
+export function textFeatures(collapsed: string): Set<number> {
+  const utf8 = Buffer.from(collapsed, 'utf8');
+  // Byte offset where each code point starts, and the end.
+  const starts: number[] = [];
+  for (let i = 0; i < utf8.length; i++) if ((utf8[i] & 0xc0) !== 0x80) starts.push(i);
+  starts.push(utf8.length);
+  const points = starts.length - 1;
+  const features = new Set<number>();
+  const windows = Math.max(points - NGRAM + 1, 1);
+  for (let i = 0; i < windows; i++) features.add(xxh32(utf8, starts[i], starts[Math.min(i + NGRAM, points)]));
+  return features;
+}
+
+export interface TextCode {
+  iscc: string;
+  characters: number;
+}
+
+/** "ISCC:EA…" of a plain text (markup already removed). */
+export function textCode(text: string, bits = 64): TextCode {
+  const collapsed = collapseText(text);
+  return { iscc: encodeUnit(MainType.CONTENT, ContentType.TEXT, 0, bits, minhash256(textFeatures(collapsed))), characters: characterCount(collapsed) };
+}
