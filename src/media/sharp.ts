@@ -430,8 +430,3 @@ export function tinyPng(): Promise<Buffer> {
 export function sharpVersions(): { sharp: string; vips: string } {
   return { sharp: sharp.versions.sharp ?? 'unknown', vips: sharp.versions.vips };
 }
-
-/** libvips threads per pipeline; the batch door runs several pipelines at once instead. */
-export function setPipelineThreads(n: number): void {
-  sharp.concurrency(n);
-}

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { label, sha256 } from '../core/label.js';
 import { verify } from '../core/verify.js';
 import { parseLabelOptions, textFormatFromName } from '../core/options.js';
+import type { GreyImage } from '../domain/record.js';
 import type { VerifyPolicy } from '../domain/report.js';
 import type { Actor, CoreContext, LabelRecord } from '../core/types.js';
 import { LabellerError, errorMessage } from '../domain/errors.js';
@@ -146,7 +147,7 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
     }
     // A label made before a crash is reused, so the record row and the published file stay the same bytes.
     const made = (await loadProduced(dir)) ?? (await makeLabel(dir, j, input, ctx, actor));
-    if (ctx.records) made.record.id = await ctx.records.recordLabel(made.record, actor, made.bytes);
+    if (ctx.records) made.record.id = await ctx.records.recordLabel(made.record, actor, made.bytes, (made as { grey?: GreyImage }).grey);
     return { kind: 'label', ...made };
   } catch (err) {
     // The machine's fault (disk full...), not the file's: the job stops and is redone later.
@@ -157,14 +158,15 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
   }
 }
 
-async function makeLabel(dir: string, j: Journal, input: Buffer, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord }> {
+async function makeLabel(dir: string, j: Journal, input: Buffer, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
   const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
   const opts = { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name), fileName: j.name };
   // Recorded by the caller, after the output is saved in the work area.
   const result = await label(input, opts, { ...ctx, records: undefined }, actor);
   await writeAtomic(path.join(dir, OUTPUT), result.bytes);
   await writeAtomic(path.join(dir, OUTPUT_RECORD), JSON.stringify(result.record));
-  return { bytes: result.bytes, record: result.record };
+  // The thumbnail's grey pixels spare the record a decode of the output (absent for a label reloaded after a crash).
+  return { bytes: result.bytes, record: result.record, grey: result.grey };
 }
 
 /** The label saved by an earlier attempt of this job, if it is complete and intact. */
