@@ -42,6 +42,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
     aiSystemVersion: options.aiSystemVersion,
     organisation: ctx.identity.organisation,
     mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription },
+    iscc: prepared.iscc,
   });
   // The output's hash continues from the hash of `before` the binding needs anyway.
   const outputHash = createHash('sha256').update(plan.before);
@@ -58,6 +59,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
       kind: 'text',
       format,
       mimeType,
+      iscc: prepared.iscc,
       ...commonRecord({ input, output: bytes, outputSha256, options, ctx, languages, wording, placement, sourceType, instanceId, manifestLabel: signed.manifestLabel, parentManifestKept: false, warnings, started }),
     },
   };

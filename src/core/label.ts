@@ -10,6 +10,7 @@ import { planMark, type Placement } from '../label/image-mark.js';
 import { shortMarkFor, wordingFor } from '../domain/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
 import { checkName } from '../media/name-check.js';
+import { imageIsccOfGrey } from '../media/iscc-image.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
@@ -97,6 +98,8 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
   if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
   const hasParent = upstream.kind === 'manifest';
+  // The soft binding describes the labelled pixels: from the small labelled copy, before the output is signed.
+  const iscc = await imageIsccOfGrey(preview.grey);
   const manifest = buildManifest({
     title: options.title ?? `labelled.${IMAGE_EXT[format]}`,
     format: mimeType,
@@ -107,6 +110,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     hasParent,
     organisation: identity.organisation,
     mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas },
+    iscc,
   });
   const signed = await signAsset({
     bytes: pixels,
@@ -131,6 +135,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
       width: plan.canvas.width,
       height: plan.canvas.height,
       mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
+      iscc,
       ...commonRecord({
         input,
         output: signed.bytes,

@@ -116,6 +116,8 @@ export interface LabelRecord {
   aiSystem?: string;
   aiSystemVersion?: string;
   manifestLabel?: string;
+  /** ISCC Content-Code of the labelled output, as its manifest's soft binding carries it. */
+  iscc?: string;
   instanceId: string;
   /** The input's own C2PA manifest was kept as the parent ingredient. */
   parentManifestKept: boolean;

@@ -32,6 +32,11 @@ export interface C2paSummary {
    * believed: from our own signing certificate ('own') or a trusted signer ('trusted'); 'untrusted' is not.
    */
   visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown; signer?: 'own' | 'trusted' | 'untrusted' };
+  /**
+   * The active manifest's soft binding (`c2pa.soft-binding`): the algorithm and value, an
+   * ISCC Content-Code for `io.iscc.v0`, by which a stripped copy can be traced back.
+   */
+  softBinding?: { alg: string; value: string };
   remoteUrl?: string;
   message?: string;
 }

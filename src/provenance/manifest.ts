@@ -3,6 +3,7 @@
  * the AI system as softwareAgent, and our own assertion recording the visible warning.
  */
 import { DST_BASE, type SourceType } from './xmp.js';
+import { softBindingAssertion } from '../domain/iscc/index.js';
 
 /** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
 export const MARK_ASSERTION = 'kz.labeller.visible-warning';
@@ -20,6 +21,8 @@ export interface ManifestInput {
   hasParent: boolean;
   organisation: string;
   mark: Record<string, unknown>;
+  /** ISCC Content-Code of the labelled output: the c2pa.soft-binding assertion (alg io.iscc.v0). */
+  iscc?: string;
 }
 
 export function buildManifest(m: ManifestInput): Record<string, unknown> {
@@ -45,6 +48,7 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
     assertions: [
       { label: 'c2pa.actions', data: { actions } },
       { label: MARK_ASSERTION, data: { ...m.mark, signer: m.organisation } },
+      ...(m.iscc ? [softBindingAssertion(m.iscc)] : []),
     ],
   };
 }

@@ -5,6 +5,7 @@
  * claims into signals.
  */
 import { MARK_ASSERTION } from '../provenance/manifest.js';
+import { ISCC_ALG, softBindingsOf } from '../domain/iscc/index.js';
 import { warningSigner } from '../domain/warning-trust.js';
 import type { C2paState, C2paSummary, Signal } from '../domain/report.js';
 import { errorMessage } from '../domain/errors.js';
@@ -102,6 +103,8 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
   const actions = actionsOf(active);
   const deltas = deltasOf(store);
   const warning = ((active.assertions ?? []) as Json[]).find((a) => a.label === MARK_ASSERTION)?.data as Json | undefined;
+  const bindings = softBindingsOf(active.assertions);
+  const softBinding = bindings.find((b) => b.alg === ISCC_ALG) ?? bindings[0];
 
   const c2pa: C2paSummary = {
     state,
@@ -113,6 +116,7 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
     actions,
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
     ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) } : {}),
+    ...(softBinding ? { softBinding } : {}),
     ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
     message: stateMessage(state, codes, sig),
   };

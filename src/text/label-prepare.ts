@@ -10,6 +10,7 @@ import { decodeText, type DecodedText, type TextEncoding } from './encoding.js';
 import { detectTextFormat } from './format.js';
 import { planHtml, planMarkdown, planPlain, planPlainBytes, stripPreviousLabel, type TextPlan } from './plans.js';
 import { plainUtf8, type PlainUtf8 } from './plain-utf8.js';
+import { readerTextCode } from './reader-text.js';
 
 export interface LabelRequest {
   textFormat?: TextFormat;
@@ -27,6 +28,10 @@ export interface PreparedText {
   after: Buffer;
   noticeDescription: string;
   warnings: string[];
+  /** ISCC Text-Code of what a reader of the labelled text sees (the soft binding). */
+  iscc: string;
+  /** Its characters after the ISCC normalisation. */
+  characters: number;
 }
 
 export function prepareTextLabel(input: Buffer, r: LabelRequest): PreparedText {
@@ -45,7 +50,9 @@ export function prepareTextLabel(input: Buffer, r: LabelRequest): PreparedText {
   }
   warnings.push(...plan.warnings);
   const encoding = 'body' in source ? 'utf-8' : source.encoding;
-  return { format, encoding, kind: plan.kind, before: plan.before, after: plan.after, noticeDescription: plan.noticeDescription, warnings };
+  // The labelled text without its carrier is what readers see: its Text-Code goes into the manifest.
+  const code = readerTextCode(format, Buffer.concat([plan.before, plan.after]).toString('utf8'));
+  return { format, encoding, kind: plan.kind, before: plan.before, after: plan.after, noticeDescription: plan.noticeDescription, warnings, iscc: code.iscc, characters: code.characters };
 }
 
 /** The general path: any encoding and format, on the decoded string. */

@@ -23,6 +23,7 @@ export interface TextManifestInput {
   aiSystemVersion?: string;
   organisation: string;
   mark: Record<string, unknown>;
+  iscc?: string;
 }
 
 export function buildTextManifest(m: TextManifestInput): Record<string, unknown> {
@@ -36,5 +37,6 @@ export function buildTextManifest(m: TextManifestInput): Record<string, unknown>
     hasParent: false,
     organisation: m.organisation,
     mark: m.mark,
+    iscc: m.iscc,
   });
 }

@@ -2,3 +2,5 @@
 export { codeDistance, ContentType, decodeUnit, digestDistance, digestHex64, encodeUnit, MainType, type IsccUnit } from './codec.js';
 export { IMAGE_SIDE, imageCode, softHashImage } from './image-code.js';
 export { collapseText, textCode, type TextCode } from './text-code.js';
+export { BORDER_TOLERANCE, contentBox } from './normalise.js';
+export { ISCC_ALG, SOFT_BINDING_ASSERTION, softBindingAssertion, softBindingsOf, type SoftBinding } from './soft-binding.js';

@@ -7,17 +7,21 @@ import type { Hash64 } from '../../domain/hash64.js';
 import { textSimhash } from '../simhash.js';
 import { prepareTextLabel, type LabelRequest, type PreparedText } from '../label-prepare.js';
 import { analyseText, type TextAnalysis } from '../verify-analysis.js';
+import { textFileCode } from '../reader-text.js';
+import type { TextCode } from '../../domain/iscc/index.js';
 
 export interface TextTasks {
   verify(input: Buffer, hint?: TextFormat): TextAnalysis;
   label(input: Buffer, request: LabelRequest): PreparedText;
   simhash(input: Buffer): Hash64 | undefined;
+  iscc(input: Buffer, hint?: TextFormat): TextCode;
 }
 
 export const TASKS: TextTasks = {
   verify: analyseText,
   label: prepareTextLabel,
   simhash: (input) => textSimhash(input.toString('utf8')),
+  iscc: textFileCode,
 };
 
 export type TaskName = keyof TextTasks;
