@@ -19,6 +19,7 @@ interface VerifyFlags {
   trustAnchors?: string;
   reportLang: Lang;
   lang?: Lang;
+  ocr: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .argument('<files...>', 'files to verify')
     .option('--json', 'print the report as JSON (one object for one file, an array for several)')
     .option('--trust-anchors <file>', 'PEM bundle of extra trust anchors for this run')
+    .option('--no-ocr', 'do not read the pixels of images for the visible warning (it is then known only from a trusted claim)')
     .addOption(new Option('--report-lang <lang>', 'language of the human-readable report').choices(LANGS).default('en'))
     // The earlier spelling, kept working (on `label`, --lang names the warning's languages).
     .addOption(new Option('--lang <lang>').choices(LANGS).hideHelp())
@@ -37,7 +39,7 @@ export function register(program: Command): void {
 }
 
 async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
-  const policy = { trustAnchorsPem: readAnchors(flags.trustAnchors) };
+  const policy = { trustAnchorsPem: readAnchors(flags.trustAnchors), ocr: flags.ocr };
   // Verification signs nothing: the development-identity warning would only be noise here.
   const ctx = await createContext({ warn: () => {} });
   const reports: VerifyReport[] = [];

@@ -3,18 +3,20 @@
  * whether its provenance holds, and whether it already meets the two-layer rule.
  */
 import type { Lang } from '../domain/vocabulary.js';
-import type { C2paSummary, Signal, VerifyReport } from '../domain/report.js';
+import type { C2paSummary, OcrInfo, Signal, VerifyReport } from '../domain/report.js';
 import type { Verdict } from './verdict.js';
 import { untrustedWarningNote } from '../domain/warning-trust.js';
 
 type Words = Record<Lang, string>;
 
-export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict): VerifyReport['summary'] {
+/** `ocr`: how an image's pixels were read; when they were not, the summary says why the visible layer is unknown. */
+export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict, ocr?: OcrInfo): VerifyReport['summary'] {
   const evidence = evidenceOf(signals);
   const who = c2pa.signer?.organisation ?? c2pa.signer?.commonName ?? '?';
   const failures = c2pa.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ');
   const note = untrustedWarningNote(c2pa);
-  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v), ...(note ? [note] : [])];
+  const unread = v.compliance.visibleWarning === null && ocr && !ocr.read && ocr.reason ? PIXELS_UNREAD[ocr.reason] : undefined;
+  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v, signals), ...(note ? [note] : []), ...(unread ? [unread] : [])];
   return {
     kk: parts.map((p) => p.kk).join(' '),
     ru: parts.map((p) => p.ru).join(' '),
@@ -85,8 +87,46 @@ const LAYER: Record<'mrFound' | 'mrMissing' | 'vwFound' | 'vwMissing' | 'vwUnkno
   broken: { kk: 'манифест бұзылған', ru: 'манифест нарушен', en: 'the manifest is broken' },
 };
 
+/** Where a warning read in the pixels sits (visible-text.ts placeOf). */
+const PLACE: Record<string, Words> = {
+  'top-left': { kk: 'жоғарғы сол жақта', ru: 'вверху слева', en: 'top left' },
+  'top-right': { kk: 'жоғарғы оң жақта', ru: 'вверху справа', en: 'top right' },
+  'bottom-left': { kk: 'төменгі сол жақта', ru: 'внизу слева', en: 'bottom left' },
+  'bottom-right': { kk: 'төменгі оң жақта', ru: 'внизу справа', en: 'bottom right' },
+  'middle-left': { kk: 'ортада сол жақта', ru: 'слева посередине', en: 'middle left' },
+  'middle-right': { kk: 'ортада оң жақта', ru: 'справа посередине', en: 'middle right' },
+  top: { kk: 'жоғарыда', ru: 'вверху', en: 'at the top' },
+  bottom: { kk: 'төменде', ru: 'внизу', en: 'at the bottom' },
+  middle: { kk: 'ортасында', ru: 'посередине', en: 'in the middle' },
+  centre: { kk: 'ортасында', ru: 'в центре', en: 'in the centre' },
+};
+
+/** Why an image's visible layer is unknown: its pixels were not read. */
+const PIXELS_UNREAD: Record<NonNullable<OcrInfo['reason']>, Words> = {
+  unavailable: {
+    kk: 'Пикселдер оқылмады: мұнда OCR (kaz, rus, eng, chi_sim тілдері бар Tesseract) орнатылмаған.',
+    ru: 'Пиксели не прочитаны: OCR (Tesseract с языками kaz, rus, eng, chi_sim) здесь не установлен.',
+    en: 'The pixels were not read: OCR (Tesseract with kaz, rus, eng and chi_sim) is not installed here.',
+  },
+  'not-asked': { kk: 'Пикселдер оқылмады (бұл тексеруде OCR өшірілген).', ru: 'Пиксели не прочитаны (OCR отключён для этой проверки).', en: 'The pixels were not read (OCR was turned off for this check).' },
+  'too-small': { kk: 'Сурет мәтінін оқу үшін тым кішкентай.', ru: 'Изображение слишком мало, чтобы прочитать текст на нём.', en: 'The picture is too small to read text on it.' },
+  timeout: { kk: 'Пикселдерді оқу уақытында аяқталмады.', ru: 'Чтение пикселей не завершилось вовремя.', en: 'Reading the pixels did not finish in time.' },
+  'too-much-text': { kk: 'Суретте толық оқу үшін тым көп мәтін бар.', ru: 'На изображении слишком много текста, чтобы прочитать его целиком.', en: 'The picture holds too much text to read in full.' },
+  'not-an-image': { kk: 'Бұл форматтағы файлдың пикселдері оқылмайды.', ru: 'Пиксели файлов этого формата не читаются.', en: 'The pixels of this format are not read.' },
+  failed: { kk: 'Пикселдерді оқу мүмкін болмады.', ru: 'Пиксели прочитать не удалось.', en: 'The pixels could not be read.' },
+};
+
+/** «Создано ИИ», bottom left: what the pixels say and where, when OCR found the warning. */
+function foundInPixels(signals: Signal[]): Words | undefined {
+  const s = signals.find((x) => x.source === 'visible-text' && x.visible === true && typeof x.words === 'string');
+  if (!s) return undefined;
+  const place = PLACE[String(s.place)];
+  const at = (l: Lang) => ` («${s.words}»${place ? `, ${place[l]}` : ''})`;
+  return { kk: LAYER.vwFound.kk + at('kk'), ru: LAYER.vwFound.ru + at('ru'), en: LAYER.vwFound.en + at('en') };
+}
+
 /** Which of the two layers is there and which is missing, and what to do about it. */
-function complianceSentence(v: Verdict): Words {
+function complianceSentence(v: Verdict, signals: Signal[]): Words {
   const { machineReadable, visibleWarning, compliant } = v.compliance;
   if (compliant) {
     return {
@@ -101,7 +141,7 @@ function complianceSentence(v: Verdict): Words {
   const found: Words[] = [];
   const missing: Words[] = [];
   (machineReadable ? found : missing).push(machineReadable ? LAYER.mrFound : LAYER.mrMissing);
-  if (visibleWarning === true) found.push(LAYER.vwFound);
+  if (visibleWarning === true) found.push(foundInPixels(signals) ?? LAYER.vwFound);
   else missing.push(visibleWarning === false ? LAYER.vwMissing : LAYER.vwUnknown);
   if (v.tampered) missing.push(LAYER.broken);
   const but: Words = { kk: ', бірақ ', ru: ', но ', en: ', but ' };
@@ -133,11 +173,17 @@ const SOURCE_NAMES: Record<string, string> = {
   'text-notice': 'visible notice',
   'front-matter': 'front matter ai_generated',
   'html-meta': 'HTML meta ai-generated',
+  'visible-text': 'visible warning in the picture',
 };
 
 function evidenceOf(signals: Signal[]): string {
   const names = signals
     .filter((s) => s.ai === true || s.source === 'registry')
-    .map((s) => (typeof s.generator === 'string' ? `${SOURCE_NAMES[s.source] ?? s.source} (${s.generator})` : (SOURCE_NAMES[s.source] ?? s.source)));
+    .map((s) => {
+      const name = SOURCE_NAMES[s.source] ?? s.source;
+      // The record a stripped copy came from; the generator a manifest names.
+      const which = typeof s.recordId === 'string' ? s.recordId : typeof s.generator === 'string' ? s.generator : undefined;
+      return which ? `${name} (${which})` : name;
+    });
   return [...new Set(names)].join(', ');
 }

@@ -11,7 +11,7 @@ import type { C2paCheck } from '../signals/c2pa.js';
 import { readImageProvenance } from '../signals/image.js';
 import { readTextProvenance } from '../text/read-provenance.js';
 import { sha256 } from './record.js';
-import type { C2paSummary, Signal, VerifyPolicy, VerifyReport } from '../domain/report.js';
+import type { C2paSummary, OcrInfo, Signal, VerifyPolicy, VerifyReport } from '../domain/report.js';
 import { type Actor, LIBRARY_CALLER } from '../domain/record.js';
 import type { CoreContext } from './types.js';
 import { combine } from './verdict.js';
@@ -27,6 +27,8 @@ interface Read {
   c2pa: C2paSummary;
   signals: Signal[];
   visibleLayerRead: boolean;
+  /** Images: how the pixels were read for the visible warning. */
+  ocr?: OcrInfo;
 }
 
 export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreContext, actor: Actor = LIBRARY_CALLER): Promise<VerifyReport> {
@@ -34,7 +36,7 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
   checkName(policy.fileName, sniffed);
   const check = c2paCheck(ctx, policy);
   const [read, traced] = await Promise.all([
-    readProvenance(input, sniffed, policy, check),
+    readProvenance(input, sniffed, policy, check, ctx.config.maxPixels),
     ctx.records ? ctx.records.traceCopy(input, sniffed.kind === 'text' ? 'text' : 'image') : Promise.resolve([] as Signal[]),
   ]);
   const signals = [...read.signals, ...traced];
@@ -49,7 +51,8 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     ...verdict,
     c2pa: read.c2pa,
     signals,
-    summary: summarise(read.c2pa, signals, verdict),
+    summary: summarise(read.c2pa, signals, verdict, read.ocr),
+    ...(read.ocr ? { ocr: read.ocr } : {}),
     checkedAt: new Date().toISOString(),
   };
   if (ctx.records) report.recordId = await ctx.records.recordVerify(report, actor, input);
@@ -57,13 +60,13 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
 }
 
 /** The carrier of the file's kind reads what provenance it holds. */
-async function readProvenance(input: Buffer, sniffed: Sniffed, policy: VerifyPolicy, check: C2paCheck): Promise<Read> {
+async function readProvenance(input: Buffer, sniffed: Sniffed, policy: VerifyPolicy, check: C2paCheck, maxPixels: number): Promise<Read> {
   if (sniffed.kind === 'text') return { kind: 'text', ...(await readTextProvenance(input, policy.textFormat, check)) };
   const media = imageOf(sniffed);
   if (!media) throw unsupported(sniffed);
   // Before any reader inflates it: a report built from half the metadata would not be evidence.
   checkMetadataSize(input, media.format);
-  return { kind: 'image', format: media.format, mimeType: media.mimeType, ...(await readImageProvenance(input, media, check)) };
+  return { kind: 'image', format: media.format, mimeType: media.mimeType, ...(await readImageProvenance(input, media, check, { ocr: policy.ocr !== false, maxPixels })) };
 }
 
 function imageOf(kind: Sniffed): { format: string; mimeType: string; labelable: boolean } | undefined {

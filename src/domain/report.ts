@@ -69,9 +69,25 @@ export interface VerifyReport {
     compliant: boolean;
   };
   summary: { kk: string; ru: string; en: string };
+  /** Images: whether the pixels were read for the visible warning (OCR), how long it took, or why not. */
+  ocr?: OcrInfo;
   /** Record id when the verification was written to the provenance record. */
   recordId?: string;
   checkedAt: string;
+}
+
+/** The visible layer of an image read from its pixels: `read` false leaves `compliance.visibleWarning` unknown. */
+export interface OcrInfo {
+  /** Tesseract and its four languages (kaz, rus, eng, chi_sim) are installed. */
+  available: boolean;
+  /** The places a warning is put were read (in full, or until a warning was found). */
+  read: boolean;
+  /** Milliseconds spent: decoding the pages and the OCR itself. */
+  ms?: number;
+  languages?: string[];
+  /** Why the pixels were not read. */
+  reason?: 'unavailable' | 'not-asked' | 'too-small' | 'timeout' | 'too-much-text' | 'not-an-image' | 'failed';
+  message?: string;
 }
 
 export interface VerifyPolicy {
@@ -83,4 +99,6 @@ export interface VerifyPolicy {
   textFormat?: TextFormat;
   /** The file's name as the door got it: text named .jpg (or an image named .txt) is refused. */
   fileName?: string;
+  /** Read an image's pixels for the visible warning (OCR); default true. CLI --no-ocr, REST ocr=false. */
+  ocr?: boolean;
 }

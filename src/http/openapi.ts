@@ -150,6 +150,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'string', enum: ['1'] },
               description: 'Images: add the manifest thumbnail and the ingredient tree with thumbnails (small data: URIs) to the report, for the Verify page. Not stored in the record.',
             },
+            {
+              name: 'ocr',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['true', 'false'] },
+              description: 'Images: `false` skips reading the pixels for the visible warning (OCR); the visible layer is then known only from a trusted claim. Also accepted as a form field.',
+            },
           ],
           requestBody: upload({}),
           responses: { '200': json('The report', { $ref: '#/components/schemas/VerifyReport' }), '401': problem('Key required by configuration'), '403': problem('Wrong API key'), '501': problem('Verification not available'), ...errors },

@@ -405,6 +405,82 @@ export async function greyGrid(master: GreyImage, region: { left: number; top: n
   return data;
 }
 
+// ---------------------------------------------------------------- pages for OCR
+
+/** A place a warning is put, as fractions of the upright picture; `maxLongSide` bounds that page's resolution. */
+export interface OcrRegion {
+  name: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  maxLongSide?: number;
+}
+
+/** One grey page for OCR, as PGM bytes; `left`/`top` place it in the upright picture, `scale` is page pixels per picture pixel. */
+export interface OcrPage {
+  pgm: Buffer;
+  region: string;
+  inverted: boolean;
+  left: number;
+  top: number;
+  scale: number;
+}
+
+/**
+ * The places a warning is put, cut from one decode of the picture upright at a working size
+ * (its shorter side near `shortSide`: shrink-on-load for large JPEGs, enlarged at most
+ * `maxScale` times for small ones), flattened on mid grey (white and black text both stay
+ * visible on transparency), grey and contrast-stretched. Each region comes as it is (dark
+ * text on light) and negated (light text on dark). No page when the shorter side is below
+ * `minShortSide`: too small to read.
+ */
+export async function ocrPages(
+  input: Buffer,
+  o: { maxPixels: number; shortSide: number; maxLongSide: number; maxScale: number; minShortSide: number; regions: OcrRegion[] },
+): Promise<{ width: number; height: number; pages: OcrPage[] }> {
+  try {
+    const meta = await sharp(input, { limitInputPixels: o.maxPixels }).metadata();
+    const turned = (meta.orientation ?? 1) >= 5;
+    const width = (turned ? meta.height : meta.width) ?? 0;
+    const height = (turned ? meta.width : meta.height) ?? 0;
+    if (Math.min(width, height) < o.minShortSide) return { width, height, pages: [] };
+    const k = Math.min(o.maxScale, o.shortSide / Math.min(width, height), o.maxLongSide / Math.max(width, height));
+    const W = Math.max(1, Math.round(width * k));
+    const H = Math.max(1, Math.round(height * k));
+    const grey = await open(input, o.maxPixels, 'error')
+      .rotate()
+      .flatten({ background: '#808080' })
+      .resize(W, H, { fit: 'fill' })
+      .greyscale()
+      .normalise()
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    const pages: OcrPage[] = [];
+    for (const r of o.regions) {
+      const left = Math.min(W - 1, Math.round(r.x * W));
+      const top = Math.min(H - 1, Math.round(r.y * H));
+      const w = Math.max(1, Math.min(W - left, Math.round(r.width * W)));
+      const h = Math.max(1, Math.min(H - top, Math.round(r.height * H)));
+      const shrink = r.maxLongSide ? Math.min(1, r.maxLongSide / Math.max(w, h)) : 1;
+      const pw = Math.max(1, Math.round(w * shrink));
+      const ph = Math.max(1, Math.round(h * shrink));
+      const cut = () => sharp(grey, { raw: { width: W, height: H, channels: 1 } }).extract({ left, top, width: w, height: h }).resize(pw, ph, { fit: 'fill' });
+      const [plain, negated] = await Promise.all([cut().extractChannel(0).raw().toBuffer(), cut().negate().extractChannel(0).raw().toBuffer()]);
+      const at = { region: r.name, left: left / k, top: top / k, scale: (k * pw) / w };
+      pages.push({ pgm: pgm(plain, pw, ph), inverted: false, ...at }, { pgm: pgm(negated, pw, ph), inverted: true, ...at });
+    }
+    return { width, height, pages };
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}
+
+function pgm(grey: Buffer, width: number, height: number): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii'), grey]);
+}
+
 // ---------------------------------------------------------------- previews of untrusted pictures
 
 /** A picture from a file (a manifest's thumbnail) re-encoded as a small JPEG, upright, on white; tolerant decoding. */

@@ -3,6 +3,7 @@
  * space in DATA_DIR, the embedded watch folder not halted), with the reasons when it cannot.
  */
 import type { RequestHandler } from 'express';
+import { ocrStatus } from '../../media/ocr.js';
 import { tinyPng as makeTinyPng } from '../../media/sharp.js';
 import { readTags } from '../../provenance/exiftool.js';
 import type { AppDeps } from '../deps.js';
@@ -29,7 +30,7 @@ async function exiftoolUsable(): Promise<boolean> {
 
 export function readyz(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
-    const disk = await deps.disk.check();
+    const [disk, ocr] = await Promise.all([deps.disk.check(), ocrStatus()]);
     const watch = deps.watch();
     const checks: Record<string, boolean | 'absent'> = {
       accepting: deps.accepting(),
@@ -59,6 +60,8 @@ export function readyz(deps: AppDeps): RequestHandler {
       ...(reasons.length ? { reasons } : {}),
       disk: { freeBytes: disk.freeBytes ?? null, minFreeBytes: disk.minFreeBytes },
       developmentSigner: deps.ctx.identity?.development ?? null,
+      // Not a readiness check: without OCR an image's visible layer is reported unknown, with this reason.
+      ocr: { available: ocr.available, languages: ocr.languages, ...(ocr.reason ? { reason: ocr.reason } : {}) },
     });
   };
 }

@@ -1,0 +1,254 @@
+/**
+ * The disclosure phrases a visible AI warning is written in (Kazakh, Russian, English, Chinese)
+ * and one matcher for words read by OCR or found at a text's start or end.
+ *
+ * Words are compared as skeletons: lower case, letters that look alike in Latin and Cyrillic
+ * (and the digits OCR takes for them) folded together, so «Al-generated», «AІ» or «Сreated»
+ * with a Cyrillic С still match. A phrase needs an AI word («ЖИ», «ИИ», «AI», «жасанды
+ * интеллект», «искусственн…», «нейросет…», «人工智能») next to a word that says it made the
+ * picture («жасалған», «создано», «generated», «生成»…): a caption «Алматы 2026», a sign
+ * «AIR MAIL» or a banner «Искусственный интеллект 2026» is not a warning. A line of nothing
+ * but the short marks («ЖИ · ИИ») counts too. Everything is a linear scan over short tokens,
+ * with bounded edit distances: no regular expression ever runs on the words read.
+ */
+
+export type DisclosureLang = 'kk' | 'ru' | 'en' | 'zh';
+
+export interface DisclosureMatch {
+  language: DisclosureLang;
+  /** Index of the first and after the last input word the phrase covers. */
+  start: number;
+  end: number;
+  /** 'phrase': an AI word with a making word; 'short-mark': a line of only «ЖИ» / «ИИ» marks. */
+  kind: 'phrase' | 'short-mark';
+}
+
+/** Letters OCR and fonts mix up, folded to one form; anything not listed is kept (lower case). */
+const FOLD: Record<string, string> = {
+  а: 'a', ә: 'a', е: 'e', ё: 'e', є: 'e', о: 'o', ө: 'o', '0': 'o', р: 'p', с: 'c', х: 'x', у: 'y', ү: 'y', ұ: 'y',
+  к: 'k', қ: 'k', м: 'm', н: 'h', ң: 'h', һ: 'h', в: 'b', т: 't', і: 'i', ї: 'i', l: 'i', '1': 'i', '|': 'i', '!': 'i', ı: 'i',
+  ғ: 'г', п: 'n', й: 'и', '3': 'з', '6': 'б',
+};
+
+const MAX_TOKEN = 32;
+const MAX_WORDS = 4096;
+
+function isCjk(cp: number): boolean {
+  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff);
+}
+
+function isWordChar(ch: string, cp: number): boolean {
+  // Letters and digits of any script, plus the symbols OCR reads for I and l.
+  return ch === '|' || ch === '!' || (cp >= 0x30 && cp <= 0x39) || ch.toLowerCase() !== ch.toUpperCase() || cp === 0x131;
+}
+
+interface Token {
+  s: string;
+  word: number;
+  cjk: boolean;
+}
+
+/** Splits words into skeleton tokens: runs of letters, each CJK ideograph on its own; punctuation, hyphens and dots separate. */
+function tokenise(words: readonly string[]): Token[] {
+  const out: Token[] = [];
+  const n = Math.min(words.length, MAX_WORDS);
+  for (let w = 0; w < n; w++) {
+    let cur = '';
+    const flush = () => {
+      if (cur) out.push({ s: cur.slice(0, MAX_TOKEN), word: w, cjk: false });
+      cur = '';
+    };
+    for (const ch of words[w].normalize('NFC').slice(0, 256)) {
+      const cp = ch.codePointAt(0) ?? 0;
+      if (isCjk(cp)) {
+        flush();
+        out.push({ s: ch, word: w, cjk: true });
+      } else if (isWordChar(ch, cp)) {
+        const lower = ch.toLowerCase();
+        if (cur.length <= MAX_TOKEN) cur += FOLD[lower] ?? lower;
+      } else flush();
+    }
+    flush();
+  }
+  return out;
+}
+
+/** Levenshtein distance of two short strings, or limit + 1 once it is certain to exceed the limit. */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]);
+    }
+    if (best > limit) return limit + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** One word of a phrase: its skeleton, whether longer endings are allowed («искусственн…»), how many letters OCR may get wrong. */
+interface Term {
+  form: string;
+  prefix: boolean;
+  edits: number;
+}
+
+function term(word: string): Term {
+  const prefix = word.endsWith('*');
+  const form = tokenise([prefix ? word.slice(0, -1) : word])[0].s;
+  // Short words must be exact (after folding): «AIR», «MAIL», «ЖИЛ» are not «AI», «ЖИ».
+  const edits = form.length >= 10 ? 2 : form.length >= 6 ? 1 : 0;
+  return { form, prefix, edits };
+}
+
+function fits(token: string, t: Term): boolean {
+  if (!t.prefix) return distance(token, t.form, t.edits) <= t.edits;
+  // A prefix term: the token's start, give or take the allowed edits, is the form.
+  for (let len = t.form.length - t.edits; len <= t.form.length + t.edits; len++) {
+    if (len <= 0 || len > token.length) continue;
+    if (distance(token.slice(0, len), t.form, t.edits) <= t.edits) return true;
+  }
+  return false;
+}
+
+/** A sequence of terms that must follow each other (CJK phrases are one term per ideograph). */
+type Seq = Term[];
+const seq = (...words: string[]): Seq => words.map(term);
+const cjk = (s: string): Seq => [...s].map((ch) => ({ form: ch, prefix: false, edits: 0 }));
+
+interface Language {
+  /** Words that name AI. */
+  ai: Seq[];
+  /** Words that say it made the picture or the text. */
+  making: Seq[];
+}
+
+const LANGUAGES: Record<DisclosureLang, Language> = {
+  kk: {
+    ai: [seq('жи'), seq('жасанды', 'интеллект*')],
+    making: [seq('көмегімен'), seq('жасалған'), seq('жасаған'), seq('жасалды'), seq('арқылы'), seq('генерацияланған*'), seq('құрылған')],
+  },
+  ru: {
+    ai: [seq('ии'), seq('искусствен*'), seq('нейросет*')],
+    making: [seq('создан*'), seq('сгенерирова*'), seq('сделан*'), seq('помощью'), seq('использованием'), seq('генерац*'), seq('нарисован*')],
+  },
+  en: {
+    ai: [seq('ai'), seq('artificial', 'intelligence')],
+    making: [seq('generated'), seq('created'), seq('made'), seq('produced'), seq('generation'), seq('synthesized')],
+  },
+  zh: {
+    ai: [cjk('人工智能'), seq('ai')],
+    making: [cjk('生成'), cjk('合成'), cjk('制作')],
+  },
+};
+
+/** The marks that may stand alone on a line: our own short mark is «ЖИ · ИИ». A lone «AI» is too common in product names. */
+const SHORT_MARKS: { t: Term; language: DisclosureLang }[] = [
+  { t: term('жи'), language: 'kk' },
+  { t: term('ии'), language: 'ru' },
+];
+const AI_MARK = term('ai');
+/** A lone «ЖИ» or «ИИ» needs a confident read; two marks together («ЖИ · ИИ») confirm each other. */
+const LONE_MARK_CONFIDENCE = 85;
+/** How many tokens may stand between the AI word and the making word («создано с помощью ИИ»: 2). */
+const WINDOW = 4;
+
+function seqAt(tokens: Token[], i: number, s: Seq): number {
+  for (let k = 0; k < s.length; k++) {
+    const tok = tokens[i + k];
+    if (!tok || !fits(tok.s, s[k])) return 0;
+  }
+  return s.length;
+}
+
+interface Hit {
+  start: number;
+  end: number;
+}
+
+function hitsOf(tokens: Token[], seqs: Seq[]): Hit[] {
+  const out: Hit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (const s of seqs) {
+      const n = seqAt(tokens, i, s);
+      if (n) {
+        out.push({ start: i, end: i + n });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The first disclosure phrase in one line of words (OCR's line, or a text's first or last
+ * sentence). `confidence` per word (0–100) when OCR gives it; a lone short mark needs it high.
+ */
+export function matchDisclosure(words: readonly string[], confidence?: readonly number[]): DisclosureMatch | undefined {
+  const tokens = tokenise(words);
+  if (!tokens.length) return undefined;
+  for (const language of ['kk', 'ru', 'en', 'zh'] as const) {
+    const { ai, making } = LANGUAGES[language];
+    const aiHits = hitsOf(tokens, ai);
+    if (!aiHits.length) continue;
+    const makingHits = hitsOf(tokens, making);
+    for (const a of aiHits) {
+      for (const m of makingHits) {
+        const gap = m.start >= a.end ? m.start - a.end : a.start - m.end;
+        if (gap < 0 || gap > WINDOW) continue;
+        // Chinese reads as one run: 人工智能生成, AI生成; the ideographs must touch.
+        if (language === 'zh' && gap > 1) continue;
+        if (language === 'en' && !englishOrder(tokens, a, m, gap)) continue;
+        const first = Math.min(a.start, m.start);
+        const last = Math.max(a.end, m.end) - 1;
+        return { language, start: tokens[first].word, end: tokens[last].word + 1, kind: 'phrase' };
+      }
+    }
+  }
+  return madeWithA(tokens) ?? shortMarkLine(tokens, confidence);
+}
+
+/**
+ * «Made with AI» whose last letter OCR misread («Made with АГ», «… AV»): after an English
+ * making word and a link word, A and a letter OCR reads for I is taken for AI.
+ */
+/** What OCR reads for a capital I at the end of a line (after folding: Г, Т, У…). */
+const I_MISREAD = new Set(['г', 't', 'y', 'v', 'j', 'f', 'ӏ']);
+
+function madeWithA(tokens: Token[]): DisclosureMatch | undefined {
+  for (const m of hitsOf(tokens, LANGUAGES.en.making)) {
+    const link = tokens[m.end];
+    const ai = tokens[m.end + 1];
+    if (link && ai && EN_LINKS.has(link.s) && ai.s.length === 2 && ai.s[0] === 'a' && I_MISREAD.has(ai.s[1])) return { language: 'en', start: tokens[m.start].word, end: ai.word + 1, kind: 'phrase' };
+  }
+  return undefined;
+}
+
+/** «AI-generated», «AI made»; or «Generated with AI», «made by artificial intelligence»: not «Made in Almaty … AI». */
+function englishOrder(tokens: Token[], ai: Hit, making: Hit, gap: number): boolean {
+  if (making.start >= ai.end) return gap === 0;
+  return gap >= 1 && gap <= 3 && EN_LINKS.has(tokens[ai.start - 1].s);
+}
+const EN_LINKS = new Set(['with', 'by', 'using', 'via', 'from', 'of'].map((w) => tokenise([w])[0].s));
+
+/** A line holding nothing but short marks: «ЖИ · ИИ», «ЖИ», «ИИ», «ЖИ · ИИ · AI». */
+function shortMarkLine(tokens: Token[], confidence?: readonly number[]): DisclosureMatch | undefined {
+  if (tokens.length > 4) return undefined;
+  const marks: DisclosureLang[] = [];
+  for (const tok of tokens) {
+    const mark = SHORT_MARKS.find((m) => fits(tok.s, m.t));
+    if (mark) marks.push(mark.language);
+    else if (!fits(tok.s, AI_MARK)) return undefined;
+  }
+  if (!marks.length) return undefined;
+  const distinct = new Set(tokens.map((t) => t.s)).size;
+  if (distinct < 2) {
+    const conf = confidence?.[tokens[0].word];
+    if (tokens.length > 1 || conf === undefined || conf < LONE_MARK_CONFIDENCE) return undefined;
+  }
+  return { language: marks[0], start: tokens[0].word, end: tokens[tokens.length - 1].word + 1, kind: 'short-mark' };
+}

@@ -1,0 +1,137 @@
+/**
+ * The visible-warning detector: reads the words burned into a picture (OCR, media/ocr.ts) in
+ * the places a warning is put, and matches them against the disclosure phrases
+ * (domain/disclosure-phrases.ts). The corners come first, then the top and bottom bands, then
+ * the whole picture at a bounded resolution; each as it is and negated (dark text on light,
+ * light on dark). The run stops at the first page that holds a warning.
+ *
+ * It says what it read and why it could not: the verdict decides what that means.
+ */
+import { matchDisclosure } from '../domain/disclosure-phrases.js';
+import type { OcrInfo, Signal } from '../domain/report.js';
+import { type OcrWord, ocrStatus, readPages } from '../media/ocr.js';
+import { type OcrPage, type OcrRegion, ocrPages } from '../media/sharp.js';
+
+/** The places a warning is put, most likely first; the bands and the whole picture catch long or centred lines. */
+const REGIONS: OcrRegion[] = [
+  { name: 'bottom-left', x: 0, y: 0.75, width: 0.5, height: 0.25 },
+  { name: 'bottom-right', x: 0.5, y: 0.75, width: 0.5, height: 0.25 },
+  { name: 'top-left', x: 0, y: 0, width: 0.5, height: 0.25 },
+  { name: 'top-right', x: 0.5, y: 0, width: 0.5, height: 0.25 },
+  { name: 'bottom', x: 0, y: 0.75, width: 1, height: 0.25 },
+  { name: 'top', x: 0, y: 0, width: 1, height: 0.25 },
+  { name: 'whole', x: 0, y: 0, width: 1, height: 1, maxLongSide: 1000 },
+];
+
+/**
+ * Working size: the shorter side near 1000 px, so a line of text 2 % of it tall is 20 px for
+ * Tesseract; small pictures are enlarged up to 3×, panoramas bounded at 2000 px.
+ */
+const WORKING = { shortSide: 1000, maxLongSide: 2000, maxScale: 3 };
+/** Below this shorter side no warning is legible. */
+export const MIN_SHORT_SIDE = 32;
+/** Waiting for a turn included; a picture of dense text can take long to read. */
+export const OCR_DEADLINE_MS = 20_000;
+
+export interface VisibleText {
+  signals: Signal[];
+  ocr: OcrInfo;
+}
+
+export async function detectVisibleText(input: Buffer, maxPixels: number): Promise<VisibleText> {
+  const status = await ocrStatus();
+  if (!status.available) return { signals: [], ocr: { available: false, read: false, languages: status.languages, reason: 'unavailable', message: status.reason } };
+  const started = Date.now();
+  const base = { available: true, languages: status.languages };
+  try {
+    const { width, height, pages } = await ocrPages(input, { maxPixels, ...WORKING, minShortSide: MIN_SHORT_SIDE, regions: REGIONS });
+    if (!pages.length) {
+      return { signals: [], ocr: { ...base, read: false, ms: Date.now() - started, reason: 'too-small', message: `the picture is too small to read (${width}×${height})` } };
+    }
+    const found: Signal[][] = [];
+    const run = await readPages(
+      pages.map((p) => p.pgm),
+      { deadlineMs: OCR_DEADLINE_MS, languages: status.languages, stopAfter: (i, words) => (found[i] = warningsOn(words, pages[i], width, height)).length > 0 },
+    );
+    const signals = found.find((s) => s?.length) ?? [];
+    const ms = Date.now() - started;
+    // A warning found is known even when the run was cut short; its absence is known only from a full read.
+    if (run.incomplete && !signals.length) {
+      const why = run.incomplete === 'deadline' ? `reading the pixels took longer than ${OCR_DEADLINE_MS / 1000} s` : 'the picture holds too much text to read in full';
+      return { signals, ocr: { ...base, read: false, ms, reason: run.incomplete === 'deadline' ? 'timeout' : 'too-much-text', message: why } };
+    }
+    return { signals, ocr: { ...base, read: true, ms } };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0].slice(0, 200) : String(err);
+    return { signals: [], ocr: { ...base, read: false, ms: Date.now() - started, reason: 'failed', message: `the pixels could not be read (${message})` } };
+  }
+}
+
+/** Every warning on one page: each line alone, then each line with the next (a warning wrapped over two lines). */
+function warningsOn(words: OcrWord[], page: OcrPage, width: number, height: number): Signal[] {
+  const lines: OcrWord[][] = [];
+  for (const w of words) {
+    const last = lines.at(-1);
+    if (last && last[0].line === w.line) last.push(w);
+    else lines.push([w]);
+  }
+  const out: Signal[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const one = lines[i];
+    const two = i + 1 < lines.length && sameBlock(one[0].line, lines[i + 1][0].line) ? [...one, ...lines[i + 1]] : undefined;
+    for (const group of two ? [one, two] : [one]) {
+      const m = matchDisclosure(
+        group.map((w) => w.text),
+        group.map((w) => w.conf),
+      );
+      if (!m) continue;
+      out.push(signalOf(group.slice(m.start, m.end), m.language, m.kind, page, width, height));
+      if (group === two) i++; // the next line is part of this warning
+      break;
+    }
+  }
+  return out;
+}
+
+function sameBlock(a: string, b: string): boolean {
+  return a.slice(0, a.indexOf('.')) === b.slice(0, b.indexOf('.'));
+}
+
+function signalOf(words: OcrWord[], language: string, kind: 'phrase' | 'short-mark', page: OcrPage, width: number, height: number): Signal {
+  const x0 = Math.min(...words.map((w) => w.left));
+  const y0 = Math.min(...words.map((w) => w.top));
+  const x1 = Math.max(...words.map((w) => w.left + w.width));
+  const y1 = Math.max(...words.map((w) => w.top + w.height));
+  const x = clamp(Math.round(page.left + x0 / page.scale), 0, width);
+  const y = clamp(Math.round(page.top + y0 / page.scale), 0, height);
+  const region = { x, y, width: clamp(Math.round((x1 - x0) / page.scale), 1, width - x), height: clamp(Math.round((y1 - y0) / page.scale), 1, height - y) };
+  const text = words.map((w) => w.text).join(' ').slice(0, 200);
+  const confidence = Math.round(words.reduce((s, w) => s + Math.max(0, w.conf), 0) / words.length) / 100;
+  const place = placeOf(region, width, height);
+  return {
+    source: 'visible-text',
+    ai: true,
+    visible: true,
+    detail: `a visible AI warning is in the picture: «${text}» (${place.replace('-', ' ')}; read by OCR, confidence ${confidence})`,
+    words: text,
+    language,
+    region,
+    place,
+    confidence,
+    ...(kind === 'short-mark' ? { shortMark: true } : {}),
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+/** Where the warning sits, in thirds of the picture: 'bottom-left', 'top', 'centre', 'middle-right'… */
+export function placeOf(r: { x: number; y: number; width: number; height: number }, width: number, height: number): string {
+  const cx = (r.x + r.width / 2) / width;
+  const cy = (r.y + r.height / 2) / height;
+  const v = cy < 1 / 3 ? 'top' : cy > 2 / 3 ? 'bottom' : 'middle';
+  const h = cx < 1 / 3 ? 'left' : cx > 2 / 3 ? 'right' : 'centre';
+  if (h === 'centre') return v === 'middle' ? 'centre' : v;
+  return `${v}-${h}`;
+}
