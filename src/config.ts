@@ -60,6 +60,13 @@ export const ConfigSchema = z.object({
   anonVerifyPerMinute: z.coerce.number().int().min(0).default(30),
   /** /readyz is not ready below this much free space in DATA_DIR. */
   minFreeBytes: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  /** Every label is held for an editor's approval before it is released (per request: review=required). */
+  reviewRequired: bool.default(false),
+  /** A held draft (and an approved output) is deleted this many days after it was made. */
+  reviewTtlDays: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Operator-configured only: receives job.approved / job.rejected, signed with WEBHOOK_SECRET. */
+  webhookUrl: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
+  webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -97,6 +104,10 @@ const ENV_KEYS: Record<string, keyof Config> = {
   RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   ANON_VERIFY_PER_MINUTE: 'anonVerifyPerMinute',
   MIN_FREE_BYTES: 'minFreeBytes',
+  REVIEW_REQUIRED: 'reviewRequired',
+  REVIEW_TTL_DAYS: 'reviewTtlDays',
+  WEBHOOK_URL: 'webhookUrl',
+  WEBHOOK_SECRET: 'webhookSecret',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
@@ -127,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!!cfg.signerCert !== !!(cfg.signerKey || cfg.signerModule)) {
     throw new LabellerError('bad_config', 'Invalid configuration: SIGNER_CERT needs SIGNER_KEY (or SIGNER_MODULE), and they need SIGNER_CERT');
   }
+  if (cfg.webhookUrl && !cfg.webhookSecret) throw new LabellerError('bad_config', 'Invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (the receiver checks the signature with it)');
   return cfg;
 }
 

@@ -20,8 +20,14 @@ import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.
 import { storageFault } from './http/storage-fault.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
+import { expireJobs } from './core/review.js';
+import { jobStoreFor } from './review/store.js';
+import { WebhookDeliverer, type DelivererOptions } from './review/webhook.js';
+import { registerWebhookStats } from './http/metrics.js';
 
 const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
+/** How often held drafts past REVIEW_TTL_DAYS are looked for. */
+const REVIEW_EXPIRY_INTERVAL_MS = 3600 * 1000;
 
 export interface StartOptions {
   config?: Config;
@@ -35,6 +41,8 @@ export interface StartOptions {
   onKeyCreated?: (name: string, secret: string, file: string) => void;
   /** How free space in DATA_DIR is measured (tests simulate a full disk with it). */
   freeSpace?: FreeSpaceFn;
+  /** Retry timing of WEBHOOK_URL deliveries (tests shorten it). */
+  webhook?: DelivererOptions;
 }
 
 export interface RunningServer {
@@ -116,11 +124,29 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         }, RETENTION_INTERVAL_MS).unref()
       : undefined;
 
+  // Held drafts expire (deleted, with a record row) after REVIEW_TTL_DAYS; decisions are notified.
+  const expire = () =>
+    expireJobs(ctx).then(
+      (r) => (r.expired || r.purged) && logger.info({ ...r }, 'review drafts past REVIEW_TTL_DAYS removed'),
+      (err) => logger.error({ err: errorMessage(err) }, 'review expiry failed'),
+    );
+  void expire();
+  const reviewTimer = setInterval(expire, REVIEW_EXPIRY_INTERVAL_MS).unref();
+  const webhooks = config.webhookUrl
+    ? new WebhookDeliverer(config, jobStoreFor(config.dataDir).root, {
+        ...opts.webhook,
+        log: (level, msg, extra) => logger[level]({ ...extra, door: 'webhook' }, msg),
+      }).start()
+    : undefined;
+  if (webhooks) registerWebhookStats(metrics, () => webhooks.stats);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       setAccepting(false);
       if (retention) clearInterval(retention);
+      clearInterval(reviewTimer);
+      await webhooks?.stop();
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await stopWatch();

@@ -21,6 +21,7 @@ const LAYER: Record<string, number> = {
   text: 2,
   signals: 2,
   registry: 2,
+  review: 2,
   core: 3,
   'startup.ts': 4,
   http: 5,

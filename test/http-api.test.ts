@@ -117,10 +117,11 @@ describe('labelling needs a key', () => {
     expect(await c2paState(out, 'image/jpeg')).toBe('Valid');
     expect((await sharp(out).metadata()).width).toBe(1024);
 
-    // The record names the key (not the secret) and the door.
-    const rec = await fetch(`${srv.url}/api/v1/records/${encodeURIComponent(id!)}`, { headers: auth(OTHER) });
+    // The record names the key (not the secret) and the door; another labeller key does not read it.
+    const rec = await fetch(`${srv.url}/api/v1/records/${encodeURIComponent(id!)}`, { headers: auth() });
     expect(rec.status).toBe(200);
     expect(await rec.json()).toMatchObject({ id, type: 'label', actor: 'desk', door: 'rest' });
+    expect((await fetch(`${srv.url}/api/v1/records/${encodeURIComponent(id!)}`, { headers: auth(OTHER) })).status).toBe(404);
   });
 
   it('labels a Markdown text and verifies it back as valid and compliant', async () => {

@@ -92,6 +92,6 @@ describe('record query', () => {
     expect(parseRecordQuery({ limit: '1000' }).limit).toBe(1000);
     expect(message(() => parseRecordQuery({ limit: '1001' }, 'cli')).message).toBe('--limit: must be a whole number from 1 to 1000');
     expect(message(() => parseRecordQuery({ from: 'yesterday' })).message).toContain('from: expected an ISO date');
-    expect(message(() => parseRecordQuery({ type: 'delete' }, 'cli')).message).toBe('--type: "delete" is not one of label, verify');
+    expect(message(() => parseRecordQuery({ type: 'delete' }, 'cli')).message).toBe('--type: "delete" is not one of label, verify, review');
   });
 });

@@ -5,8 +5,10 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { createContext } from '../startup.js';
 import { label } from '../core/label.js';
-import { cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
-import type { LabelRecord } from '../core/types.js';
+import { CLI_SWITCHES, cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
+import { jobSummary, reviewRequested, submitForReview } from '../core/review.js';
+import type { CoreContext, LabelRecord } from '../core/types.js';
+import type { LabelOptions } from '../core/options.js';
 import { LabellerError } from '../domain/errors.js';
 import { EXIT, fail, readInput, say, writeAtomic } from './common.js';
 import { inOrder } from './in-order.js';
@@ -20,7 +22,7 @@ export function register(program: Command): void {
     .description('Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest')
     .argument('<inputs...>', 'files to label: JPEG, PNG, WebP, AVIF, TIFF images; .txt, .md, .html texts')
     .requiredOption('-o, --output <path>', 'output file, or a directory (ending in /) for several inputs');
-  for (const field of LABEL_FIELDS) cmd.option(`${cliFlagOf(field)} <value>`, fieldHelp(field));
+  for (const field of LABEL_FIELDS) cmd.option(CLI_SWITCHES.includes(field) ? cliFlagOf(field) : `${cliFlagOf(field)} <value>`, fieldHelp(field));
   // Earlier spellings, kept working: --lang and --ai-version.
   cmd.addOption(new Option('--lang <list>').hideHelp());
   cmd.addOption(new Option('--ai-version <version>').hideHelp());
@@ -49,6 +51,7 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
   }
   const concurrency = concurrencyOf(flags.concurrency);
   const ctx = await createContext({ warn: say });
+  if (reviewRequested(options, ctx)) return holdForReview(inputs, options, ctx, flags);
   const bar =
     inputs.length > 1 && process.stderr.isTTY
       ? new SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic)
@@ -104,6 +107,30 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
   bar?.stop();
   for (const report of held) report();
   if (flags.json) process.stdout.write(JSON.stringify(inputs.length === 1 && !toDir ? (records[0] ?? null) : records, null, 2) + '\n');
+  return exit;
+}
+
+/**
+ * `--review` (or REVIEW_REQUIRED): each file is labelled as a draft and held for an editor;
+ * the job id is printed and nothing is written to -o. `labeller review approve <id> -o …` releases it.
+ */
+async function holdForReview(inputs: string[], options: LabelOptions, ctx: CoreContext, flags: LabelFlags): Promise<number> {
+  let exit: number = EXIT.ok;
+  const jobs: Record<string, unknown>[] = [];
+  for (const input of inputs) {
+    try {
+      const bytes = readInput(input, ctx.config.maxUploadBytes);
+      const opts = { ...options, title: options.title ?? path.basename(input), textFormat: options.textFormat ?? textFormatFromName(input), fileName: input };
+      const job = await submitForReview(bytes, opts, ctx, { actor: 'cli', door: 'cli' });
+      jobs.push({ input, ...jobSummary(job) });
+      if (!flags.json) process.stdout.write(`${job.id}\t${input}\tpending_review\n`);
+      say(`${input}: held for review as job ${job.id}; nothing was written to ${flags.output} (approve it with: labeller review approve ${job.id} -o <file>)`);
+    } catch (error) {
+      exit = Math.max(exit, fail(error, input));
+    }
+  }
+  if (flags.json) process.stdout.write(JSON.stringify(inputs.length === 1 ? (jobs[0] ?? null) : jobs, null, 2) + '\n');
+  await ctx.records?.close();
   return exit;
 }
 

@@ -13,7 +13,7 @@ interface ListFlags {
   from?: string;
   to?: string;
   actor?: string;
-  type?: 'label' | 'verify';
+  type?: 'label' | 'verify' | 'review';
   verdict?: string;
   limit?: string;
   cursor?: string;
@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option('--from <date>', 'from this ISO date or date-time (inclusive)')
     .option('--to <date>', 'to this ISO date (the whole day) or date-time')
     .option('--actor <name>', "only this actor (API key name, 'cli', 'watch')")
-    .addOption(new Option('--type <type>', 'only labels or verifications').choices(['label', 'verify']))
+    .addOption(new Option('--type <type>', 'only labels, verifications or review events').choices(['label', 'verify', 'review']))
     .option('--verdict <verdict>', 'only verifications with this verdict (compliant, non-compliant, invalid, not-ai, unknown)')
     .option('--limit <n>', `rows per page (1-${MAX_PAGE}, default ${DEFAULT_PAGE})`)
     .option('--cursor <cursor>', 'continue from a previous page')
@@ -84,9 +84,11 @@ export function register(program: Command): void {
         const registry = openRegistry(config, { mustExist: true });
         try {
           const report = checkChain(registry);
-          if (flags.json) process.stdout.write(JSON.stringify({ file: registryPath(config), ...report }, null, 2) + '\n');
+          const types = countTypes(registry);
+          if (flags.json) process.stdout.write(JSON.stringify({ file: registryPath(config), ...report, types }, null, 2) + '\n');
           else if (report.intact) {
-            process.stdout.write(`intact: ${report.rows} records${report.pruned ? ` (${report.pruned} older ones removed by retention)` : ''}; head hash ${report.head}\n`);
+            const kinds = `${types.label ?? 0} labels, ${types.verify ?? 0} verifications, ${types.review ?? 0} review events`;
+            process.stdout.write(`intact: ${report.rows} records (${kinds})${report.pruned ? ` (${report.pruned} older ones removed by retention)` : ''}; head hash ${report.head}\n`);
           } else {
             const bad = report.firstBad!;
             process.stdout.write(`TAMPERED: record seq ${bad.seq}${bad.id ? ` (id ${bad.id})` : ''}: ${bad.reason}\n`);
@@ -100,7 +102,15 @@ export function register(program: Command): void {
 }
 
 function listLine(r: StoredRecord): string {
-  return [r.seq, r.id, r.time, r.type, r.actor, r.door, r.format, r.verdict ?? '-', (r.outputSha256 ?? r.inputSha256).slice(0, 12)].join('\t');
+  // A review row shows its event (submitted, approved, rejected, expired, purged) where a verification shows its verdict.
+  const what = r.verdict ?? (r.type === 'review' ? String(r.data.event) : '-');
+  return [r.seq, r.id, r.time, r.type, r.actor, r.door, r.format, what, (r.outputSha256 ?? r.inputSha256).slice(0, 12)].join('\t');
+}
+
+/** Rows of each type in the chain (labels, verifications, review events). */
+function countTypes(registry: ReturnType<typeof openRegistry>): Record<string, number> {
+  const rows = registry.db.prepare('SELECT type, count(*) AS n FROM records GROUP BY type').all() as { type: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }
 
 async function guarded(run: () => Promise<number>): Promise<number> {

@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LabelOptions } from './options.js';
 import type { CoreContext, LabelResult } from './types.js';
+import type { ReviewStamp } from '../domain/review.js';
 import { LabellerError } from '../domain/errors.js';
 import { commonRecord, languagesOf } from './record.js';
 import { TEXT_MIME } from '../text/format.js';
@@ -16,7 +17,7 @@ import { runTextTask } from '../text/worker/pool.js';
 import { asBuffer } from '../text/worker/tasks.js';
 import { signTextStore } from '../text/manifest-store.js';
 
-export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
+export async function labelText(input: Buffer, options: LabelOptions & { approval?: ReviewStamp }, ctx: CoreContext): Promise<LabelResult> {
   const started = performance.now();
   if (input.length === 0) throw new LabellerError('empty_input', 'the file is empty (0 bytes)');
   const placement = options.placement ?? 'start';
@@ -43,6 +44,7 @@ export async function labelText(input: Buffer, options: LabelOptions, ctx: CoreC
     organisation: ctx.identity.organisation,
     mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription },
     iscc: prepared.iscc,
+    review: options.approval,
   });
   // The output's hash continues from the hash of `before` the binding needs anyway.
   const outputHash = createHash('sha256').update(plan.before);

@@ -22,6 +22,7 @@ import { commonRecord, languagesOf } from './record.js';
 import type { LabelOptions } from './options.js';
 import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
 import type { CoreContext } from './types.js';
+import type { ReviewStamp } from '../domain/review.js';
 
 export { TOOL } from '../domain/tool.js';
 
@@ -29,6 +30,8 @@ export { TOOL } from '../domain/tool.js';
 export interface DoorNames {
   fileName?: string;
   outputName?: string;
+  /** Set by the review core only: the editor's approval, signed into the manifest. Never from a request. */
+  approval?: ReviewStamp;
 }
 
 export async function label(input: Buffer, options: LabelOptions & DoorNames, ctx: CoreContext, actor: Actor = LIBRARY_CALLER): Promise<LabelResult> {
@@ -49,7 +52,7 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
 
 export { sha256 } from './record.js';
 
-async function labelImage(input: Buffer, format: ImageFormat, options: LabelOptions, ctx: CoreContext): Promise<LabelResult> {
+async function labelImage(input: Buffer, format: ImageFormat, options: LabelOptions & DoorNames, ctx: CoreContext): Promise<LabelResult> {
   const started = performance.now();
   const { config, identity } = ctx;
   const probe = await probeImage(input, format, config.maxPixels);
@@ -110,6 +113,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     hasParent,
     organisation: identity.organisation,
     mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas },
+    review: options.approval,
     iscc,
   });
   const signed = await signAsset({

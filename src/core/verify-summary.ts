@@ -16,7 +16,8 @@ export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict, ocr?
   const failures = c2pa.codes.filter((c) => c !== 'signingCredential.untrusted').join(', ');
   const note = untrustedWarningNote(c2pa);
   const unread = v.compliance.visibleWarning === null && ocr && !ocr.read && ocr.reason ? PIXELS_UNREAD[ocr.reason] : undefined;
-  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v, signals), ...(note ? [note] : []), ...(unread ? [unread] : [])];
+  const reviewed = reviewSentence(c2pa);
+  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v, signals), ...(note ? [note] : []), ...(unread ? [unread] : []), ...(reviewed ? [reviewed] : [])];
   return {
     kk: parts.map((p) => p.kk).join(' '),
     ru: parts.map((p) => p.ru).join(' '),
@@ -186,4 +187,24 @@ function evidenceOf(signals: Signal[]): string {
       return which ? `${name} (${which})` : name;
     });
   return [...new Set(names)].join(', ');
+}
+
+/** An editor's approval signed into the manifest: said only when its signer is believed (our own, or trusted). */
+function reviewSentence(c: C2paSummary): Words | undefined {
+  const r = c.review;
+  if (!r || r.decision !== 'approved') return undefined;
+  if (!(r.signer === 'own' || r.signer === 'trusted') || !(c.state === 'valid' || c.state === 'trusted')) {
+    return {
+      kk: 'Редакция тексергені туралы мәлімдеме біз сенбейтін қол қоюшыдан келген, сондықтан оған сүйенуге болмайды.',
+      ru: 'Заявление о проверке редакцией исходит от подписанта, которому мы не доверяем, поэтому полагаться на него нельзя.',
+      en: 'The claim of an editorial review comes from a signer we do not trust, so it is not relied on.',
+    };
+  }
+  const day = r.at.slice(0, 10);
+  const by = ` (${r.reviewerName ?? r.reviewer})`;
+  return {
+    kk: `Редакция ${day} күні тексеріп, жариялауға мақұлдаған${by}.`,
+    ru: `Проверено редакцией ${day} и одобрено к публикации${by}.`,
+    en: `Reviewed by the editors on ${day} and approved for publication${by}.`,
+  };
 }

@@ -41,6 +41,8 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
   ]);
   const signals = [...read.signals, ...traced];
   const verdict = combine(read.c2pa, signals, read.visibleLayerRead);
+  // The review the manifest records is reported on its own; the summary still reads it from the c2pa findings.
+  const { review, ...c2pa } = read.c2pa;
   const report: VerifyReport = {
     ...(policy.fileName !== undefined ? { file: policy.fileName } : {}),
     kind: read.kind,
@@ -49,7 +51,8 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     sha256: sha256(input),
     bytes: input.length,
     ...verdict,
-    c2pa: read.c2pa,
+    c2pa,
+    ...(review ? { review } : {}),
     signals,
     summary: summarise(read.c2pa, signals, verdict, read.ocr),
     ...(read.ocr ? { ocr: read.ocr } : {}),

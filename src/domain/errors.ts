@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'signing_failed'
   | 'not_found'
   | 'output_exists'
-  | 'io_error';
+  | 'io_error'
+  /** The caller's role may not do this (the message names the role needed). */
+  | 'role_required'
+  /** A review job that is not in the state the request needs (decided already, not approved yet). */
+  | 'job_state';
 
 export class LabellerError extends Error {
   readonly code: ErrorCode;

@@ -23,6 +23,8 @@ export interface LabelOptions {
   title?: string;
   /** Texts: the format the file name says (doors pass the extension); content decides otherwise. */
   textFormat?: TextFormat;
+  /** 'required': hold the labelled file for an editor's approval instead of releasing it. */
+  review?: 'required';
 }
 
 const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
@@ -83,6 +85,11 @@ export const LabelFieldsSchema = z
       .enum(TEXT_FORMATS, { error: oneOf(TEXT_FORMATS) })
       .optional()
       .meta({ description: 'Texts: txt, md or html; default from the file name, then the content.' }),
+    review: z
+      .union([z.literal(true), z.enum(['required'])], { error: oneOf(['required']) })
+      .transform(() => 'required' as const)
+      .optional()
+      .meta({ description: "required: hold the labelled file for an editor's approval (202 + a job) instead of releasing it; REVIEW_REQUIRED=true does so for every file." }),
   })
   .strict();
 
@@ -90,6 +97,8 @@ export type LabelField = keyof z.input<typeof LabelFieldsSchema>;
 /** Every option, in the order the help and the README list them. */
 export const LABEL_FIELDS = Object.keys(LabelFieldsSchema.shape) as LabelField[];
 const FIELDS = LABEL_FIELDS;
+/** Options the CLI spells as a switch without a value (`--review`). */
+export const CLI_SWITCHES: readonly LabelField[] = ['review'];
 
 /** The option's one-line description (CLI help, OpenAPI). */
 export function fieldHelp(field: LabelField): string {
@@ -157,6 +166,7 @@ export function parseLabelOptions(raw: Record<string, unknown>, spelling: Option
     quality: f.quality,
     title: f.title,
     textFormat: f.textFormat,
+    review: f.review,
   };
   for (const k of Object.keys(options) as (keyof LabelOptions)[]) if (options[k] === undefined) delete options[k];
   return options;

@@ -21,7 +21,10 @@ export const RecordQuerySchema = z
     to: isoDate.optional().meta({ description: 'To this ISO date (the whole day) or date-time.' }),
     actor: z.string().trim().min(1).max(64).optional().meta({ description: "Only this actor (API key name, 'cli', 'watch', 'anonymous')." }),
     verdict: z.string().trim().min(1).max(40).optional().meta({ description: 'Only verifications with this verdict.' }),
-    type: z.enum(['label', 'verify'], { error: (i) => `${JSON.stringify(i.input)} is not one of label, verify` }).optional().meta({ description: 'Only labels or only verifications.' }),
+    type: z
+      .enum(['label', 'verify', 'review'], { error: (i) => `${JSON.stringify(i.input)} is not one of label, verify, review` })
+      .optional()
+      .meta({ description: 'Only labels, only verifications, or only review events.' }),
     limit: z.coerce
       .number()
       .int(`must be a whole number from 1 to ${MAX_PAGE}`)

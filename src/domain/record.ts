@@ -4,6 +4,7 @@
  * Imports nothing of ours but the domain.
  */
 import type { Signal, VerifyReport } from './report.js';
+import type { ReviewRow, ReviewStamp } from './review.js';
 import type { Door } from './vocabulary.js';
 
 /** A rectangle in pixels. */
@@ -30,6 +31,10 @@ export interface RecordSink {
    */
   recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string>;
   recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
+  /** A review event (held, approved, rejected, expired); `actor.jobId` makes it idempotent. */
+  recordReview?(row: ReviewRow, actor: Actor): Promise<string>;
+  /** The row written under an idempotency key (`actor.jobId`), if any. */
+  findByJob?(jobKey: string): Promise<StoredRecord | undefined>;
   /**
    * Traces a copy of one of our own labelled outputs whose provenance was stripped:
    * exact SHA-256 first, then a perceptual fingerprint. Returns signals with
@@ -48,7 +53,7 @@ export interface RecordQuery {
   to?: string;
   actor?: string;
   verdict?: string;
-  type?: 'label' | 'verify';
+  type?: 'label' | 'verify' | 'review';
   limit?: number;
   /** Opaque pagination cursor from a previous page's `next`. */
   cursor?: string;
@@ -59,7 +64,7 @@ export interface StoredRecord {
   id: string;
   seq: number;
   time: string;
-  type: 'label' | 'verify';
+  type: 'label' | 'verify' | 'review';
   actor: string;
   door: string;
   inputSha256: string;
@@ -122,6 +127,8 @@ export interface LabelRecord {
   /** The input's own C2PA manifest was kept as the parent ingredient. */
   parentManifestKept: boolean;
   signer: { organisation: string; development: boolean };
+  /** Released after an editor's approval: who, when, with which wording (also inside the manifest). */
+  review?: ReviewStamp;
   warnings: string[];
   createdAt: string;
   durationMs: number;

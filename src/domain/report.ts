@@ -37,6 +37,8 @@ export interface C2paSummary {
    * ISCC Content-Code for `io.iscc.v0`, by which a stripped copy can be traced back.
    */
   softBinding?: { alg: string; value: string };
+  /** Our kz.labeller.review assertion, as read (the core reports it as `review`, not here). */
+  review?: ReviewInfo;
   remoteUrl?: string;
   message?: string;
 }
@@ -50,6 +52,20 @@ export interface Ingredient {
   activeManifest?: string;
   thumbnail?: string;
   ingredients?: Ingredient[];
+}
+
+/**
+ * An editor's approval recorded in the active manifest (kz.labeller.review). Like the visible
+ * warning, it is relied on only from our own signing certificate or a trusted signer (`signer`).
+ */
+export interface ReviewInfo {
+  reviewer: string;
+  reviewerName?: string;
+  role?: string;
+  at: string;
+  decision: string;
+  wording?: Record<string, string>;
+  signer?: 'own' | 'trusted' | 'untrusted';
 }
 
 export interface VerifyReport {
@@ -71,6 +87,8 @@ export interface VerifyReport {
   summary: { kk: string; ru: string; en: string };
   /** Images: whether the pixels were read for the visible warning (OCR), how long it took, or why not. */
   ocr?: OcrInfo;
+  /** An editor's review signed into the manifest, when there is one. */
+  review?: ReviewInfo;
   /** Record id when the verification was written to the provenance record. */
   recordId?: string;
   checkedAt: string;

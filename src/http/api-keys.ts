@@ -1,22 +1,28 @@
 /**
- * API keys: named secrets from API_KEYS (`name:secret,...`) or, when none is configured,
+ * API keys: named secrets from API_KEYS (`name:secret[:role],...`) or, when none is configured,
  * a key created on first start and kept only as a SHA-256 hash under DATA_DIR. Secrets are
  * long random strings, so a plain SHA-256 is enough at rest and cheap per request.
+ * Roles (src/domain/review.ts): labeller (the default, so keys set before roles keep working),
+ * editor, admin; the key created on first start is the operator's, admin.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabellerError } from '../domain/errors.js';
+import { isRole, type Role } from '../domain/review.js';
 
 export interface KeyEntry {
   name: string;
   /** SHA-256 of the secret, hex. */
   sha256: string;
+  role?: Role;
 }
 
 export interface KeyStore {
   /** The key's name when the secret matches one, else undefined. Constant time per key. */
   match(secret: string): string | undefined;
+  /** The role of a key by its name (labeller when none was given). */
+  roleOf?(name: string): Role;
   readonly size: number;
 }
 
@@ -28,8 +34,10 @@ function hash(secret: string): Buffer {
 
 export function createKeyStore(entries: KeyEntry[]): KeyStore {
   const hashes = entries.map((e) => ({ name: e.name, digest: Buffer.from(e.sha256, 'hex') }));
+  const roles = new Map(entries.map((e) => [e.name, e.role ?? 'labeller'] as const));
   return {
     size: hashes.length,
+    roleOf: (name) => roles.get(name) ?? 'labeller',
     match(secret: string) {
       const d = hash(secret);
       let found: string | undefined;
@@ -42,8 +50,14 @@ export function createKeyStore(entries: KeyEntry[]): KeyStore {
 
 function isKeyEntry(e: unknown): e is KeyEntry {
   if (typeof e !== 'object' || e === null) return false;
-  const { name, sha256 } = e as Record<string, unknown>;
-  return typeof name === 'string' && /^[\w.-]{1,64}$/.test(name) && typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256);
+  const { name, sha256, role } = e as Record<string, unknown>;
+  return (
+    typeof name === 'string' &&
+    /^[\w.-]{1,64}$/.test(name) &&
+    typeof sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(sha256) &&
+    (role === undefined || (typeof role === 'string' && isRole(role)))
+  );
 }
 
 export function parseApiKeys(spec: string): KeyEntry[] {
@@ -54,14 +68,23 @@ export function parseApiKeys(spec: string): KeyEntry[] {
     .map((pair) => {
       const i = pair.indexOf(':');
       const name = i > 0 ? pair.slice(0, i).trim() : '';
-      const secret = i > 0 ? pair.slice(i + 1).trim() : '';
+      let secret = i > 0 ? pair.slice(i + 1).trim() : '';
+      let role: Role | undefined;
+      // A trailing `:word` is the role (secrets are long random strings; a word is not one).
+      const j = secret.lastIndexOf(':');
+      const tail = j >= 0 ? secret.slice(j + 1).trim().toLowerCase() : '';
+      if (j >= 16 && /^[a-z]{3,12}$/.test(tail)) {
+        if (!isRole(tail)) throw new LabellerError('bad_config', `Invalid configuration: API_KEYS key "${name}" has the role "${tail}"; roles are labeller, editor and admin`);
+        role = tail;
+        secret = secret.slice(0, j).trim();
+      }
       if (!/^[\w.-]{1,64}$/.test(name) || secret.length < 16) {
         throw new LabellerError(
           'bad_config',
-          'Invalid configuration: API_KEYS entries must be name:secret, the name letters/digits/._- and the secret at least 16 characters',
+          'Invalid configuration: API_KEYS entries must be name:secret or name:secret:role, the name letters/digits/._- and the secret at least 16 characters',
         );
       }
-      return { name, sha256: hash(secret).toString('hex') };
+      return { name, sha256: hash(secret).toString('hex'), ...(role ? { role } : {}) };
     });
 }
 
@@ -88,10 +111,11 @@ export function loadKeys(apiKeys: string | undefined, dataDir: string): { store:
     if (!Array.isArray(entries) || !entries.every(isKeyEntry))
       throw new LabellerError('bad_config', `${file} cannot be read (unexpected content); remove it to create a new key`);
     if (!entries.length) throw new LabellerError('bad_config', `${file} holds no key; remove it to create a new key, or set API_KEYS`);
-    return { store: createKeyStore(entries) };
+    // The key a start created before roles existed is the operator's: admin, as a new one would be.
+    return { store: createKeyStore(entries.map((e) => (e.role || e.name !== 'admin' ? e : { ...e, role: 'admin' as const }))) };
   }
   const secret = `lbl_${randomBytes(24).toString('base64url')}`;
-  const entry: KeyEntry = { name: 'admin', sha256: hash(secret).toString('hex') };
+  const entry: KeyEntry = { name: 'admin', sha256: hash(secret).toString('hex'), role: 'admin' };
   fs.mkdirSync(dataDir, { recursive: true });
   // wx: two processes starting at once must not overwrite each other's key.
   fs.writeFileSync(file, JSON.stringify({ note: 'SHA-256 hashes of API keys; the secrets are not stored', keys: [entry] }, null, 2) + '\n', {

@@ -23,6 +23,7 @@ import { healthz, readyz } from './routes/health.js';
 import { infoHandler } from './routes/info.js';
 import { labelHandler } from './routes/label.js';
 import { getRecordHandler, listRecordsHandler } from './routes/records.js';
+import { approveHandler, getJobHandler, listJobsHandler, outputHandler, previewHandler, rejectHandler } from './routes/jobs.js';
 import { verifyHandler } from './routes/verify.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
 import { createUploadReader } from './upload.js';
@@ -123,6 +124,13 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.post('/api/v1/verify', verifyKey, limited, verifyHandler(deps));
   app.get('/api/v1/records', mustHaveKey, limited, listRecordsHandler(deps));
   app.get('/api/v1/records/:id', mustHaveKey, limited, getRecordHandler(deps));
+  const decisionBody = [express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 16 })];
+  app.get('/api/v1/jobs', mustHaveKey, limited, listJobsHandler(deps));
+  app.get('/api/v1/jobs/:id', mustHaveKey, limited, getJobHandler(deps));
+  app.get('/api/v1/jobs/:id/output', mustHaveKey, limited, outputHandler(deps));
+  app.get('/api/v1/jobs/:id/preview/:side', mustHaveKey, limited, previewHandler(deps));
+  app.post('/api/v1/jobs/:id/approve', mustHaveKey, limited, ...decisionBody, approveHandler(deps));
+  app.post('/api/v1/jobs/:id/reject', mustHaveKey, limited, ...decisionBody, rejectHandler(deps));
 
   app.use('/api', (req, _res, next) =>
     next(new HttpProblem('route_not_found', `No API endpoint ${req.method} ${req.originalUrl.split('?')[0].slice(0, 100)}.`)),

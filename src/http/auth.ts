@@ -1,9 +1,10 @@
 /**
  * Who is calling: `Authorization: Bearer <secret>` or `X-API-Key: <secret>`.
  * 401 without a key, 403 for one that matches nothing. The key's name (never the secret)
- * goes to res.locals.keyName for the record and the logs.
+ * goes to res.locals.keyName for the record and the logs, its role to res.locals.keyRole.
  */
-import type { RequestHandler, Request } from 'express';
+import type { RequestHandler, Request, Response } from 'express';
+import type { Role } from '../domain/review.js';
 import type { KeyStore } from './api-keys.js';
 import { HttpProblem } from './problem.js';
 
@@ -27,6 +28,12 @@ export function requireKey(keys: KeyStore, required: boolean | (() => boolean) =
     const name = keys.match(secret);
     if (!name) return next(new HttpProblem('bad_key', 'The API key is not valid for this service.'));
     res.locals.keyName = name;
+    res.locals.keyRole = keys.roleOf?.(name) ?? 'labeller';
     next();
   };
+}
+
+/** The caller as the review core sees it: key name and role (a key is required before this). */
+export function callerOf(res: Response): { key: string; role: Role } {
+  return { key: String(res.locals.keyName), role: (res.locals.keyRole as Role | undefined) ?? 'labeller' };
 }

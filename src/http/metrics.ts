@@ -104,3 +104,34 @@ export function registerHealthGauges(metrics: Metrics, read: { watchHalted: () =
     },
   });
 }
+
+/** Webhook deliveries (WEBHOOK_URL): delivered, retried and given-up events since start, events waiting, and whether the last attempt failed. */
+export function registerWebhookStats(metrics: Metrics, stats: () => { delivered: number; retried: number; failed: number; pending: number; failing: number }): void {
+  if (metrics.registry.getSingleMetric('labeller_webhook_deliveries')) return;
+  new Gauge({
+    name: 'labeller_webhook_deliveries',
+    help: 'Webhook delivery attempts since start, by outcome (delivered, retried, failed = given up)',
+    labelNames: ['outcome'],
+    registers: [metrics.registry],
+    collect() {
+      const s = stats();
+      for (const outcome of ['delivered', 'retried', 'failed'] as const) this.set({ outcome }, s[outcome]);
+    },
+  });
+  new Gauge({
+    name: 'labeller_webhook_pending',
+    help: 'Webhook events waiting to be delivered (kept on disk across restarts)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(stats().pending);
+    },
+  });
+  new Gauge({
+    name: 'labeller_webhook_failing',
+    help: '1 while the last webhook delivery attempt failed, else 0',
+    registers: [metrics.registry],
+    collect() {
+      this.set(stats().failing);
+    },
+  });
+}

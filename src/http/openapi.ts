@@ -95,6 +95,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
         VerifyReport: { type: 'object', description: 'The verification report; the same schema as `labeller verify --json` (schema/verify-report.schema.json).' },
+        Job: {
+          type: 'object',
+          description: 'A file held for review. Labellers see their own jobs; editors and admins see all.',
+          required: ['id', 'state', 'createdAt', 'expiresAt', 'submitter', 'kind', 'format', 'mimeType', 'draft', 'links'],
+          properties: {
+            id: { type: 'string' },
+            state: { type: 'string', enum: ['pending_review', 'approved', 'rejected', 'expired'] },
+            createdAt: { type: 'string', format: 'date-time' },
+            expiresAt: { type: 'string', format: 'date-time', description: 'A pending draft is deleted then (REVIEW_TTL_DAYS), and an approved file as long after its approval.' },
+            submitter: { type: 'object', properties: { actor: { type: 'string' }, door: { type: 'string' } } },
+            fileName: { type: 'string' },
+            kind: { type: 'string', enum: ['image', 'text'] },
+            format: { type: 'string' },
+            mimeType: { type: 'string' },
+            options: { type: 'object', description: 'Languages, placement, source type, AI system and version, prompt and its writer.' },
+            draft: { type: 'object', description: 'The held draft: its hash, wording, languages, warnings.' },
+            reviewedWording: { type: 'object', additionalProperties: { type: 'string' }, description: 'The wording an editor may choose on approval («… редакция тексерген» / «… проверено редакцией» / "… reviewed by the editors").' },
+            decision: { type: 'object', description: 'decision, at, by { key, name, role }, reason (rejections), wording (approvals), recordId.' },
+            output: { type: 'object', description: 'Approved: sha256, bytes, recordId of the released file.' },
+            links: { type: 'object', description: 'self; before, after, approve, reject while pending; output once approved.' },
+          },
+        },
         StoredRecord: {
           type: 'object',
           required: ['id', 'seq', 'time', 'type', 'actor', 'door', 'inputSha256', 'format', 'data', 'hash', 'prevHash'],
@@ -102,7 +124,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             id: { type: 'string' },
             seq: { type: 'integer' },
             time: { type: 'string', format: 'date-time' },
-            type: { type: 'string', enum: ['label', 'verify'] },
+            type: { type: 'string', enum: ['label', 'verify', 'review'] },
             actor: { type: 'string' },
             door: { type: 'string' },
             inputSha256: { type: 'string' },
@@ -130,12 +152,18 @@ export function openApiDocument(version: string): Record<string, unknown> {
               headers: { 'X-Record-Id': { schema: { type: 'string' }, description: 'Id of the provenance record' } },
               content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
             },
+            '202': {
+              description: 'Held for review (review=required or REVIEW_REQUIRED): the job, with Location /api/v1/jobs/{id}; the file is released only once an editor approves it.',
+              headers: { Location: { schema: { type: 'string' }, description: 'The job' } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Job' } } },
+            },
             '401': problem('No API key'),
             '403': problem('Wrong API key'),
             ...errors,
           },
         },
       },
+      ...jobPaths(),
       '/api/v1/verify': {
         post: {
           operationId: 'verify',
@@ -165,7 +193,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/v1/records': {
         get: {
           operationId: 'listRecords',
-          summary: 'The provenance record: labels and verifications, newest first',
+          summary: 'The provenance record: labels, verifications and review events, newest first (labellers and editors: their own rows; admins: all)',
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [
             ...recordQueryParameters(),
@@ -207,6 +235,72 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/api/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json('OpenAPI 3.1', { type: 'object' }) } } },
+    },
+  };
+}
+
+/** The review routes: who may do what is said per route; 403 role_required names the role needed. */
+function jobPaths(): Record<string, object> {
+  const security = [{ bearer: [] }, { apiKey: [] }];
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const job = json('The job', { $ref: '#/components/schemas/Job' });
+  const common = { '401': problem('No API key'), '403': problem('Wrong API key, or role_required: the key lacks the role (the detail names it)'), '404': problem('No job with this id that this key may see'), '429': problem('Rate limit; see Retry-After') };
+  const decision = (props: Record<string, object>, required: string[] = []) => ({
+    required: false,
+    content: {
+      'application/json': { schema: { type: 'object', required, properties: props } },
+      'application/x-www-form-urlencoded': { schema: { type: 'object', required, properties: props } },
+    },
+  });
+  const reviewerName = { type: 'string', maxLength: 200, description: "The reviewer's name, written into the manifest next to the key name." };
+  return {
+    '/api/v1/jobs': {
+      get: {
+        operationId: 'listJobs',
+        summary: 'Jobs held for review, newest first (labellers: their own; editors and admins: all)',
+        security,
+        parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: ['pending_review', 'approved', 'rejected', 'expired'] } }],
+        responses: { '200': json('The jobs', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Job' } } } }), '400': problem('Invalid state'), ...common },
+      },
+    },
+    '/api/v1/jobs/{id}': { get: { operationId: 'getJob', summary: 'One job (its submitter, editors, admins)', security, parameters: [id], responses: { '200': job, ...common } } },
+    '/api/v1/jobs/{id}/output': {
+      get: {
+        operationId: 'jobOutput',
+        summary: 'The released file of an approved job, to its submitter and to editors',
+        security,
+        parameters: [id],
+        responses: { '200': { description: 'The file, signed with the review inside its manifest', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, ...common, '409': problem('job_state: pending, rejected or expired jobs release nothing') },
+      },
+    },
+    '/api/v1/jobs/{id}/preview/{side}': {
+      get: {
+        operationId: 'jobPreview',
+        summary: 'Editors: before/after of a pending job (a small JPEG without metadata, or the text without its manifest), never the file',
+        security,
+        parameters: [id, { name: 'side', in: 'path', required: true, schema: { type: 'string', enum: ['before', 'after'] } }],
+        responses: { '200': { description: 'The preview', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'text/plain': { schema: { type: 'string' } } } }, ...common, '409': problem('job_state: the job is not pending') },
+      },
+    },
+    '/api/v1/jobs/{id}/approve': {
+      post: {
+        operationId: 'approveJob',
+        summary: 'Editors: approve a pending job; it is labelled again with the review signed into its manifest (kz.labeller.review, c2pa.published), recorded and released',
+        security,
+        parameters: [id],
+        requestBody: decision({ wording: { type: 'string', enum: ['reviewed', 'draft'], description: 'reviewed: the reviewed wording; draft (default): as labelled' }, reviewerName }),
+        responses: { '200': job, '400': problem('Invalid wording or name'), ...common, '409': problem('job_state: already decided or expired'), '503': problem('Too many jobs at once; see Retry-After') },
+      },
+    },
+    '/api/v1/jobs/{id}/reject': {
+      post: {
+        operationId: 'rejectJob',
+        summary: 'Editors: reject a pending job with a reason; nothing is released and its draft is deleted',
+        security,
+        parameters: [id],
+        requestBody: decision({ reason: { type: 'string', maxLength: 500 }, reviewerName }, ['reason']),
+        responses: { '200': job, '400': problem('No reason'), ...common, '409': problem('job_state: already decided or expired') },
+      },
     },
   };
 }

@@ -8,6 +8,7 @@ import { softBindingAssertion } from '../domain/iscc/index.js';
 /** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
 export const MARK_ASSERTION = 'kz.labeller.visible-warning';
 import { TOOL as TOOL_INFO } from '../domain/tool.js';
+import { REVIEW_ASSERTION, type ReviewStamp } from '../domain/review.js';
 
 export { TOOL_INFO };
 
@@ -21,6 +22,8 @@ export interface ManifestInput {
   hasParent: boolean;
   organisation: string;
   mark: Record<string, unknown>;
+  /** An editor approved the file for release: our review assertion + a c2pa.published action (reviewAction). */
+  review?: ReviewStamp;
   /** ISCC Content-Code of the labelled output: the c2pa.soft-binding assertion (alg io.iscc.v0). */
   iscc?: string;
 }
@@ -46,9 +49,26 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
     format: m.format,
     instance_id: m.instanceId,
     assertions: [
-      { label: 'c2pa.actions', data: { actions } },
+      { label: 'c2pa.actions', data: { actions: m.review ? [...actions, reviewAction(m.review, labeller)] : actions } },
       { label: MARK_ASSERTION, data: { ...m.mark, signer: m.organisation } },
+      ...(m.review ? [{ label: REVIEW_ASSERTION, data: { ...m.review, organisation: m.organisation } }] : []),
       ...(m.iscc ? [softBindingAssertion(m.iscc)] : []),
     ],
+  };
+}
+
+/**
+ * C2PA 2.x has no "reviewed" action, and removed the `actors` field of actions in 2.0 (people
+ * are named by identity assertions). The closest standard action is c2pa.published, "released
+ * to a wider audience": the editor's approval is that release. The reviewer goes into the
+ * action's free parameters and, in full, into our own kz.labeller.review assertion.
+ */
+function reviewAction(r: ReviewStamp, labeller: { name: string; version: string }): Record<string, unknown> {
+  return {
+    action: 'c2pa.published',
+    when: r.at,
+    softwareAgent: labeller,
+    description: 'Reviewed and approved for publication by an editor',
+    parameters: { 'kz.labeller.reviewer': { identifier: r.reviewer, ...(r.reviewerName ? { name: r.reviewerName } : {}), role: r.role } },
   };
 }

@@ -81,4 +81,49 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE records ADD COLUMN job_id TEXT;
   CREATE UNIQUE INDEX records_job ON records (job_id) WHERE job_id IS NOT NULL;
   `,
+  // v4: review events (held for an editor, approved, rejected, expired) are rows of the chain
+  // too. SQLite cannot change a CHECK in place: the table is rebuilt with the same columns and
+  // rows (hashes untouched), foreign keys deferred while fingerprints point at no table.
+  `
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TABLE records_v3_copy AS SELECT * FROM records;
+  DROP TABLE records;
+  CREATE TABLE records (
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    time           TEXT NOT NULL,
+    type           TEXT NOT NULL CHECK (type IN ('label', 'verify', 'review')),
+    actor          TEXT NOT NULL,
+    door           TEXT NOT NULL,
+    input_sha256   TEXT NOT NULL,
+    output_sha256  TEXT,
+    format         TEXT NOT NULL,
+    width          INTEGER,
+    height         INTEGER,
+    options        TEXT,
+    wording        TEXT,
+    manifest_label TEXT,
+    verdict        TEXT,
+    fingerprint    TEXT,
+    data           TEXT NOT NULL,
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL,
+    job_id         TEXT
+  );
+  INSERT INTO records (seq, id, time, type, actor, door, input_sha256, output_sha256, format, width, height, options, wording,
+    manifest_label, verdict, fingerprint, data, prev_hash, hash, job_id)
+  SELECT seq, id, time, type, actor, door, input_sha256, output_sha256, format, width, height, options, wording,
+    manifest_label, verdict, fingerprint, data, prev_hash, hash, job_id FROM records_v3_copy ORDER BY seq;
+  DROP TABLE records_v3_copy;
+  CREATE INDEX records_time ON records (time);
+  CREATE INDEX records_actor ON records (actor, seq);
+  CREATE INDEX records_verdict ON records (verdict, seq) WHERE verdict IS NOT NULL;
+  CREATE INDEX records_output ON records (output_sha256) WHERE type = 'label';
+  CREATE UNIQUE INDEX records_job ON records (job_id) WHERE job_id IS NOT NULL;
+  CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+  BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: add a correcting record instead'); END;
+  CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+  WHEN (SELECT open FROM retention_gate) IS NOT 1
+  BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: rows leave only by retention'); END;
+  `,
 ];

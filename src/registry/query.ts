@@ -65,7 +65,7 @@ export function buildListQuery(q: RecordQuery, beforeSeq: number | undefined, li
     params.verdict = q.verdict;
   }
   if (q.type) {
-    if (q.type !== 'label' && q.type !== 'verify') throw new LabellerError('bad_option', `Expected label or verify for type but received "${q.type}"`);
+    if (q.type !== 'label' && q.type !== 'verify' && q.type !== 'review') throw new LabellerError('bad_option', `Expected label, verify or review for type but received "${q.type}"`);
     where.push('type = @type');
     params.type = q.type;
   }

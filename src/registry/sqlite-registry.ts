@@ -5,6 +5,7 @@
 import { sha256 } from '../domain/hash.js';
 import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../domain/record.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
+import type { ReviewRow } from '../domain/review.js';
 import type { GreyImage } from '../media/sharp.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
@@ -38,7 +39,7 @@ export interface RegistryOptions {
 type StoredAsGiven = Pick<ChainedRow, 'input_sha256' | 'output_sha256' | 'format' | 'width' | 'height' | 'options' | 'wording' | 'manifest_label' | 'verdict'>;
 
 interface AppendInput extends StoredAsGiven {
-  type: 'label' | 'verify';
+  type: 'label' | 'verify' | 'review';
   actor: Actor;
   fingerprint: StoredFingerprint | undefined;
   data: Record<string, unknown>;
@@ -136,6 +137,31 @@ export class SqliteRegistry implements RecordSink {
       data: anonymous ? compactReport(report) : (report as unknown as Record<string, unknown>),
       indexFingerprints: false,
     });
+  }
+
+  /** A review event: who held, approved, rejected or let expire which file (no fingerprint, not traced). */
+  async recordReview(row: ReviewRow, actor: Actor): Promise<string> {
+    return this.append({
+      type: 'review',
+      actor,
+      input_sha256: row.inputSha256,
+      output_sha256: row.outputSha256 ?? null,
+      format: row.format,
+      width: null,
+      height: null,
+      options: canonicalJson({ event: row.event }),
+      wording: row.wording ? canonicalJson(row.wording) : null,
+      manifest_label: null,
+      verdict: null,
+      fingerprint: undefined,
+      data: row as unknown as Record<string, unknown>,
+      indexFingerprints: false,
+    });
+  }
+
+  async findByJob(jobKey: string): Promise<StoredRecord | undefined> {
+    const found = this.stmt.byJob.get(jobKey) as { id: string } | undefined;
+    return found && this.get(found.id);
   }
 
   async traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]> {

@@ -5,6 +5,7 @@
  * claims into signals.
  */
 import { MARK_ASSERTION } from '../provenance/manifest.js';
+import { REVIEW_ASSERTION } from '../domain/review.js';
 import { ISCC_ALG, softBindingsOf } from '../domain/iscc/index.js';
 import { warningSigner } from '../domain/warning-trust.js';
 import type { C2paState, C2paSummary, Signal } from '../domain/report.js';
@@ -67,7 +68,7 @@ async function findingsOf(outcome: ReadOutcome, readAgain: (s: ReadSettings) => 
     };
   }
   const found = summarise(outcome.reader, fetchedFrom);
-  if (found.c2pa.visibleWarning) await judgeWarning(found, check.ownCertPem, readAgain);
+  if (found.c2pa.visibleWarning || found.c2pa.review) await judgeWarning(found, check.ownCertPem, readAgain);
   return found;
 }
 
@@ -78,7 +79,9 @@ function absent(): C2paFindings {
 /** Marks whose the visible-warning claim is; only a believed one is a label. */
 async function judgeWarning(found: C2paFindings, ownCertPem: string | undefined, readAgain: (s: ReadSettings) => Promise<ReadOutcome>): Promise<void> {
   const signer = await warningSigner(found.c2pa.state, ownCertPem, async (pem) => activeSignerTrusted(await readAgain({ allowedListPem: pem })));
-  found.c2pa.visibleWarning!.signer = signer;
+  if (found.c2pa.visibleWarning) found.c2pa.visibleWarning.signer = signer;
+  // An editor's review is believed on the same terms as the warning: anyone can copy the assertion.
+  if (found.c2pa.review) found.c2pa.review.signer = signer;
   const s = found.signals.find((x) => x.source === 'c2pa-visible-warning');
   if (s && signer === 'untrusted') {
     s.label = false;
@@ -117,6 +120,7 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
     ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) } : {}),
     ...(softBinding ? { softBinding } : {}),
+    ...reviewOf(active),
     ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
     message: stateMessage(state, codes, sig),
   };
@@ -215,4 +219,13 @@ function deltasOf(store: Json): Map<string, Json> {
 /** Drops undefined fields, so the JSON report has no `null`-looking gaps. */
 function clean<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
+}
+
+/** Our review assertion of the active manifest, strings only and clipped (the file is not ours to trust). */
+function reviewOf(active: Json): { review?: NonNullable<C2paSummary['review']> } {
+  const d = ((active.assertions ?? []) as Json[]).find((a) => a.label === REVIEW_ASSERTION)?.data as Json | undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 200) : undefined);
+  if (!d || !str(d.reviewer) || !str(d.at)) return {};
+  const wording = d.wording && typeof d.wording === 'object' ? Object.fromEntries(Object.entries(d.wording as Json).filter(([k, v]) => /^[a-z]{2}$/.test(k) && typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 200)])) : undefined;
+  return { review: clean({ reviewer: str(d.reviewer)!, reviewerName: str(d.reviewerName), role: str(d.role), at: str(d.at)!, decision: str(d.decision) ?? 'approved', wording }) };
 }

@@ -6,6 +6,7 @@
 import { buildManifest } from '../provenance/manifest.js';
 import { wordingFor, type Lang } from '../domain/wording.js';
 import type { SourceType } from '../provenance/xmp.js';
+import type { ReviewStamp } from '../domain/review.js';
 
 /** Wording per language; line breaks are flattened so the notice stays one line. */
 export function textWording(languages: Lang[], custom?: Partial<Record<Lang, string>>): Record<string, string> {
@@ -24,6 +25,7 @@ export interface TextManifestInput {
   organisation: string;
   mark: Record<string, unknown>;
   iscc?: string;
+  review?: ReviewStamp;
 }
 
 export function buildTextManifest(m: TextManifestInput): Record<string, unknown> {
@@ -38,5 +40,6 @@ export function buildTextManifest(m: TextManifestInput): Record<string, unknown>
     organisation: m.organisation,
     mark: m.mark,
     iscc: m.iscc,
+    review: m.review,
   });
 }

@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
+import { callerOf } from '../auth.js';
 import { LabellerError } from '../../domain/errors.js';
 import type { RecordSink } from '../../core/types.js';
 import { parseRecordQuery } from '../../domain/record-query.js';
@@ -15,6 +16,12 @@ export function listRecordsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const records = sink(deps);
     const q = queryOf(req.query as Record<string, unknown>);
+    // Labellers and editors read their own rows; the whole record is the admin's.
+    const me = callerOf(res);
+    if (me.role !== 'admin') {
+      if (q.actor && q.actor !== me.key) throw new LabellerError('role_required', `reading another key's records needs the admin role; the key "${me.key}" has the ${me.role} role`);
+      q.actor = me.key;
+    }
     res.setHeader('Cache-Control', 'no-store');
     res.json(await records.list(q));
   };
@@ -26,7 +33,8 @@ export function getRecordHandler(deps: AppDeps): RequestHandler {
     const id = String(req.params.id);
     if (!/^[\w:.-]{1,128}$/.test(id)) throw new LabellerError('not_found', 'No record has this id.');
     const rec = await records.get(id);
-    if (!rec) throw new LabellerError('not_found', 'No record has this id.');
+    const me = callerOf(res);
+    if (!rec || (me.role !== 'admin' && rec.actor !== me.key)) throw new LabellerError('not_found', 'No record has this id.');
     res.setHeader('Cache-Control', 'no-store');
     res.json(rec);
   };
