@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeDistance, decodeUnit, encodeUnit, imageCode, textCode } from '../src/domain/iscc/index.js';
+import { codeDistance, decodeUnit, encodeUnit, imageCode, textCode, textCodes } from '../src/domain/iscc/index.js';
 import { base32Decode, base32Encode } from '../src/domain/iscc/codec.js';
 import { MINHASH_A_BIG, MINHASH_B_BIG } from '../src/domain/iscc/minhash-params.js';
 import { permute } from '../src/domain/iscc/minhash.js';
@@ -28,6 +28,8 @@ describe('gen_text_code_v0', () => {
     it(name, () => {
       const [text, bits] = v.inputs as [string, number];
       expect(textCode(text, bits)).toEqual({ iscc: v.outputs.iscc, characters: v.outputs.characters });
+      // The whole-text code that textCodes composes from block MinHashes is the same code.
+      if (bits === 64) expect(textCodes(text).iscc).toBe(v.outputs.iscc);
     });
   }
 });
@@ -44,6 +46,15 @@ describe('gen_image_code_v0', () => {
 });
 
 describe('the parts', () => {
+  it('textCodes gives the same whole-text code as textCode for long texts, and windows that match their excerpts', () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `сөз${(i * 7919) % 1009}`).join(' ');
+    const codes = textCodes(words);
+    expect(codes.iscc).toBe(textCode(words).iscc);
+    expect(codes.windows).toHaveLength(5);
+    const half = words.slice(0, Math.floor(words.length / 2));
+    expect(Math.min(...codes.windows.map((w) => codeDistance(w, textCode(half).iscc)!))).toBeLessThanOrEqual(4);
+  });
+
   it('xxHash32 gives the published values', () => {
     expect(xxh32(Buffer.alloc(0))).toBe(0x02cc5d05);
     expect(xxh32(Buffer.from('a'))).toBe(0x550d7456);

@@ -8,6 +8,7 @@ import type { StoredRecord } from '../core/types.js';
 import { checkChain, exportRecords, openRegistry, registryPath, type ExportFormat } from '../registry/index.js';
 import { DEFAULT_PAGE, MAX_PAGE, parseRecordQuery } from '../domain/record-query.js';
 import { EXIT, fail, say, writeAtomic } from './common.js';
+import { registerLookup } from './lookup-command.js';
 
 interface ListFlags {
   from?: string;
@@ -73,6 +74,8 @@ export function register(program: Command): void {
         }
       });
     });
+
+  registerLookup(records);
 
   records
     .command('check')

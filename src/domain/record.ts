@@ -41,6 +41,8 @@ export interface RecordSink {
    * `source: 'registry'` naming the record, or an empty list.
    */
   traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]>;
+  /** The labelled output an ISCC Content-Code (computed by anyone from a copy) belongs to, if any is near enough. */
+  lookupIscc?(code: string): Promise<IsccMatch | undefined>;
   list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
   /** Removes rows older than `retentionDays` (0 keeps everything), keeping the chain checkable. */
   prune(retentionDays: number): Promise<{ removed: number }>;
@@ -76,6 +78,13 @@ export interface StoredRecord {
   data: Record<string, unknown>;
   hash: string;
   prevHash: string;
+}
+
+/** What an ISCC lookup found: the record, the distance in bits (of 64), and the stored code it met. */
+export interface IsccMatch {
+  record: StoredRecord;
+  distance: number;
+  matched: string;
 }
 
 /** A call made from code, not through one of the four doors (tests, benchmarks, an embedding program). */

@@ -217,6 +217,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '429': problem('Rate limit; see Retry-After'), '501': problem('No record is kept') },
         },
       },
+      '/api/v1/lookup': {
+        get: {
+          operationId: 'lookupIscc',
+          summary: 'Soft-binding resolver: the labelled output (record and manifest label) whose ISCC Content-Code is near the given one (within 10 of 64 bits)',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [{ name: 'iscc', in: 'query', required: true, schema: { type: 'string', example: 'ISCC:EEAZ7XRXKQ5F6WOM' }, description: 'An ISCC Image-Code or Text-Code (ISO 24138) of 64 bits or more, as computed from a copy' }],
+          responses: {
+            '200': json('The matching record', {
+              type: 'object',
+              properties: { iscc: { type: 'string' }, distance: { type: 'integer', description: 'Bits (of 64) between the code and the nearest stored one' }, matched: { type: 'string', description: 'The stored code it met (the whole output, a crop or a half-text window)' }, manifestLabel: { type: ['string', 'null'] }, record: { $ref: '#/components/schemas/StoredRecord' } },
+            }),
+            '400': problem('Not an ISCC Image- or Text-Code'),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            '404': problem('No labelled output has a code near this one'),
+            '429': problem('Rate limit; see Retry-After'),
+            '501': problem('No record is kept'),
+          },
+        },
+      },
       '/api/v1/info': {
         get: {
           operationId: 'info',

@@ -20,8 +20,9 @@ export class FingerprintIndex {
   private prunedThrough = 0;
   private readonly stmt;
 
-  constructor(db: Db) {
-    const cols = 'SELECT record_seq, kind, b0, b1, b2, b3 FROM fingerprints';
+  /** `table`: the pHash/SimHash fingerprints, or the ISCC codes (iscc-index.ts), which have the same band columns. */
+  constructor(db: Db, table: 'fingerprints' | 'iscc_codes' = 'fingerprints') {
+    const cols = `SELECT record_seq, kind, b0, b1, b2, b3 FROM ${table}`;
     this.stmt = {
       all: db.prepare(cols).raw(),
       since: db.prepare(`${cols} WHERE record_seq > ?`).raw(),

@@ -126,4 +126,15 @@ export const MIGRATIONS: readonly string[] = [
   WHEN (SELECT open FROM retention_gate) IS NOT 1
   BEGIN SELECT RAISE(ABORT, 'the provenance record is append-only: rows leave only by retention'); END;
   `,
+  // ISCC Content-Codes (ISO 24138) of labelled outputs, whole and in crops or windows (iscc-index.ts),
+  // split into four 16-bit bands like fingerprints. Derived from records.fingerprint, which the chain covers.
+  `
+  CREATE TABLE iscc_codes (
+    record_seq INTEGER NOT NULL REFERENCES records (seq),
+    kind       TEXT NOT NULL CHECK (kind IN ('image', 'text')),
+    code       TEXT NOT NULL,
+    b0 INTEGER NOT NULL, b1 INTEGER NOT NULL, b2 INTEGER NOT NULL, b3 INTEGER NOT NULL
+  );
+  CREATE INDEX iscc_codes_record ON iscc_codes (record_seq);
+  `,
 ];

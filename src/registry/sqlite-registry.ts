@@ -3,13 +3,16 @@
  * and retention that only this storage can do. One row per labelling and per verification.
  */
 import { sha256 } from '../domain/hash.js';
-import type { Actor, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../domain/record.js';
+import type { Actor, IsccMatch, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../domain/record.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
 import type { ReviewRow } from '../domain/review.js';
 import type { GreyImage } from '../media/sharp.js';
 import { closeDatabase, type Db } from './database.js';
 import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.js';
 import { fingerprintsOfGrey, imageFingerprints, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
+import { greyMaster } from '../media/sharp.js';
+import { codeDistance } from '../domain/iscc/index.js';
+import { imageCodesOfGrey, indexHex, IsccIndex, MIN_TEXT_CHARACTERS, QUERY_ISCC_CROPS, STORED_ISCC_CROPS, storedCodes, textCodesOf, type StoredIscc } from './iscc-index.js';
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
@@ -22,6 +25,8 @@ import { verdictOf } from './verdict.js';
 export interface StoredFingerprint {
   image?: { keep: number; ax: number; ay: number; hash: Hash64 }[];
   text?: Hash64;
+  /** ISCC Content-Codes of a label's output (iscc-index.ts): the record's main index since v5. */
+  iscc?: StoredIscc;
 }
 
 export interface Row extends ChainedRow {
@@ -53,6 +58,8 @@ export class SqliteRegistry implements RecordSink {
   private readonly now: () => Date;
   /** In-memory near-duplicate index over the fingerprints table, caught up before each lookup. */
   readonly nearIndex: FingerprintIndex;
+  /** The ISCC codes of labelled outputs, for tracing copies and for lookups by code. */
+  readonly iscc: IsccIndex;
   private readonly stmt;
 
   constructor(db: Db, opts: RegistryOptions = {}) {
@@ -73,10 +80,12 @@ export class SqliteRegistry implements RecordSink {
       byOutput: db.prepare("SELECT * FROM records WHERE type = 'label' AND output_sha256 = ? ORDER BY seq DESC LIMIT 1"),
     };
     this.nearIndex = new FingerprintIndex(db);
+    this.iscc = new IsccIndex(db);
   }
 
   async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string> {
-    return this.insertLabel(record, actor, await this.fingerprintOf(record.kind, output, STORED_CROPS, grey));
+    const [fingerprint, iscc] = await Promise.all([this.fingerprintOf(record.kind, output, STORED_CROPS, grey), this.isccOfOutput(record.kind, output, grey)]);
+    return this.insertLabel(record, actor, iscc ? { ...fingerprint, iscc } : fingerprint);
   }
 
   /** The synchronous database part of recordLabel (the fingerprint is computed before). */
@@ -168,25 +177,53 @@ export class SqliteRegistry implements RecordSink {
     const exact = this.stmt.byOutput.get(sha256(input)) as Row | undefined;
     if (exact) return [traceSignal(toStored(exact), 'exact', 0)];
     let queries: Hash64[];
+    let codes: string[] = [];
     if (kind === 'image') {
       try {
-        queries = (await imageFingerprints(input, QUERY_CROPS, this.maxPixels)).map((f) => f.hash);
+        // One small decode serves both the ISCC and the pHash queries.
+        const grey = await greyMaster(input, this.maxPixels, 512);
+        const [prints, iscc] = await Promise.all([fingerprintsOfGrey(grey, QUERY_CROPS), imageCodesOfGrey(grey, QUERY_ISCC_CROPS)]);
+        queries = prints.map((f) => f.hash);
+        codes = iscc.map((c) => c.code);
         this.wholePictureHash.set(input, queries[0]); // QUERY_CROPS[0] is the whole picture
       } catch {
         return []; // not decodable: nothing to compare (the verify core reports the decoding problem)
       }
     } else {
-      const text = await textSimhashOf(input).catch(() => undefined);
-      if (!text) return [];
-      queries = [text];
+      const [text, iscc] = await Promise.all([textSimhashOf(input).catch(() => undefined), textCodesOf(input).catch(() => undefined)]);
+      if (iscc && iscc.characters >= MIN_TEXT_CHARACTERS) codes = [iscc.iscc];
+      if (!text && !codes.length) return [];
+      queries = text ? [text] : [];
     }
     const limit = kind === 'image' ? IMAGE_MATCH_DISTANCE : TEXT_MATCH_DISTANCE;
     // One read snapshot: the matched row cannot be pruned between the lookup and its read.
     const match = this.db.transaction(() => {
-      const best = this.nearest(kind, queries, limit);
-      return best && { distance: best.distance, row: this.stmt.bySeq.get(best.seq) as Row };
+      // ISCC first (it traces every survival copy kind, README); pHash/SimHash only for records labelled before ISCC codes were kept.
+      const byIscc = this.iscc.nearest(kind, codes);
+      if (byIscc) return { via: 'iscc' as const, distance: byIscc.distance, row: this.stmt.bySeq.get(byIscc.seq) as Row };
+      const best = queries.length ? this.nearest(kind, queries, limit) : undefined;
+      if (!best || this.iscc.covers(best.seq)) return undefined;
+      return { via: 'fingerprint' as const, distance: best.distance, row: this.stmt.bySeq.get(best.seq) as Row };
     })();
-    return match ? [traceSignal(toStored(match.row), 'near', match.distance)] : [];
+    return match ? [{ ...traceSignal(toStored(match.row), 'near', match.distance, match.via), ...(codes[0] ? { iscc: codes[0] } : {}) }] : [];
+  }
+
+  /**
+   * The labelled output an ISCC code belongs to (a third party computed it from a copy): the
+   * nearest stored code of the same kind within ISCC_MATCH_DISTANCE, with its record.
+   */
+  async lookupIscc(code: string): Promise<IsccMatch | undefined> {
+    if (!indexHex(code)) return undefined;
+    const kind = indexHex(code)!.kind;
+    return this.db.transaction(() => {
+      const best = this.iscc.nearest(kind, [code]);
+      if (!best) return undefined;
+      const row = this.stmt.bySeq.get(best.seq) as Row;
+      const record = toStored(row);
+      const stored = storedCodes((JSON.parse(row.fingerprint ?? '{}') as StoredFingerprint).iscc);
+      const matched = stored.reduce((a, b) => ((codeDistance(b, code) ?? 99) < (codeDistance(a, code) ?? 99) ? b : a), stored[0] ?? code);
+      return { record, distance: best.distance, matched };
+    })();
   }
 
   /** The closest indexed label fingerprint within maxDistance (newest on ties). */
@@ -225,6 +262,18 @@ export class SqliteRegistry implements RecordSink {
 
   anchor(): { through_seq: number; hash: string; pruned: number; at: string } | undefined {
     return this.stmt.anchor.get() as { through_seq: number; hash: string; pruned: number; at: string } | undefined;
+  }
+
+  private async isccOfOutput(kind: 'image' | 'text', output: Buffer, grey?: GreyImage): Promise<StoredIscc | undefined> {
+    try {
+      if (kind === 'text') {
+        const t = await textCodesOf(output);
+        return t.characters >= MIN_TEXT_CHARACTERS ? { text: { code: t.iscc, windows: t.windows } } : undefined;
+      }
+      return { image: await imageCodesOfGrey(grey ?? (await greyMaster(output, this.maxPixels, 512)), STORED_ISCC_CROPS) };
+    } catch {
+      return undefined; // as for fingerprints: the record is kept without codes
+    }
   }
 
   private async fingerprintOf(kind: 'image' | 'text', bytes: Buffer, crops: typeof STORED_CROPS, grey?: GreyImage): Promise<StoredFingerprint | undefined> {
@@ -276,6 +325,7 @@ export class SqliteRegistry implements RecordSink {
     const hashes: [kind: 'image' | 'text', hash: Hash64][] = [...(fp?.image ?? []).map((f) => ['image', f.hash] as ['image', Hash64])];
     if (fp?.text) hashes.push(['text', fp.text]);
     for (const [kind, hash] of hashes) this.stmt.insertFingerprint.run(seq, kind, hash, ...bandsOf(hash));
+    this.iscc.add(seq, fp?.iscc);
   }
 }
 
@@ -298,14 +348,16 @@ export function toStored(row: Row): StoredRecord {
   };
 }
 
-function traceSignal(rec: StoredRecord, match: 'exact' | 'near', distance: number): Signal {
-  const how = match === 'exact' ? 'is byte for byte' : `is a near copy (fingerprint distance ${distance} of 64: resized, recompressed, cropped or stripped of metadata) of`;
+function traceSignal(rec: StoredRecord, match: 'exact' | 'near', distance: number, via: 'iscc' | 'fingerprint' = 'fingerprint'): Signal {
+  const measure = via === 'iscc' ? 'ISCC distance' : 'fingerprint distance';
+  const how = match === 'exact' ? 'is byte for byte' : `is a near copy (${measure} ${distance} of 64: resized, recompressed, cropped or stripped of metadata) of`;
   return {
     source: 'registry',
     ai: true,
     detail: `This file ${how} an output we labelled as AI-generated: record ${rec.id}, ${rec.time}, by ${rec.actor} via ${rec.door}.`,
     recordId: rec.id,
     match,
+    ...(match === 'near' ? { via } : {}),
     distance,
     record: {
       id: rec.id,

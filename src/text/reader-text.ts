@@ -6,7 +6,7 @@
  * here. Every scan is linear (indexOf, no backtracking on user text).
  */
 import type { TextFormat } from '../media/sniff.js';
-import { textCode, type TextCode } from '../domain/iscc/index.js';
+import { textCode, textCodes, type TextCode, type TextCodes } from '../domain/iscc/index.js';
 import { visibleTextOf } from './a7-html.js';
 import { splitFrontMatter } from './a9-block.js';
 import { cutCarriers, findCarriers } from './carriers.js';
@@ -84,9 +84,9 @@ export function readerTextCode(format: TextFormat, text: string): TextCode {
   return textCode(readerText(format, text));
 }
 
-/** The Text-Code of a text file as found: decoded, carriers cut, format detected (or as the name says). */
-export function textFileCode(input: Buffer, hint?: TextFormat): TextCode {
+/** The Text-Codes (whole and half windows) of a text file as found: decoded, carriers cut, format detected (or as the name says). */
+export function textFileCode(input: Buffer, hint?: TextFormat): TextCodes {
   const decoded = decodeText(input);
   const cut = cutCarriers(decoded.text, findCarriers(decoded.text));
-  return readerTextCode(hint ?? detectTextFormat(cut), cut);
+  return textCodes(readerText(hint ?? detectTextFormat(cut), cut));
 }

@@ -4,7 +4,7 @@
  * of every 13-character window of its UTF-8.
  */
 import { ContentType, encodeUnit, MainType } from './codec.js';
-import { minhash256 } from './minhash.js';
+import { compressMinhash, minhash, minhash256 } from './minhash.js';
 import { xxh32 } from './xxh32.js';
 
 export const NGRAM = 13;
@@ -36,15 +36,20 @@ export function characterCount(collapsed: string): number {
 
 /** The distinct feature hashes: xxh32 of each NGRAM-code-point window's UTF-8 (one window, shorter, for a short text). */
 export function textFeatures(collapsed: string): Set<number> {
+  return new Set(featureSequence(collapsed));
+}
+
+/** The feature hash at each window position, in text order. */
+function featureSequence(collapsed: string): Uint32Array {
   const utf8 = Buffer.from(collapsed, 'utf8');
   // Byte offset where each code point starts, and the end.
   const starts: number[] = [];
   for (let i = 0; i < utf8.length; i++) if ((utf8[i] & 0xc0) !== 0x80) starts.push(i);
   starts.push(utf8.length);
   const points = starts.length - 1;
-  const features = new Set<number>();
   const windows = Math.max(points - NGRAM + 1, 1);
-  for (let i = 0; i < windows; i++) features.add(xxh32(utf8, starts[i], starts[Math.min(i + NGRAM, points)]));
+  const features = new Uint32Array(windows);
+  for (let i = 0; i < windows; i++) features[i] = xxh32(utf8, starts[i], starts[Math.min(i + NGRAM, points)]);
   return features;
 }
 
@@ -57,4 +62,37 @@ export interface TextCode {
 export function textCode(text: string, bits = 64): TextCode {
   const collapsed = collapseText(text);
   return { iscc: encodeUnit(MainType.CONTENT, ContentType.TEXT, 0, bits, minhash256(textFeatures(collapsed))), characters: characterCount(collapsed) };
+}
+
+/** Eighths of the text whose MinHashes are kept apart: every half-length excerpt window is a union of four. */
+const BLOCKS = 8;
+const WINDOW_BLOCKS = 4;
+
+export interface TextCodes extends TextCode {
+  /**
+   * Text-Codes of the five half-length windows starting at 0, ⅛, ¼, ⅜ and ½ of the text: a
+   * copy that is an excerpt of half the text is near one of them, where its distance to the
+   * whole text's code is ~16 bits (half the n-grams shared). MinHash composes by minimum, so
+   * the windows cost one MinHash of the text in all.
+   */
+  windows: string[];
+}
+
+/** The Text-Code of a text and of its half-length windows (64 bits each). */
+export function textCodes(text: string): TextCodes {
+  const collapsed = collapseText(text);
+  const features = featureSequence(collapsed);
+  const blocks: Uint32Array[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    const part = features.subarray(Math.floor((b * features.length) / BLOCKS), Math.floor(((b + 1) * features.length) / BLOCKS));
+    blocks.push(minhash(new Set(part)));
+  }
+  const code = (from: number, to: number) => {
+    const mins = Uint32Array.from(blocks[from]);
+    for (let b = from + 1; b < to; b++) for (let k = 0; k < mins.length; k++) if (blocks[b][k] < mins[k]) mins[k] = blocks[b][k];
+    return encodeUnit(MainType.CONTENT, ContentType.TEXT, 0, 64, compressMinhash(mins, 4));
+  };
+  const windows: string[] = [];
+  for (let start = 0; start + WINDOW_BLOCKS <= BLOCKS; start++) windows.push(code(start, start + WINDOW_BLOCKS));
+  return { iscc: code(0, BLOCKS), characters: characterCount(collapsed), windows };
 }

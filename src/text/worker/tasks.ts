@@ -8,13 +8,13 @@ import { textSimhash } from '../simhash.js';
 import { prepareTextLabel, type LabelRequest, type PreparedText } from '../label-prepare.js';
 import { analyseText, type TextAnalysis } from '../verify-analysis.js';
 import { textFileCode } from '../reader-text.js';
-import type { TextCode } from '../../domain/iscc/index.js';
+import type { TextCodes } from '../../domain/iscc/index.js';
 
 export interface TextTasks {
   verify(input: Buffer, hint?: TextFormat): TextAnalysis;
   label(input: Buffer, request: LabelRequest): PreparedText;
   simhash(input: Buffer): Hash64 | undefined;
-  iscc(input: Buffer, hint?: TextFormat): TextCode;
+  iscc(input: Buffer, hint?: TextFormat): TextCodes;
 }
 
 export const TASKS: TextTasks = {
