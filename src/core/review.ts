@@ -208,10 +208,15 @@ export async function releasedBytes(job: Job, ctx: CoreContext): Promise<{ bytes
   return job.output ? storeOf(ctx).readFinal(job.id, job.output.nonce) : undefined;
 }
 
-export async function markWatchDone(job: Job, to: string, ctx: CoreContext): Promise<void> {
+/**
+ * The watch folder's progress in carrying out a decision: `releasing` (the name chosen, saved
+ * before anything is written, so a redo after a crash writes the same name once), then `done`.
+ */
+export async function saveWatchProgress(job: Job, progress: { releasing: string } | { done: string }, ctx: CoreContext): Promise<void> {
   if (!job.watch) return;
-  job.watch.done = { at: new Date().toISOString(), to };
-  job.updatedAt = job.watch.done.at;
+  if ('releasing' in progress) job.watch.releasing = progress.releasing;
+  else job.watch.done = { at: new Date().toISOString(), to: progress.done };
+  job.updatedAt = new Date().toISOString();
   await storeOf(ctx).save(job);
 }
 

@@ -121,7 +121,7 @@ export interface Job {
   /** The released file (approved jobs), until it expires. */
   output?: { nonce: string; sha256: string; bytes: number; labelRecordId?: string; removed?: boolean };
   /** Watch-folder jobs: where the released file (or the rejection) goes, and whether it went. */
-  watch?: { root: string; name: string; done?: { at: string; to: string } };
+  watch?: { root: string; name: string; releasing?: string; done?: { at: string; to: string } };
 }
 
 /** Ids the doors accept in paths and arguments: nothing that could name a path. */

@@ -11,7 +11,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { label, sha256 } from '../core/label.js';
 import { verify } from '../core/verify.js';
-import { parseLabelOptions, textFormatFromName } from '../core/options.js';
+import { parseLabelOptions, textFormatFromName, type LabelOptions } from '../core/options.js';
+import { reviewRequested, submitForReview, type Job } from '../core/review.js';
 import type { GreyImage } from '../domain/record.js';
 import type { VerifyPolicy } from '../domain/report.js';
 import type { Actor, CoreContext, LabelRecord } from '../core/types.js';
@@ -37,10 +38,14 @@ export interface JobResult {
   /** The name the file got in its destination folders. */
   finalName: string;
   error?: { code: string; reason: string };
+  /** The review job when the file was held for an editor (its ticket is in review/). */
+  held?: string;
 }
 
 type Produced =
   | { kind: 'label'; bytes: Buffer; record: LabelRecord }
+  /** Held for an editor's review: a ticket in review/, released later (review-release.ts). */
+  | { kind: 'held'; job: Job }
   | { kind: 'verify'; report: object }
   /** The file's fault; `input` is its bytes when they were read (kept in originals/ too). */
   | { kind: 'failed'; code: string; reason: string; input?: Buffer }
@@ -55,8 +60,8 @@ const MAX_SIDECAR_BYTES = 64 * 1024;
 export async function processJob(root: string, j: Journal, deps: JobDeps): Promise<JobResult> {
   const at = (p: CrashPoint) => deps.hooks?.at?.(p);
   const dir = jobDir(root, j.id);
-  const produced = await produce(dir, j, deps);
-  if (produced.kind === 'label' || produced.kind === 'verify') at('job:produced');
+  const produced = await produce(root, dir, j, deps);
+  if (produced.kind === 'label' || produced.kind === 'verify' || produced.kind === 'held') at('job:produced');
   const hasSidecar = await exists(path.join(dir, SIDECAR));
   const reserved = deps.reserved ?? new Set<string>();
 
@@ -67,6 +72,8 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
   let targets: (n: string) => string[];
   if (produced.kind === 'label') {
     targets = (n) => [`${FOLDERS.outbox}/${n}`, `${FOLDERS.outbox}/${n}.json`, `${FOLDERS.originals}/${n}`, ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : [])];
+  } else if (produced.kind === 'held') {
+    targets = (n) => [`${FOLDERS.review}/${n}.json`, `${FOLDERS.originals}/${n}`, ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : [])];
   } else if (produced.kind === 'verify') {
     targets = (n) => [`${FOLDERS.reports}/${n}.json`, `${FOLDERS.originals}/${n}`];
   } else if (produced.kind === 'failed') {
@@ -83,6 +90,10 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
     writes.push({ folder: FOLDERS.outbox, bytes: produced.bytes, to: t0 }, { folder: FOLDERS.outbox, bytes: json(produced.record), to: t1 });
     renames.push({ from: input, to: t2 });
     if (hasSidecar) renames.push({ from: sidecar, to: t3 });
+  } else if (produced.kind === 'held') {
+    writes.push({ folder: FOLDERS.review, bytes: json(reviewTicket(produced.job)), to: t0 });
+    renames.push({ from: input, to: t1 });
+    if (hasSidecar) renames.push({ from: sidecar, to: t2 });
   } else if (produced.kind === 'verify') {
     writes.push({ folder: FOLDERS.reports, bytes: json(produced.report), to: t0 });
     renames.push({ from: input, to: t1 });
@@ -114,7 +125,7 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
     }
     at('job:temps-written');
     moves.push(...renames);
-    await writeJournal(root, { ...j, state: 'commit', outcome: produced.kind === 'label' || produced.kind === 'verify' ? 'done' : 'failed', moves });
+    await writeJournal(root, { ...j, state: 'commit', outcome: produced.kind === 'label' || produced.kind === 'verify' || produced.kind === 'held' ? 'done' : 'failed', moves });
     at('job:commit-journal-written');
     await applyMoves(root, moves, (i) => i === 0 && at('job:first-move-done'));
     at('job:moves-done');
@@ -122,11 +133,12 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
   } finally {
     for (const t of targets(finalName)) reserved.delete(t);
   }
+  if (produced.kind === 'held') return { outcome: 'done', finalName, held: produced.job.id };
   if (produced.kind === 'label' || produced.kind === 'verify') return { outcome: 'done', finalName };
   return { outcome: 'failed', finalName, error: { code: produced.code, reason: produced.reason } };
 }
 
-async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced> {
+async function produce(root: string, dir: string, j: Journal, deps: JobDeps): Promise<Produced> {
   const { ctx } = deps;
   // The job id makes the record write idempotent: a job redone after a crash finds its row.
   const actor: Actor = { actor: 'watch', door: 'watch', jobId: j.id };
@@ -145,8 +157,14 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
       const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name), fileName: j.name }, ctx, actor);
       return { kind: 'verify', report: { ...report, file: j.name } };
     }
+    const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
+    if (reviewRequested(options, ctx)) {
+      // The watch job's id names the review job: a job redone after a crash finds it instead of holding the file twice.
+      const held = await submitForReview(input, watchLabelOptions(options, j), ctx, actor, { id: `watch-${j.id}`, watch: { root, name: j.name } });
+      return { kind: 'held', job: held };
+    }
     // A label made before a crash is reused, so the record row and the published file stay the same bytes.
-    const made = (await loadProduced(dir)) ?? (await makeLabel(dir, j, input, ctx, actor));
+    const made = (await loadProduced(dir)) ?? (await makeLabel(dir, j, input, options, ctx, actor));
     if (ctx.records) made.record.id = await ctx.records.recordLabel(made.record, actor, made.bytes, (made as { grey?: GreyImage }).grey);
     return { kind: 'label', ...made };
   } catch (err) {
@@ -158,9 +176,24 @@ async function produce(dir: string, j: Journal, deps: JobDeps): Promise<Produced
   }
 }
 
-async function makeLabel(dir: string, j: Journal, input: Buffer, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
-  const options = parseLabelOptions({ ...presetOptions(j.preset), ...(await sidecarOptions(dir, j)) });
-  const opts = { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name), fileName: j.name };
+function watchLabelOptions(options: LabelOptions, j: Journal): LabelOptions & { fileName: string } {
+  return { ...options, title: options.title ?? j.name, textFormat: options.textFormat ?? textFormatFromName(j.name), fileName: j.name };
+}
+
+/** What review/<name>.json says while the file waits for an editor. */
+function reviewTicket(job: Job): Record<string, unknown> {
+  return {
+    file: job.watch?.name ?? job.fileName,
+    job: job.id,
+    state: job.state,
+    submittedAt: job.createdAt,
+    expiresAt: job.expiresAt,
+    next: `An editor approves it (then it is released to outbox/) or rejects it (then failed/ says why): on the Review page, with POST /api/v1/jobs/${job.id}/approve or /reject, or with labeller review approve|reject ${job.id}.`,
+  };
+}
+
+async function makeLabel(dir: string, j: Journal, input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
+  const opts = watchLabelOptions(options, j);
   // Recorded by the caller, after the output is saved in the work area.
   const result = await label(input, opts, { ...ctx, records: undefined }, actor);
   await writeAtomic(path.join(dir, OUTPUT), result.bytes);

@@ -14,11 +14,13 @@ export const FOLDERS = {
   failed: 'failed',
   originals: 'originals',
   reports: 'reports',
+  /** Tickets of files held for an editor's review (`<name>.json`), until the decision is carried out. */
+  review: 'review',
   work: '.work',
 } as const;
 
 /** Folders that receive outputs through temporary names (swept on start). */
-export const DESTINATIONS = [FOLDERS.outbox, FOLDERS.failed, FOLDERS.originals, FOLDERS.reports] as const;
+export const DESTINATIONS = [FOLDERS.outbox, FOLDERS.failed, FOLDERS.originals, FOLDERS.reports, FOLDERS.review] as const;
 
 export const LOCK_FILE = '.watch.lock';
 

@@ -11,6 +11,8 @@ export const PRESETS: Record<string, Record<string, unknown>> = {
   band: { placement: 'band' },
   'kk-ru-band': { languages: ['kk', 'ru'], placement: 'band' },
   'kk-ru-en-band': { languages: ['kk', 'ru', 'en'], placement: 'band' },
+  /** Held for an editor: a ticket in review/ until approved (released to outbox/) or rejected (failed/). */
+  review: { review: 'required' },
 };
 
 export function presetNames(): string {

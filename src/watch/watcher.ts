@@ -23,6 +23,7 @@ import type { Journal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { FOLDERS, ensureLayout, isRealDir, isTransientName, originOf, type Origin } from './layout.js';
 import { recoverWorkArea } from './recovery.js';
+import { releaseDecided } from './review-release.js';
 import { isStable, newCandidate, observe, type Candidate } from './stability.js';
 
 export interface WatchOptions {
@@ -125,6 +126,7 @@ class WatchLoop implements Watcher {
   private pumping = false;
   private pumpAgain = false;
   private scanning: Promise<void> | undefined;
+  private releasing: Promise<void> | undefined;
   private truncated = false;
   private timers: NodeJS.Timeout[] = [];
   private events: FSWatcher | undefined;
@@ -166,7 +168,20 @@ class WatchLoop implements Watcher {
     this.timers.push(setInterval(() => void this.rescan(), this.opts.rescanMs ?? 2000));
     if (this.opts.events ?? !this.opts.once) this.events = this.startEvents();
     this.log.info({ event: 'watch.started', dir: this.dir, concurrency: this.concurrency, stabilityMs: this.stabilityMs }, 'watching');
+    // Review decisions taken while the worker was away are carried out first, then as they come.
+    this.timers.push(setInterval(() => void this.carryOutDecisions(), this.opts.rescanMs ?? 2000));
+    await this.carryOutDecisions();
     await this.rescan();
+  }
+
+  /** Approved files to outbox/, rejected ones to failed/ (review-release.ts); one pass at a time. */
+  private carryOutDecisions(): Promise<void> {
+    if (this.stopped || this.halted) return Promise.resolve();
+    this.releasing ??= releaseDecided(this.dir, this.ctx, this.log)
+      .then(() => undefined)
+      .catch((err) => this.log.error({ event: 'watch.release-failed', err: errorMessage(err) }, 'carrying out review decisions failed; retried on the next pass'))
+      .finally(() => (this.releasing = undefined));
+    return this.releasing;
   }
 
   isHalted(): boolean {
@@ -197,6 +212,7 @@ class WatchLoop implements Watcher {
       await this.events?.close();
       await this.probing;
       await this.scanning;
+      await this.releasing;
       while (this.active.size) await Promise.allSettled([...this.active]);
       await this.release();
       this.log.info({ event: 'watch.stopped', ...this.stats() }, 'stopped');
@@ -369,7 +385,10 @@ class WatchLoop implements Watcher {
     const ms = Math.round(performance.now() - started);
     this.haltStreak = 0;
     const where = j.mode === 'verify' ? FOLDERS.reports : FOLDERS.outbox;
-    if (r.outcome === 'done') {
+    if (r.outcome === 'done' && r.held) {
+      this.counters.processed++;
+      this.log.info({ event: 'file.held', file: j.source, to: `${FOLDERS.review}/${r.finalName}.json`, job: j.id, review: r.held, how, ms }, `${j.source} held for review`);
+    } else if (r.outcome === 'done') {
       this.counters.processed++;
       this.log.info({ event: j.mode === 'verify' ? 'file.verified' : 'file.labelled', file: j.source, to: `${where}/${r.finalName}`, job: j.id, how, ms }, `${j.source} done`);
     } else {
