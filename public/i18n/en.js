@@ -359,6 +359,7 @@ export default {
   'err.text_encoding_undecidable': 'The text’s character encoding cannot be told for certain. Save it as UTF-8 and try again.',
   'err.text_too_complex': 'The text took too long to analyse. Try a shorter or simpler file.',
   'err.metadata_too_large': 'The file carries too much metadata to be checked safely.',
+  'err.metadata_too_complex': 'The file’s metadata took too long to read. It is unusually large or complex.',
   'err.bad_option': 'An option is not valid (see the technical details).',
   'err.bad_config': 'The service is misconfigured; tell its administrator.',
   'err.signing_failed': 'The file could not be signed; the administrator should check the signing identity.',

@@ -14,8 +14,8 @@ import { imageIsccOfGrey } from '../media/iscc-image.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
-import { readTags } from '../provenance/exiftool.js';
-import { buildXmp, editorialFromTags } from '../provenance/xmp.js';
+import { buildXmp, type EditorialFields } from '../provenance/xmp.js';
+import { readEditorial } from '../signals/metadata.js';
 import { TOOL } from '../domain/tool.js';
 import { buildManifest } from '../provenance/manifest.js';
 import { commonRecord, languagesOf } from './record.js';
@@ -69,9 +69,9 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
 
   // The input's own provenance is only needed at signing: its read overlaps the pixel work.
   const upstreamRead: Promise<ReadOutcome> = mayCarryManifest(input) ? readManifest(input, mimeType) : Promise.resolve({ kind: 'absent' });
-  const [tags, plan] = await Promise.all([
-    // Generators often write no metadata at all: then there is no caption or credit to keep.
-    probe.hasMetadata ? readTags(input, IMAGE_EXT[format]).catch(() => ({}) as Record<string, unknown>) : ({} as Record<string, unknown>),
+  const [editorial, plan] = await Promise.all([
+    // Generators often write no metadata at all: then there is no caption or credit to keep. A PNG may keep them in text chunks.
+    probe.hasMetadata || format === 'png' ? readEditorial(input, format, probe.metadata) : ({} as EditorialFields),
     planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
   ]);
   if (plan.mode !== 'words')
@@ -89,7 +89,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     disclosure,
     organisation: identity.organisation,
     instanceId,
-    editorial: editorialFromTags(tags as Record<string, unknown>),
+    editorial,
     creatorTool: `${TOOL.name} ${TOOL.version}`,
   });
   // The labelled picture and its small copy (the manifest's thumbnail, the record's fingerprint pixels).

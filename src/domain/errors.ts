@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'too_large'
   | 'text_encoding_undecidable'
   | 'text_too_complex'
+  | 'metadata_too_complex'
   | 'metadata_too_large'
   | 'bad_option'
   | 'bad_config'

@@ -42,6 +42,7 @@ export const STATUS: Record<ProblemCode, number> = {
   corrupt_input: 422,
   text_encoding_undecidable: 422,
   text_too_complex: 422,
+  metadata_too_complex: 422,
   metadata_too_large: 422,
   rate_limited: 429,
   bad_config: 500,

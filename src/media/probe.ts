@@ -18,6 +18,8 @@ export interface ImageProbe {
   hasAlpha: boolean;
   /** Whether the file carries any EXIF, XMP or IPTC at all (else there is nothing to carry over). */
   hasMetadata: boolean;
+  /** Those blocks as the header read returned them, for the editorial fields (signals/metadata.ts). */
+  metadata: { xmp?: Buffer; exif?: Buffer; iptc?: Buffer };
   /** Whether it can be labelled with a single decode (see media/sharp.ts labelOnce). */
   decodesOnce: boolean;
   density?: number;
@@ -45,6 +47,7 @@ export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: 
     pages: m.pages,
     hasAlpha: m.hasAlpha,
     hasMetadata: !!(m.exif || m.xmp || m.iptc),
+    metadata: { xmp: m.xmp, exif: m.exif, iptc: m.iptc },
     decodesOnce: decodesOnce(format, m, m.width * m.height),
     density: m.density,
   };

@@ -1,6 +1,13 @@
 /**
  * The one door to ExifTool (exiftool-vendored keeps a warm `-stay_open` process).
  * It reads files, so buffers go through a private temp file that is always removed.
+ *
+ * Labelling no longer reads through it: the editorial fields come from our own readers in a
+ * parse worker with a deadline (signals/metadata.ts: XMP, EXIF, IPTC-IIM, PNG text), which
+ * cover every format we label (JPEG, PNG, WebP, TIFF, AVIF). What they leave out, and ExifTool
+ * would have read: a JPEG's extended XMP beyond its first packet, IIM in ISO 2022 character
+ * sets other than UTF-8 (read as Latin-1), PNG raw profiles other than IPTC, and non-editorial
+ * tags. It remains for /readyz and for tests that inspect outputs.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -12,8 +19,7 @@ let instance: Promise<ExifTool> | undefined;
 /**
  * ExifTool's own XMP parser is slow on hostile packets (1 MB of numeric entities or thousands of
  * namespace prefixes: over 30 s, then retried). A read that takes this long is cut (its process
- * replaced) and not retried: the caller labels without the editorial fields rather than wait.
- * A normal read takes milliseconds, a large TIFF well under a second.
+ * replaced) and not retried. A normal read takes milliseconds, a large TIFF well under a second.
  */
 const READ_TIMEOUT_MS = 8_000;
 

@@ -77,7 +77,10 @@ export function buildXmp(x: XmpInput): string {
     simple('xmpMM:InstanceID', x.instanceId),
     simple('TC260:AIGC', aigc),
   ].filter(Boolean);
-  const xmlns = Object.entries(NS).filter(([p]) => p !== 'rdf').map(([p, uri]) => `xmlns:${p}="${uri}"`).join('\n    ');
+  const xmlns = Object.entries(NS)
+    .filter(([p]) => p !== 'rdf')
+    .map(([p, uri]) => `xmlns:${p}="${uri}"`)
+    .join('\n    ');
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="${NS.rdf}">
@@ -91,7 +94,12 @@ ${props.join('\n')}
 }
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 }
 
 function simple(name: string, value?: string): string {
@@ -104,35 +112,4 @@ function alt(name: string, value?: string): string {
 
 function list(name: string, kind: 'Seq' | 'Bag', values?: string[]): string {
   return values?.length ? `   <${name}><rdf:${kind}>${values.map((v) => `<rdf:li>${esc(v)}</rdf:li>`).join('')}</rdf:${kind}></${name}>` : '';
-}
-
-/** Editorial fields as ExifTool reports them, XMP first, then IPTC IIM, then EXIF. */
-export function editorialFromTags(t: Record<string, unknown>): EditorialFields {
-  const str = (...keys: string[]) => {
-    for (const k of keys) {
-      const v = t[k];
-      if (typeof v === 'string' && v.trim()) return v;
-      if (typeof v === 'number') return String(v);
-    }
-    return undefined;
-  };
-  const arr = (...keys: string[]) => {
-    for (const k of keys) {
-      const v = t[k];
-      if (Array.isArray(v) && v.length) return v.map(String);
-      if (typeof v === 'string' && v.trim()) return [v];
-    }
-    return undefined;
-  };
-  return {
-    title: str('Title', 'ObjectName'),
-    description: str('Description', 'Caption-Abstract', 'ImageDescription'),
-    creator: arr('Creator', 'By-line', 'Artist'),
-    rights: str('Rights', 'CopyrightNotice', 'Copyright'),
-    credit: str('Credit'),
-    source: str('Source'),
-    headline: str('Headline'),
-    keywords: arr('Subject', 'Keywords'),
-    usageTerms: str('UsageTerms'),
-  };
 }

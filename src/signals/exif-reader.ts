@@ -9,10 +9,18 @@ export interface ExifFields {
   software?: string;
   artist?: string;
   imageDescription?: string;
+  copyright?: string;
   userComment?: string;
 }
 
-const IFD0_TAGS: Record<number, keyof ExifFields> = { 0x010f: 'make', 0x0110: 'model', 0x0131: 'software', 0x013b: 'artist', 0x010e: 'imageDescription' };
+const IFD0_TAGS: Record<number, keyof ExifFields> = {
+  271: 'make',
+  272: 'model',
+  305: 'software',
+  315: 'artist',
+  270: 'imageDescription',
+  33432: 'copyright',
+};
 const EXIF_IFD_POINTER = 0x8769;
 const USER_COMMENT = 0x9286;
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8 };
@@ -81,4 +89,51 @@ function trimNuls(s: string): string {
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
   return s.slice(0, end);
+}
+
+/** Each text field copied out of a TIFF is cut here: enough for any caption or generator name. */
+const MAX_TIFF_FIELD = 64 * 1024;
+
+/**
+ * A TIFF file's own IFD0 text fields (the ones above) copied into a small EXIF block, so that
+ * only they, not the whole picture, go to the parse worker. Walks the IFD's entries only
+ * (at most 65,535 × 12 bytes); their values are copied, not read.
+ */
+export function tiffTextBlock(file: Buffer): Buffer | undefined {
+  const order = file.toString('latin1', 0, 2);
+  if (file.length < 8 || (order !== 'II' && order !== 'MM')) return undefined;
+  const le = order === 'II';
+  const u16 = (o: number) => (le ? file.readUInt16LE(o) : file.readUInt16BE(o));
+  const u32 = (o: number) => (le ? file.readUInt32LE(o) : file.readUInt32BE(o));
+  const ifd = u32(4);
+  if (ifd < 8 || ifd + 2 > file.length) return undefined;
+  const values: [tag: number, value: Buffer][] = [];
+  for (let i = 0, n = u16(ifd); i < n && ifd + 2 + i * 12 + 12 <= file.length; i++) {
+    const e = ifd + 2 + i * 12;
+    const tag = u16(e);
+    if (!IFD0_TAGS[tag] || u16(e + 2) !== 2 || values.some(([t]) => t === tag)) continue;
+    const count = u32(e + 4);
+    const at = count <= 4 ? e + 8 : u32(e + 8);
+    values.push([tag, file.subarray(at, Math.min(at + count, at + MAX_TIFF_FIELD, file.length))]);
+  }
+  if (!values.length) return undefined;
+  // Little-endian TIFF: header, one IFD, then the values (each at least 5 bytes, so never inline).
+  const dataAt = 8 + 2 + values.length * 12 + 4;
+  const padded = values.map(([tag, v]) => [tag, Buffer.concat([v, Buffer.alloc(Math.max(1, 5 - v.length))])] as const);
+  const out = Buffer.alloc(dataAt + padded.reduce((sum, [, v]) => sum + v.length, 0));
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  out.writeUInt16LE(padded.length, 8);
+  let at = dataAt;
+  padded.forEach(([tag, v], i) => {
+    const e = 10 + i * 12;
+    out.writeUInt16LE(tag, e);
+    out.writeUInt16LE(2, e + 2);
+    out.writeUInt32LE(v.length, e + 4);
+    out.writeUInt32LE(at, e + 8);
+    v.copy(out, at);
+    at += v.length;
+  });
+  return out;
 }

@@ -46,6 +46,45 @@ export function readPngText(bytes: Buffer): PngText[] {
   return out;
 }
 
+export interface PngTextChunks {
+  /** The PNG signature followed by the file's text chunks, as written (what readPngText reads), in pieces: copied once, where they go. */
+  png: Buffer[];
+  /** Whether any of them is compressed (zTXt, compressed iTXt): it may inflate to far more than its size. */
+  compressed: boolean;
+  /** Whether one of them is the XMP packet (iTXt "XML:com.adobe.xmp"). */
+  hasXmp: boolean;
+}
+
+/**
+ * The text chunks of a PNG, copied out without reading them: the chunk walk reads only the
+ * chunk headers, so this is cheap on the event loop, and the parse worker gets the text, not
+ * the pixels.
+ */
+export function textChunks(bytes: Buffer): PngTextChunks | undefined {
+  if (!isPng(bytes)) return undefined;
+  const parts: Buffer[] = [SIGNATURE];
+  let compressed = false;
+  let hasXmp = false;
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (type === 'IEND') break;
+    if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
+      const end = Math.min(at + 12 + length, bytes.length);
+      parts.push(bytes.subarray(at, end));
+      // Keywords are 1-79 bytes: the search stays inside the chunk's first 80.
+      const nul = bytes.subarray(at + 8, Math.min(at + 8 + 80, end)).indexOf(0);
+      const keyEnd = nul < 0 ? -1 : at + 8 + nul;
+      if (keyEnd > at + 8) {
+        if (type === 'zTXt' || (type === 'iTXt' && bytes[keyEnd + 1] === 1)) compressed = true;
+        if (type === 'iTXt' && bytes.toString('latin1', at + 8, keyEnd) === 'XML:com.adobe.xmp') hasXmp = true;
+      }
+    }
+    at += 12 + length;
+  }
+  return parts.length > 1 ? { png: parts, compressed, hasXmp } : undefined;
+}
+
 function parseText(type: PngText['chunk'], data: Buffer, budget: number): PngText | undefined {
   const nul = data.indexOf(0);
   if (nul <= 0) return undefined;

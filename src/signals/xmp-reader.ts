@@ -13,6 +13,8 @@ export const XMP_NS = {
   tc260: 'http://www.tc260.org.cn/ns/AIGC/1.0/',
   tiff: 'http://ns.adobe.com/tiff/1.0/',
   photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  xmpRights: 'http://ns.adobe.com/xap/1.0/rights/',
 } as const;
 
 export class XmpPacket {
@@ -132,11 +134,11 @@ function entityAt(s: string, amp: number): { text: string; end: number } | undef
   return undefined;
 }
 
-/** Finds an XMP packet in raw bytes: the fallback for formats sharp does not read. */
-export function findXmpInBytes(bytes: Buffer): string | undefined {
+/** Finds an XMP packet in raw bytes (two native searches): the fallback for formats sharp does not read. */
+export function findXmpInBytes(bytes: Buffer): Buffer | undefined {
   const start = bytes.indexOf('<x:xmpmeta');
   if (start < 0) return undefined;
   const end = bytes.indexOf('</x:xmpmeta>', start);
   if (end < 0) return undefined;
-  return bytes.subarray(start, end + '</x:xmpmeta>'.length).toString('utf8');
+  return bytes.subarray(start, end + '</x:xmpmeta>'.length);
 }
