@@ -82,7 +82,7 @@ describe('labeller label --review, labeller review', () => {
     const c = JSON.parse(check.stdout);
     expect(c.intact).toBe(true);
     expect(c.types).toMatchObject({ label: 1, review: 5 }); // 3 submitted, 1 approved, 1 rejected
-    expect(runCli(['records', 'check'], env).stdout).toMatch(/^intact: \d+ records \(1 labels, \d+ verifications, 5 review events\)/);
+    expect(runCli(['records', 'check'], env).stdout).toMatch(/^intact: \d+ records; head hash [0-9a-f]{64}\n {2}1 labels, \d+ verifications, 5 review events\n/);
     const rows = runCli(['records', 'list', '--type', 'review'], env).stdout.trim().split('\n');
     expect(rows.map((l) => l.split('\t')[7]).sort()).toEqual(['approved', 'rejected', 'submitted', 'submitted', 'submitted']);
   });
