@@ -24,6 +24,7 @@ import { infoHandler } from './routes/info.js';
 import { labelHandler } from './routes/label.js';
 import { getRecordHandler, listRecordsHandler } from './routes/records.js';
 import { lookupHandler } from './routes/lookup.js';
+import { surviveHandler } from './routes/survive.js';
 import { approveHandler, getJobHandler, listJobsHandler, outputHandler, previewHandler, rejectHandler } from './routes/jobs.js';
 import { verifyHandler } from './routes/verify.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
@@ -126,6 +127,7 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.get('/api/v1/records', mustHaveKey, limited, listRecordsHandler(deps));
   app.get('/api/v1/records/:id', mustHaveKey, limited, getRecordHandler(deps));
   app.get('/api/v1/lookup', mustHaveKey, limited, lookupHandler(deps));
+  app.post('/api/v1/survive', mustHaveKey, limited, surviveHandler(deps));
   const decisionBody = [express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 16 })];
   app.get('/api/v1/jobs', mustHaveKey, limited, listJobsHandler(deps));
   app.get('/api/v1/jobs/:id', mustHaveKey, limited, getJobHandler(deps));

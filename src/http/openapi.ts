@@ -217,6 +217,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '429': problem('Rate limit; see Retry-After'), '501': problem('No record is kept') },
         },
       },
+      '/api/v1/survive': {
+        post: {
+          operationId: 'survive',
+          summary: 'Survival report: the copies platforms and editors make of a labelled file (Telegram-, WhatsApp-, Facebook-, X-like, screenshot, crop, resize, greyscale, WebP; for texts plain paste, Markdown to HTML to text, half excerpt) and which layers survive each',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [
+            { name: 'preview', in: 'query', required: false, schema: { type: 'string', enum: ['1'] }, description: 'Add a small JPEG of each image copy (data: URI) and the first characters of each text copy, for the web page.' },
+            { name: 'ocr', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: '`false`: do not read the pixels of the copies for the warning; the recorded region is compared instead.' },
+          ],
+          requestBody: upload({}),
+          responses: { '200': json('The survival report (schema/survival-report.schema.json)', { type: 'object' }), '401': problem('No API key'), '403': problem('Wrong API key'), ...errors },
+        },
+      },
       '/api/v1/lookup': {
         get: {
           operationId: 'lookupIscc',

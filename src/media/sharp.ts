@@ -506,3 +506,90 @@ export function tinyPng(): Promise<Buffer> {
 export function sharpVersions(): { sharp: string; vips: string } {
   return { sharp: sharp.versions.sharp ?? 'unknown', vips: sharp.versions.vips };
 }
+
+// ---------------------------------------------------------------- distribution copies (the survival report)
+
+export interface CopyRecipe {
+  longSide?: number;
+  scale?: number;
+  /** Share of each side kept, centred. */
+  crop?: number;
+  grey?: boolean;
+  format: 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff';
+  quality?: number;
+  metadata: 'none' | 'icc' | 'all';
+}
+
+/** Upright width and height from the header (EXIF orientations 5–8 swap them). */
+async function uprightSize(input: Buffer): Promise<{ width: number; height: number }> {
+  const m = await sharp(input, { limitInputPixels: false }).metadata();
+  const turned = (m.orientation ?? 1) >= 5;
+  return { width: (turned ? m.height : m.width) ?? 0, height: (turned ? m.width : m.height) ?? 0 };
+}
+
+/**
+ * A copy as a platform or an editor makes it (domain/distribution.ts): upright, cropped,
+ * resized, greyed, re-encoded, keeping all metadata, only the ICC profile, or none. The C2PA
+ * manifest never comes along: libvips does not copy it, as no re-encoder that breaks it should.
+ */
+export async function distributionCopy(input: Buffer, r: CopyRecipe, maxPixels: number): Promise<{ bytes: Buffer; width: number; height: number }> {
+  try {
+    const { width: W, height: H } = await uprightSize(input);
+    let img = open(input, maxPixels, 'error').rotate();
+    let w = W;
+    let h = H;
+    if (r.crop && r.crop < 1) {
+      w = Math.max(1, Math.round(W * r.crop));
+      h = Math.max(1, Math.round(H * r.crop));
+      img = img.extract({ left: Math.round((W - w) / 2), top: Math.round((H - h) / 2), width: w, height: h });
+    }
+    if (r.scale) img = img.resize(Math.max(1, Math.round(w * r.scale)), Math.max(1, Math.round(h * r.scale)), { fit: 'fill' });
+    if (r.longSide) img = img.resize(r.longSide, r.longSide, { fit: 'inside', withoutEnlargement: true });
+    if (r.grey) img = img.greyscale();
+    if (r.format === 'jpeg') img = img.flatten({ background: '#ffffff' });
+    if (r.metadata === 'all') img = img.keepMetadata();
+    else if (r.metadata === 'icc') img = img.keepIccProfile();
+    const q = r.quality ?? 85;
+    const encoded =
+      r.format === 'jpeg'
+        ? img.jpeg({ quality: q })
+        : r.format === 'png'
+          ? img.png()
+          : r.format === 'webp'
+            ? img.webp({ quality: q })
+            : r.format === 'avif'
+              ? img.avif({ quality: Math.min(q, 75) })
+              : img.tiff({ compression: 'lzw' });
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    return { bytes: data, width: info.width, height: info.height };
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}
+
+/**
+ * A rectangle of the upright picture as `cols` × `rows` grey values (the survival report compares
+ * the recorded warning region of the original and of a copy); undefined when the rectangle
+ * leaves the picture by more than a pixel.
+ */
+export async function greyPatch(input: Buffer, region: { x: number; y: number; width: number; height: number }, size: { cols: number; rows: number }, maxPixels: number): Promise<Buffer | undefined> {
+  const { width: W, height: H } = await uprightSize(input);
+  const left = Math.max(0, Math.round(region.x));
+  const top = Math.max(0, Math.round(region.y));
+  const width = Math.min(W - left, Math.round(region.width));
+  const height = Math.min(H - top, Math.round(region.height));
+  if (width < Math.round(region.width) - 1 || height < Math.round(region.height) - 1 || width < 1 || height < 1) return undefined;
+  try {
+    return await open(input, maxPixels, 'error')
+      .rotate()
+      .extract({ left, top, width, height })
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .resize(size.cols, size.rows, { fit: 'fill' })
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}

@@ -8,6 +8,7 @@ import { textSimhash } from '../simhash.js';
 import { prepareTextLabel, type LabelRequest, type PreparedText } from '../label-prepare.js';
 import { analyseText, type TextAnalysis } from '../verify-analysis.js';
 import { textFileCode } from '../reader-text.js';
+import { textCopy, type TextCopyKind } from '../copies.js';
 import type { TextCodes } from '../../domain/iscc/index.js';
 
 export interface TextTasks {
@@ -15,6 +16,7 @@ export interface TextTasks {
   label(input: Buffer, request: LabelRequest): PreparedText;
   simhash(input: Buffer): Hash64 | undefined;
   iscc(input: Buffer, hint?: TextFormat): TextCodes;
+  copy(input: Buffer, request: { kind: TextCopyKind; hint?: TextFormat }): Buffer;
 }
 
 export const TASKS: TextTasks = {
@@ -22,6 +24,7 @@ export const TASKS: TextTasks = {
   label: prepareTextLabel,
   simhash: (input) => textSimhash(input.toString('utf8')),
   iscc: textFileCode,
+  copy: (input, r) => textCopy(input, r.kind, r.hint),
 };
 
 export type TaskName = keyof TextTasks;
