@@ -109,6 +109,7 @@ const PIXELS_UNREAD: Record<NonNullable<OcrInfo['reason']>, Words> = {
     ru: 'Пиксели не прочитаны: OCR (Tesseract с языками kaz, rus, eng, chi_sim) здесь не установлен.',
     en: 'The pixels were not read: OCR (Tesseract with kaz, rus, eng and chi_sim) is not installed here.',
   },
+  'not-needed': { kk: 'Пикселдер оқылмады.', ru: 'Пиксели не прочитаны.', en: 'The pixels were not read.' },
   'not-asked': { kk: 'Пикселдер оқылмады (бұл тексеруде OCR өшірілген).', ru: 'Пиксели не прочитаны (OCR отключён для этой проверки).', en: 'The pixels were not read (OCR was turned off for this check).' },
   'too-small': { kk: 'Сурет мәтінін оқу үшін тым кішкентай.', ru: 'Изображение слишком мало, чтобы прочитать текст на нём.', en: 'The picture is too small to read text on it.' },
   timeout: { kk: 'Пикселдерді оқу уақытында аяқталмады.', ru: 'Чтение пикселей не завершилось вовремя.', en: 'Reading the pixels did not finish in time.' },

@@ -157,12 +157,30 @@ const LONE_MARK_CONFIDENCE = 85;
 /** How many tokens may stand between the AI word and the making word («создано с помощью ИИ»: 2). */
 const WINDOW = 4;
 
+/** How many tokens from i the sequence covers, or 0. A run of four or more ideographs may lose or misread one (OCR reads 人 as >). */
 function seqAt(tokens: Token[], i: number, s: Seq): number {
+  const exact = matchFrom(tokens, i, s, -1, false);
+  if (exact || s.length < 4 || !s.every((t) => t.form.length === 1)) return exact;
   for (let k = 0; k < s.length; k++) {
-    const tok = tokens[i + k];
-    if (!tok || !fits(tok.s, s[k])) return 0;
+    const n = matchFrom(tokens, i, s, k, true) || matchFrom(tokens, i, s, k, false);
+    if (n) return n;
   }
-  return s.length;
+  return 0;
+}
+
+/** Matches s from token i; term `skip` is either any one token (`wild`) or absent. */
+function matchFrom(tokens: Token[], i: number, s: Seq, skip: number, wild: boolean): number {
+  let at = i;
+  for (let k = 0; k < s.length; k++) {
+    if (k === skip) {
+      if (wild) at++;
+      continue;
+    }
+    const tok = tokens[at];
+    if (!tok || !fits(tok.s, s[k])) return 0;
+    at++;
+  }
+  return at - i;
 }
 
 interface Hit {

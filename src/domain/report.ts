@@ -104,7 +104,7 @@ export interface OcrInfo {
   ms?: number;
   languages?: string[];
   /** Why the pixels were not read. */
-  reason?: 'unavailable' | 'not-asked' | 'too-small' | 'timeout' | 'too-much-text' | 'not-an-image' | 'failed';
+  reason?: 'unavailable' | 'not-asked' | 'not-needed' | 'too-small' | 'timeout' | 'too-much-text' | 'not-an-image' | 'failed';
   message?: string;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The one door to OCR: Debian's Tesseract (`tesseract-ocr` with the kaz, rus, eng and chi_sim
  * traineddata), run as a child process, so the recognition never runs on the event loop and
- * nothing is downloaded at run time. At most two processes at once, each on one thread; every
- * run has a deadline (waiting for a turn included) after which the process is killed.
+ * nothing is downloaded at run time. At most two processes at once, each on one thread; a run
+ * waits a bounded time for its turn and has a deadline after which the process is killed.
  *
  * Pages are written to a private temporary folder and given to one process as a list: the
  * language models load once per picture, and Tesseract lays out each page on its own. Its TSV
@@ -60,6 +60,11 @@ let status: { at: number; value: Promise<OcrStatus> } | undefined;
 export function ocrStatus(): Promise<OcrStatus> {
   if (!status || Date.now() - status.at > 60_000) status = { at: Date.now(), value: probe() };
   return status.value;
+}
+
+/** Tests change the environment (TESSDATA_PREFIX, PATH) and ask again. */
+export function forgetOcrStatus(): void {
+  status = undefined;
 }
 
 function probe(): Promise<OcrStatus> {
@@ -122,14 +127,19 @@ function release(): void {
 
 /**
  * Reads the words on each page (PGM or PNG bytes). `stopAfter(i, words)` is asked when page i
- * is complete; true ends the run there. Past `deadlineMs` the run ends with what it has.
+ * is complete; true ends the run there. A run waits at most `maxWaitMs` for its turn, then
+ * has `deadlineMs`; past either it ends with what it has.
  */
-export async function readPages(pages: Buffer[], o: { deadlineMs: number; languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean }): Promise<OcrRun> {
+export async function readPages(
+  pages: Buffer[],
+  o: { deadlineMs: number; maxWaitMs: number; languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean },
+): Promise<OcrRun> {
   const started = Date.now();
-  const deadline = started + o.deadlineMs;
   const result: OcrRun = { pages: pages.map(() => []), ms: 0, stopped: false };
   if (!pages.length) return result;
-  if (!(await turn(deadline))) return { ...result, ms: Date.now() - started, incomplete: 'deadline' };
+  if (!(await turn(started + o.maxWaitMs))) return { ...result, ms: Date.now() - started, incomplete: 'deadline' };
+  // The deadline counts from the process's start: a burst of pictures waits its turn, each then gets its full time.
+  const deadline = Date.now() + o.deadlineMs;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'labeller-ocr-'));
   try {
     const files = pages.map((_, i) => path.join(dir, `${i}.${pages[i][0] === 0x50 ? 'pgm' : 'png'}`));

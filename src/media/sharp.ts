@@ -407,17 +407,56 @@ export async function greyGrid(master: GreyImage, region: { left: number; top: n
 
 // ---------------------------------------------------------------- pages for OCR
 
-/** A place a warning is put, as fractions of the upright picture; `maxLongSide` bounds that page's resolution. */
-export interface OcrRegion {
-  name: string;
-  x: number;
-  y: number;
+/** A grey picture, one byte per pixel. */
+export interface GreyPixels {
+  data: Buffer;
   width: number;
   height: number;
+}
+
+/**
+ * The picture for OCR: upright, flattened on mid grey (white and black words both stay
+ * visible on transparency), grey and contrast-stretched, at a working size (the shorter side
+ * near `shortSide`: shrink-on-load for large JPEGs, enlarged at most `maxScale` times for
+ * small pictures), and the same at half that size for finding lines. No pixels when the
+ * shorter side is below `minShortSide`: too small to read. `scale`: working pixels per picture pixel.
+ */
+export async function ocrGrey(
+  input: Buffer,
+  o: { maxPixels: number; shortSide: number; maxLongSide: number; maxScale: number; minShortSide: number },
+): Promise<{ width: number; height: number; scale: number; grey?: GreyPixels; half?: GreyPixels }> {
+  try {
+    const meta = await sharp(input, { limitInputPixels: o.maxPixels }).metadata();
+    const turned = (meta.orientation ?? 1) >= 5;
+    const width = (turned ? meta.height : meta.width) ?? 0;
+    const height = (turned ? meta.width : meta.height) ?? 0;
+    if (Math.min(width, height) < o.minShortSide) return { width, height, scale: 1 };
+    const scale = Math.min(o.maxScale, o.shortSide / Math.min(width, height), o.maxLongSide / Math.max(width, height));
+    const W = Math.max(1, Math.round(width * scale));
+    const H = Math.max(1, Math.round(height * scale));
+    const data = await open(input, o.maxPixels, 'error').rotate().flatten({ background: '#808080' }).resize(W, H, { fit: 'fill' }).greyscale().normalise().extractChannel(0).raw().toBuffer();
+    const grey = { data, width: W, height: H };
+    const hw = Math.max(1, Math.round(W / 2));
+    const hh = Math.max(1, Math.round(H / 2));
+    const half = await sharp(data, { raw: { width: W, height: H, channels: 1 } }).resize(hw, hh, { fit: 'fill' }).extractChannel(0).raw().toBuffer();
+    return { width, height, scale, grey, half: { data: half, width: hw, height: hh } };
+  } catch (err) {
+    throw decodeFailed('image', err);
+  }
+}
+
+/** A rectangle of the working picture to read; `zoom` enlarges it (small words), `maxLongSide` bounds it. */
+export interface OcrCrop {
+  name: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  zoom?: number;
   maxLongSide?: number;
 }
 
-/** One grey page for OCR, as PGM bytes; `left`/`top` place it in the upright picture, `scale` is page pixels per picture pixel. */
+/** One page for OCR as PGM bytes; `left`/`top` place it in the working picture, `scale` is page pixels per working pixel. */
 export interface OcrPage {
   pgm: Buffer;
   region: string;
@@ -427,54 +466,24 @@ export interface OcrPage {
   scale: number;
 }
 
-/**
- * The places a warning is put, cut from one decode of the picture upright at a working size
- * (its shorter side near `shortSide`: shrink-on-load for large JPEGs, enlarged at most
- * `maxScale` times for small ones), flattened on mid grey (white and black text both stay
- * visible on transparency), grey and contrast-stretched. Each region comes as it is (dark
- * text on light) and negated (light text on dark). No page when the shorter side is below
- * `minShortSide`: too small to read.
- */
-export async function ocrPages(
-  input: Buffer,
-  o: { maxPixels: number; shortSide: number; maxLongSide: number; maxScale: number; minShortSide: number; regions: OcrRegion[] },
-): Promise<{ width: number; height: number; pages: OcrPage[] }> {
-  try {
-    const meta = await sharp(input, { limitInputPixels: o.maxPixels }).metadata();
-    const turned = (meta.orientation ?? 1) >= 5;
-    const width = (turned ? meta.height : meta.width) ?? 0;
-    const height = (turned ? meta.width : meta.height) ?? 0;
-    if (Math.min(width, height) < o.minShortSide) return { width, height, pages: [] };
-    const k = Math.min(o.maxScale, o.shortSide / Math.min(width, height), o.maxLongSide / Math.max(width, height));
-    const W = Math.max(1, Math.round(width * k));
-    const H = Math.max(1, Math.round(height * k));
-    const grey = await open(input, o.maxPixels, 'error')
-      .rotate()
-      .flatten({ background: '#808080' })
-      .resize(W, H, { fit: 'fill' })
-      .greyscale()
-      .normalise()
-      .extractChannel(0)
-      .raw()
-      .toBuffer();
-    const pages: OcrPage[] = [];
-    for (const r of o.regions) {
-      const left = Math.min(W - 1, Math.round(r.x * W));
-      const top = Math.min(H - 1, Math.round(r.y * H));
-      const w = Math.max(1, Math.min(W - left, Math.round(r.width * W)));
-      const h = Math.max(1, Math.min(H - top, Math.round(r.height * H)));
-      const shrink = r.maxLongSide ? Math.min(1, r.maxLongSide / Math.max(w, h)) : 1;
-      const pw = Math.max(1, Math.round(w * shrink));
-      const ph = Math.max(1, Math.round(h * shrink));
-      const cut = () => sharp(grey, { raw: { width: W, height: H, channels: 1 } }).extract({ left, top, width: w, height: h }).resize(pw, ph, { fit: 'fill' });
-      const [plain, negated] = await Promise.all([cut().extractChannel(0).raw().toBuffer(), cut().negate().extractChannel(0).raw().toBuffer()]);
-      const at = { region: r.name, left: left / k, top: top / k, scale: (k * pw) / w };
-      pages.push({ pgm: pgm(plain, pw, ph), inverted: false, ...at }, { pgm: pgm(negated, pw, ph), inverted: true, ...at });
-    }
-    return { width, height, pages };
-  } catch (err) {
-    throw decodeFailed('image', err);
+/** Each crop as it is (dark words on light) and negated (light words on dark), in that order. */
+export async function ocrCrops(grey: GreyPixels, crops: OcrCrop[]): Promise<OcrPage[]> {
+  const pages: OcrPage[] = [];
+  for (const c of crops) {
+    const left = Math.max(0, Math.min(grey.width - 1, Math.round(c.left)));
+    const top = Math.max(0, Math.min(grey.height - 1, Math.round(c.top)));
+    const w = Math.max(1, Math.min(grey.width - left, Math.round(c.width)));
+    const h = Math.max(1, Math.min(grey.height - top, Math.round(c.height)));
+    let k = c.zoom ?? 1;
+    if (c.maxLongSide) k = Math.min(k, c.maxLongSide / Math.max(w, h));
+    const pw = Math.max(1, Math.round(w * k));
+    const ph = Math.max(1, Math.round(h * k));
+    const cut = () => sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } }).extract({ left, top, width: w, height: h }).resize(pw, ph, { fit: 'fill' });
+    const [plain, negated] = await Promise.all([cut().extractChannel(0).raw().toBuffer(), cut().negate().extractChannel(0).raw().toBuffer()]);
+    const at = { region: c.name, left, top, scale: pw / w };
+    pages.push({ pgm: pgm(plain, pw, ph), inverted: false, ...at }, { pgm: pgm(negated, pw, ph), inverted: true, ...at });
   }
+  return pages;
 }
 
 function pgm(grey: Buffer, width: number, height: number): Buffer {

@@ -7,6 +7,7 @@
  */
 import type { C2paSummary, OcrInfo, Signal } from '../domain/report.js';
 import { LabellerError } from '../domain/errors.js';
+import { believedWarning } from '../domain/warning-trust.js';
 import { type C2paCheck, detectC2pa } from './c2pa.js';
 import { readMetadata } from './metadata.js';
 import { ocrStatus } from '../media/ocr.js';
@@ -33,10 +34,11 @@ export async function readImageProvenance(
   check: C2paCheck,
   pixels: PixelReading = { ocr: true, maxPixels: 120_000_000 },
 ): Promise<ImageProvenance> {
-  // The detectors are independent: C2PA validation (native threads) and OCR (a child process) overlap the header read.
-  const [found, meta, visible] = await Promise.all([detectC2pa(input, media.mimeType, check), readMetadata(input, media.format), readPixels(input, media, pixels)]);
+  // C2PA validation (native threads) overlaps the header read; the pixels are read after, when still needed.
+  const [found, meta] = await Promise.all([detectC2pa(input, media.mimeType, check), readMetadata(input, media.format)]);
   // A picture whose header cannot be read (a truncated TIFF's IFD) is refused as damaged, as labelling does.
   if (meta.headerError && media.labelable) throw new LabellerError('corrupt_input', `the ${media.format.toUpperCase()} file cannot be read (${meta.headerError})`);
+  const visible = await readPixels(input, media, pixels, found.c2pa);
   const signals: Signal[] = [
     ...found.signals,
     // IPTC, GB 45438, software names, PNG generator text: read in a parse worker (metadata.ts).
@@ -46,13 +48,15 @@ export async function readImageProvenance(
   return { c2pa: found.c2pa, signals, visibleLayerRead: visible.ocr.read, ocr: visible.ocr };
 }
 
-async function readPixels(input: Buffer, media: { format: string; labelable: boolean }, pixels: PixelReading): Promise<VisibleText> {
-  if (!pixels.ocr || !media.labelable) {
-    const { available, languages } = await ocrStatus();
-    const why = !pixels.ocr
+async function readPixels(input: Buffer, media: { format: string; labelable: boolean }, pixels: PixelReading, c2pa: C2paSummary): Promise<VisibleText> {
+  // An intact manifest binds the pixels: a believed warning claim (ours or a trusted signer's) already proves the warning is there.
+  const claimed = believedWarning(c2pa) !== undefined;
+  if (pixels.ocr && media.labelable && !claimed) return detectVisibleText(input, pixels.maxPixels);
+  const { available, languages } = await ocrStatus();
+  const why = claimed
+    ? { reason: 'not-needed' as const, message: 'the pixels were not read: the intact manifest, whose claim of a visible warning is believed, binds them' }
+    : !pixels.ocr
       ? { reason: 'not-asked' as const, message: 'the pixels were not read (--no-ocr / ocr=false)' }
       : { reason: 'not-an-image' as const, message: `the pixels of a ${media.format.toUpperCase()} file are not read` };
-    return { signals: [], ocr: { available, read: false, languages, ...why } };
-  }
-  return detectVisibleText(input, pixels.maxPixels);
+  return { signals: [], ocr: { available, read: false, languages, ...why } };
 }

@@ -1,19 +1,30 @@
 /**
- * The visible-warning detector: reads the words burned into a picture (OCR, media/ocr.ts) in
- * the places a warning is put, and matches them against the disclosure phrases
- * (domain/disclosure-phrases.ts). The corners come first, then the top and bottom bands, then
- * the whole picture at a bounded resolution; each as it is and negated (dark text on light,
- * light on dark). The run stops at the first page that holds a warning.
+ * The visible-warning detector: reads the words burned into a picture (OCR, media/ocr.ts) and
+ * matches them against the disclosure phrases (domain/disclosure-phrases.ts). First the lines
+ * of text found in the picture (text-lines.ts), cut tight and enlarged when small; then the
+ * places a warning is put: the four corners, the top and bottom bands, the whole picture at a
+ * bounded resolution. Each page as it is and negated (dark words on light, light on dark). The
+ * run stops at the first page that holds a warning.
  *
  * It says what it read and why it could not: the verdict decides what that means.
  */
 import { matchDisclosure } from '../domain/disclosure-phrases.js';
 import type { OcrInfo, Signal } from '../domain/report.js';
 import { type OcrWord, ocrStatus, readPages } from '../media/ocr.js';
-import { type OcrPage, type OcrRegion, ocrPages } from '../media/sharp.js';
+import { type OcrCrop, type OcrPage, ocrCrops, ocrGrey } from '../media/sharp.js';
+import { textLineBoxes } from './text-lines.js';
 
-/** The places a warning is put, most likely first; the bands and the whole picture catch long or centred lines. */
-const REGIONS: OcrRegion[] = [
+interface Region {
+  name: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  maxLongSide?: number;
+}
+
+/** The places a warning is put (shares of the picture), most likely first; the bands and the whole picture catch long or centred lines. */
+const REGIONS: Region[] = [
   { name: 'bottom-left', x: 0, y: 0.75, width: 0.5, height: 0.25 },
   { name: 'bottom-right', x: 0.5, y: 0.75, width: 0.5, height: 0.25 },
   { name: 'top-left', x: 0, y: 0, width: 0.5, height: 0.25 },
@@ -28,10 +39,14 @@ const REGIONS: OcrRegion[] = [
  * Tesseract; small pictures are enlarged up to 3×, panoramas bounded at 2000 px.
  */
 const WORKING = { shortSide: 1000, maxLongSide: 2000, maxScale: 3 };
+/** Candidate lines read at most, and the height (px) a line is enlarged to for Tesseract. */
+const MAX_LINES = 10;
+const LINE_PX = 40;
 /** Below this shorter side no warning is legible. */
 export const MIN_SHORT_SIDE = 32;
-/** Waiting for a turn included; a picture of dense text can take long to read. */
-export const OCR_DEADLINE_MS = 20_000;
+/** One OCR run's time (a picture of dense text can take long), and the longest wait for a turn when many pictures come at once. */
+export const OCR_DEADLINE_MS = 30_000;
+const OCR_MAX_WAIT_MS = 60_000;
 
 export interface VisibleText {
   signals: Signal[];
@@ -44,20 +59,21 @@ export async function detectVisibleText(input: Buffer, maxPixels: number): Promi
   const started = Date.now();
   const base = { available: true, languages: status.languages };
   try {
-    const { width, height, pages } = await ocrPages(input, { maxPixels, ...WORKING, minShortSide: MIN_SHORT_SIDE, regions: REGIONS });
-    if (!pages.length) {
+    const { width, height, scale, grey, half } = await ocrGrey(input, { maxPixels, ...WORKING, minShortSide: MIN_SHORT_SIDE });
+    if (!grey || !half) {
       return { signals: [], ocr: { ...base, read: false, ms: Date.now() - started, reason: 'too-small', message: `the picture is too small to read (${width}×${height})` } };
     }
+    const pages = await ocrCrops(grey, [...lineCrops(half.data, half.width, half.height, grey), ...regionCrops(grey)]);
     const found: Signal[][] = [];
     const run = await readPages(
       pages.map((p) => p.pgm),
-      { deadlineMs: OCR_DEADLINE_MS, languages: status.languages, stopAfter: (i, words) => (found[i] = warningsOn(words, pages[i], width, height)).length > 0 },
+      { deadlineMs: OCR_DEADLINE_MS, maxWaitMs: OCR_MAX_WAIT_MS, languages: status.languages, stopAfter: (i, words) => (found[i] = warningsOn(words, pages[i], scale, width, height)).length > 0 },
     );
     const signals = found.find((s) => s?.length) ?? [];
     const ms = Date.now() - started;
     // A warning found is known even when the run was cut short; its absence is known only from a full read.
     if (run.incomplete && !signals.length) {
-      const why = run.incomplete === 'deadline' ? `reading the pixels took longer than ${OCR_DEADLINE_MS / 1000} s` : 'the picture holds too much text to read in full';
+      const why = run.incomplete === 'deadline' ? `reading the pixels did not finish in time (${OCR_DEADLINE_MS / 1000} s to read, ${OCR_MAX_WAIT_MS / 1000} s to wait for a turn)` : 'the picture holds too much text to read in full';
       return { signals, ocr: { ...base, read: false, ms, reason: run.incomplete === 'deadline' ? 'timeout' : 'too-much-text', message: why } };
     }
     return { signals, ocr: { ...base, read: true, ms } };
@@ -67,8 +83,32 @@ export async function detectVisibleText(input: Buffer, maxPixels: number): Promi
   }
 }
 
+/** The candidate lines (found at half the working size), padded, cut from the working picture and enlarged to ~40 px tall. */
+function lineCrops(half: Uint8Array, hw: number, hh: number, grey: { width: number; height: number }): OcrCrop[] {
+  const kx = grey.width / hw;
+  const ky = grey.height / hh;
+  return textLineBoxes(half, hw, hh, MAX_LINES).map((b, i) => {
+    const h = b.height * ky;
+    const padY = h * 0.5;
+    const padX = h * 0.8;
+    return {
+      name: `line-${i + 1}`,
+      left: Math.max(0, b.x * kx - padX),
+      top: Math.max(0, b.y * ky - padY),
+      width: b.width * kx + 2 * padX,
+      height: h + 2 * padY,
+      zoom: Math.min(4, Math.max(1, LINE_PX / h)),
+      maxLongSide: 2400,
+    };
+  });
+}
+
+function regionCrops(grey: { width: number; height: number }): OcrCrop[] {
+  return REGIONS.map((r) => ({ name: r.name, left: r.x * grey.width, top: r.y * grey.height, width: r.width * grey.width, height: r.height * grey.height, maxLongSide: r.maxLongSide }));
+}
+
 /** Every warning on one page: each line alone, then each line with the next (a warning wrapped over two lines). */
-function warningsOn(words: OcrWord[], page: OcrPage, width: number, height: number): Signal[] {
+function warningsOn(words: OcrWord[], page: OcrPage, scale: number, width: number, height: number): Signal[] {
   const lines: OcrWord[][] = [];
   for (const w of words) {
     const last = lines.at(-1);
@@ -85,7 +125,7 @@ function warningsOn(words: OcrWord[], page: OcrPage, width: number, height: numb
         group.map((w) => w.conf),
       );
       if (!m) continue;
-      out.push(signalOf(group.slice(m.start, m.end), m.language, m.kind, page, width, height));
+      out.push(signalOf(group.slice(m.start, m.end), m.language, m.kind, page, scale, width, height));
       if (group === two) i++; // the next line is part of this warning
       break;
     }
@@ -97,14 +137,16 @@ function sameBlock(a: string, b: string): boolean {
   return a.slice(0, a.indexOf('.')) === b.slice(0, b.indexOf('.'));
 }
 
-function signalOf(words: OcrWord[], language: string, kind: 'phrase' | 'short-mark', page: OcrPage, width: number, height: number): Signal {
+/** `scale`: working pixels per picture pixel; the region is given in the picture's own (upright) pixels. */
+function signalOf(words: OcrWord[], language: string, kind: 'phrase' | 'short-mark', page: OcrPage, scale: number, width: number, height: number): Signal {
   const x0 = Math.min(...words.map((w) => w.left));
   const y0 = Math.min(...words.map((w) => w.top));
   const x1 = Math.max(...words.map((w) => w.left + w.width));
   const y1 = Math.max(...words.map((w) => w.top + w.height));
-  const x = clamp(Math.round(page.left + x0 / page.scale), 0, width);
-  const y = clamp(Math.round(page.top + y0 / page.scale), 0, height);
-  const region = { x, y, width: clamp(Math.round((x1 - x0) / page.scale), 1, width - x), height: clamp(Math.round((y1 - y0) / page.scale), 1, height - y) };
+  const k = page.scale * scale;
+  const x = clamp(Math.round((page.left * page.scale + x0) / k), 0, width - 1);
+  const y = clamp(Math.round((page.top * page.scale + y0) / k), 0, height - 1);
+  const region = { x, y, width: clamp(Math.round((x1 - x0) / k), 1, width - x), height: clamp(Math.round((y1 - y0) / k), 1, height - y) };
   const text = words.map((w) => w.text).join(' ').slice(0, 200);
   const confidence = Math.round(words.reduce((s, w) => s + Math.max(0, w.conf), 0) / words.length) / 100;
   const place = placeOf(region, width, height);

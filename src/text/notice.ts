@@ -3,6 +3,7 @@
  * Its shape is fixed (a leading ⚠ and the wordings joined by " / ") so relabelling can find
  * and replace it instead of stacking a second one.
  */
+import { matchDisclosure } from '../domain/disclosure-phrases.js';
 import { DEFAULT_WORDING } from '../domain/wording.js';
 import { attributesOf, closerFinder, replaceRanges, startTags, widenOverBlanks } from './html-scan.js';
 
@@ -158,9 +159,31 @@ export function findRecordedNotice(visible: string, visibleNfc: string | undefin
   return { found, languages, excerpt: found ? Object.values(recorded).join(' / ') : undefined };
 }
 
-/** Common disclosure phrasings, for a text whose manifest records no wording. */
+/**
+ * Common disclosure phrasings, for a text whose manifest records no wording: the phrasings
+ * above anywhere, or a disclosure sentence in Kazakh, Russian, English or Chinese
+ * (domain/disclosure-phrases.ts: «Сгенерировано нейросетью», «Made with AI», «人工智能生成»,
+ * «ЖИ · ИИ»…) in the first or last lines, where another tool puts its notice.
+ */
 export function findGenericNotice(visible: string): NoticeFinding {
   const text = visible.normalize('NFC');
   const hit = GENERIC_NOTICE.map((re) => re.exec(text)).find(Boolean);
-  return { found: !!hit, languages: [], excerpt: hit ? text.slice(Math.max(0, hit.index - 20), hit.index + hit[0].length + 20).trim() : undefined };
+  if (hit) return { found: true, languages: [], excerpt: text.slice(Math.max(0, hit.index - 20), hit.index + hit[0].length + 20).trim() };
+  const line = endLines(text).find((l) => matchDisclosure(l.split(/[ \t]+/)));
+  if (line) return { found: true, languages: [matchDisclosure(line.split(/[ \t]+/))!.language], excerpt: line.trim().slice(0, 160) };
+  return { found: false, languages: [] };
+}
+
+/** How much of each end is looked at, and how many lines: a notice is a line or two, never the body. */
+const END_CHARS = 2000;
+const END_LINES = 3;
+
+/** The first and last few non-blank lines (cut from the ends only: a large text is never split whole). */
+function endLines(text: string): string[] {
+  const lines = (part: string) => part.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (text.length <= 2 * END_CHARS) {
+    const all = lines(text);
+    return [...all.slice(0, END_LINES), ...all.slice(Math.max(END_LINES, all.length - END_LINES))];
+  }
+  return [...lines(text.slice(0, END_CHARS)).slice(0, END_LINES), ...lines(text.slice(-END_CHARS)).slice(-END_LINES)];
 }
