@@ -127,7 +127,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // Held drafts expire (deleted, with a record row) after REVIEW_TTL_DAYS; decisions are notified.
   const expire = () =>
     expireJobs(ctx).then(
-      (r) => (r.expired || r.purged) && logger.info({ ...r }, 'review drafts past REVIEW_TTL_DAYS removed'),
+      (r) => (r.expired || r.purged || r.forgotten) && logger.info({ ...r }, 'review drafts and files past REVIEW_TTL_DAYS removed'),
       (err) => logger.error({ err: errorMessage(err) }, 'review expiry failed'),
     );
   void expire();

@@ -128,6 +128,38 @@ describe('Review page', () => {
     });
   }
 
+  it('kk: with REVIEW_REQUIRED the Label page says the file is held and points to the Review page', async () => {
+    const held = await startServer({
+      config: loadConfig({
+        DATA_DIR: path.join(tempDir('labeller-browser-held-'), 'data'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        API_KEYS: `reporter:${REPORTER}`,
+        REVIEW_REQUIRED: 'true',
+        LOG_LEVEL: 'warn',
+        WATCH_ENABLED: 'false',
+      } as NodeJS.ProcessEnv),
+      logStream: { write: () => true } as never,
+    });
+    try {
+      await page.goto(`${held.url}/`);
+      if ((await page.evaluate(() => localStorage.getItem('labeller.lang'))) !== 'kk') await page.selectOption('#lang-select', 'kk');
+      await page.fill('#key-input', REPORTER);
+      await page.click('#key-save');
+      await expect.poll(() => page.locator('#key-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('accepted');
+      await page.setInputFiles('#files', { name: 'ұсталған.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await page.click('#label-go');
+      const row = page.locator('.result[data-state=held]');
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator('.status').textContent()).toBe(CAT.kk['status.held']);
+      expect(await row.locator('a[href="/review.html"]').textContent()).toBe(CAT.kk['status.heldNote']);
+      expect(await row.locator('button.download').count()).toBe(0);
+      await checkState(page, 'label-held', 'kk');
+    } finally {
+      await held.close();
+    }
+  });
+
   it('ru: a rejected file offers no download, and its output is unreachable', async () => {
     const t = CAT.ru;
     await open('ru');

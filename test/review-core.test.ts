@@ -172,6 +172,10 @@ describe('an editor signs off before an AI file is released', () => {
     expect(events).toContain('expired');
     // Approved outputs are removed as long after their approval, with a 'purged' row.
     expect(r.purged).toBeGreaterThanOrEqual(1);
+    // Long-settled jobs leave the store; the record keeps their events.
+    expect((await expireJobs(ctx, new Date(Date.now() + 40 * 86_400_000))).forgotten).toBeGreaterThanOrEqual(3);
+    expect(await code(getJob(job.id, EDITOR, ctx))).toBe('not_found');
+    expect(fs.readdirSync(path.join(dataDir, 'review/jobs'))).toEqual([]);
     expect(checkChain(ctx.records as SqliteRegistry).intact).toBe(true);
   });
 });

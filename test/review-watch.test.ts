@@ -92,6 +92,7 @@ describe('inbox/review/', () => {
     const j = JSON.parse(fs.readFileSync(jobFile, 'utf8'));
     delete j.watch.done;
     fs.writeFileSync(jobFile, JSON.stringify(j));
+    fs.writeFileSync(path.join(dataDir, 'review/watch-pending', heldId), ''); // the marker goes only after 'done' is saved
     put('review/photo.jpg.json', JSON.stringify({ job: heldId }));
     await runOnce();
     expect(list('outbox')).toEqual(['photo.jpg', 'photo.jpg.json']);

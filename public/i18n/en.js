@@ -580,4 +580,6 @@ export default {
   'review.state.rejected': 'Rejected',
   'review.state.expired': 'Expired',
   'review.download': 'Download the released file',
+  'status.held': 'Held for review',
+  'status.heldNote': 'An editor releases it on the Review page.',
 };

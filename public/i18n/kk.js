@@ -578,4 +578,6 @@ export default {
   'review.state.rejected': 'Қабылданбады',
   'review.state.expired': 'Мерзімі өтті',
   'review.download': 'Шығарылған файлды жүктеп алу',
+  'status.held': 'Тексеруге ұсталды',
+  'status.heldNote': 'Оны редактор «Редакция» бетінде шығарады.',
 };

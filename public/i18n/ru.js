@@ -578,4 +578,6 @@ export default {
   'review.state.rejected': 'Отклонён',
   'review.state.expired': 'Срок истёк',
   'review.download': 'Скачать выпущенный файл',
+  'status.held': 'Задержан для проверки',
+  'status.heldNote': 'Его выпустит редактор на странице «Редакция».',
 };

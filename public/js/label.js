@@ -193,6 +193,7 @@ function row(file, opts) {
     else after.prepend(textBlock(await readText(blob), opts.placement, wording));
     after.hidden = false;
   };
+  r.note = (node) => actions.append(node);
   r.addDownload = (blob, name) => {
     const dl = el('button', { type: 'button', class: 'download', 'data-name': name });
     dl.addEventListener('click', () => saveBlob(blob, name));
@@ -234,6 +235,13 @@ async function labelOne(file) {
       return 'failed';
     }
     if (res.status === 200) break;
+    if (res.status === 202) {
+      // Held for an editor (review required): nothing to download here; the Review page releases it.
+      r.progress(1);
+      r.set('held');
+      r.note(el('a', { href: '/review.html', 'data-i18n': 'status.heldNote', text: tr('status.heldNote') }));
+      return 'done';
+    }
     const problem = problemOf(res.status, await res.body.text());
     // A busy service or a rate limit says when to come back: wait that long (a minute at most), twice.
     const wait = Number(res.header('Retry-After'));

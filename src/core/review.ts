@@ -198,7 +198,7 @@ export async function jobPreview(id: string, side: 'before' | 'after', viewer: R
 
 /** Watch-folder jobs decided and not yet carried out in that folder (released, or failed with the reason). */
 export async function decidedWatchJobs(root: string, ctx: CoreContext): Promise<Job[]> {
-  const jobs = (await storeOf(ctx).list()).filter((j) => j.watch?.root === root && !j.watch.done);
+  const jobs = (await storeOf(ctx).watchJobs()).filter((j) => j.watch?.root === root && !j.watch.done);
   const fresh = await Promise.all(jobs.map((j) => reconcile(j, ctx)));
   return fresh.filter((j) => j.state !== 'pending_review').reverse();
 }
@@ -218,22 +218,32 @@ export async function saveWatchProgress(job: Job, progress: { releasing: string 
   else job.watch.done = { at: new Date().toISOString(), to: progress.done };
   job.updatedAt = new Date().toISOString();
   await storeOf(ctx).save(job);
+  if ('done' in progress) await storeOf(ctx).markWatch(job.id, false);
 }
 
 /**
  * Pending drafts older than REVIEW_TTL_DAYS expire (deleted, with a record row); approved
- * outputs are deleted as long after their approval. Run at start and on a schedule.
+ * outputs are deleted as long after their approval; a job settled that long ago is forgotten
+ * (its JSON removed: the record keeps its events). Run at start and on a schedule.
  */
-export async function expireJobs(ctx: CoreContext, now = new Date()): Promise<{ expired: number; purged: number }> {
+export async function expireJobs(ctx: CoreContext, now = new Date()): Promise<{ expired: number; purged: number; forgotten: number }> {
   const store = storeOf(ctx);
   await store.sweep();
-  if (!ctx.records?.recordReview) return { expired: 0, purged: 0 };
+  if (!ctx.records?.recordReview) return { expired: 0, purged: 0, forgotten: 0 };
   const records = recordsOf(ctx);
   const system: Caller = { key: 'review-expiry', role: 'admin', door: 'library' };
   let expired = 0;
   let purged = 0;
+  let forgotten = 0;
   for (const listed of await store.list()) {
     const job = await reconcile(listed, ctx);
+    // A job long decided, with nothing left to keep or carry out, leaves the store (the record keeps its history).
+    const settled = job.state !== 'pending_review' && (!job.output || job.output.removed) && (!job.watch || job.watch.done);
+    if (settled && Date.parse(job.updatedAt) + ctx.config.reviewTtlDays * DAY <= now.getTime()) {
+      await store.forget(job.id);
+      forgotten++;
+      continue;
+    }
     if (Date.parse(job.expiresAt) > now.getTime()) continue;
     if (job.state === 'pending_review') {
       const won = await claim(records, job, rowOf(job, 'expired', { nonce: randomBytes(8).toString('hex') }), system);
@@ -250,7 +260,7 @@ export async function expireJobs(ctx: CoreContext, now = new Date()): Promise<{ 
       purged++;
     }
   }
-  return { expired, purged };
+  return { expired, purged, forgotten };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,11 +25,13 @@ export class JobStore {
   readonly root: string;
   private readonly jobsDir: string;
   private readonly filesDir: string;
+  private readonly watchDir: string;
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'review');
     this.jobsDir = path.join(this.root, 'jobs');
     this.filesDir = path.join(this.root, 'files');
+    this.watchDir = path.join(this.root, 'watch-pending');
     for (const d of [this.root, this.jobsDir, this.filesDir]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   }
 
@@ -60,7 +62,34 @@ export class JobStore {
     const dir = this.dirOf(job.id);
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     for (const [name, bytes] of Object.entries(files)) if (bytes !== undefined) await writeDurable(path.join(dir, name), bytes);
+    if (job.watch) await this.markWatch(job.id, true);
     await this.save(job);
+  }
+
+  /**
+   * Watch-folder jobs whose decision is not yet carried out, as empty marker files: the watch
+   * worker looks at these every few seconds instead of reading every job.
+   */
+  async markWatch(id: string, on: boolean): Promise<void> {
+    const marker = path.join(this.watchDir, this.checked(id));
+    if (on) {
+      await fsp.mkdir(this.watchDir, { recursive: true, mode: 0o700 });
+      await fsp.writeFile(marker, '');
+      await syncDir(this.watchDir);
+    } else await fsp.rm(marker, { force: true });
+  }
+
+  async watchJobs(): Promise<Job[]> {
+    const ids = await fsp.readdir(this.watchDir).catch(() => [] as string[]);
+    const jobs = await Promise.all(ids.map((id) => this.get(id)));
+    return jobs.filter((j): j is Job => !!j);
+  }
+
+  /** Forgets a job entirely (its files and its JSON); the record keeps its history. */
+  async forget(id: string): Promise<void> {
+    await this.removeFiles(id);
+    await this.markWatch(id, false);
+    await fsp.rm(this.jobFile(id), { force: true });
   }
 
   async save(job: Job): Promise<void> {
@@ -109,8 +138,12 @@ export class JobStore {
   }
 
   private jobFile(id: string): string {
+    return path.join(this.jobsDir, `${this.checked(id)}.json`);
+  }
+
+  private checked(id: string): string {
     if (!JOB_ID.test(id)) throw new LabellerError('not_found', 'No job has this id.');
-    return path.join(this.jobsDir, `${id}.json`);
+    return id;
   }
 
   private dirOf(id: string): string {
