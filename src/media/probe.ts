@@ -3,7 +3,8 @@
  * decode are in ./sharp.ts); animated images are refused rather than flattened.
  */
 import { LabellerError } from '../domain/errors.js';
-import { decodesOnce, readHeader } from './sharp.js';
+import { readHeaderOffLoop } from './header.js';
+import { decodesOnce } from './sharp.js';
 import type { ImageFormat } from './sniff.js';
 
 export { shortReason } from './sharp.js';
@@ -26,7 +27,7 @@ export interface ImageProbe {
 }
 
 export async function probeImage(bytes: Buffer, format: ImageFormat, maxPixels: number): Promise<ImageProbe> {
-  const m = await readHeader(bytes);
+  const m = await readHeaderOffLoop(bytes, format);
   if ('error' in m) throw new LabellerError('corrupt_input', `the ${format.toUpperCase()} file cannot be decoded (${m.error})`);
   if (!m.width || !m.height) throw new LabellerError('corrupt_input', `the ${format.toUpperCase()} file has no readable image size`);
   if (m.width * m.height > maxPixels) {

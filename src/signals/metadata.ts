@@ -1,7 +1,8 @@
 /**
  * Reads an image's metadata for the detectors (verify) and for the editorial fields a label
  * carries over, without holding the event loop: the blocks are cut from the file here (sharp's
- * header read, PNG chunk and TIFF entry walks; no pixel decoding, no parsing), then parsed in
+ * header read, itself in a worker when the text may be large, see media/header.ts; PNG chunk
+ * and TIFF entry walks; no pixel decoding, no parsing), then parsed in
  * a parse worker with a deadline (media/worker/pool.ts). A hostile 8 MB packet costs the
  * worker up to a few seconds and the event loop nothing; past the deadline the worker is
  * replaced and the caller gets `metadata_too_complex`. No ExifTool: a round trip to it costs
@@ -10,7 +11,7 @@
 import { LabellerError } from '../domain/errors.js';
 import type { Signal } from '../domain/report.js';
 import { METADATA_LIMITS } from '../media/metadata-limits.js';
-import { readHeader } from '../media/sharp.js';
+import { readHeaderOffLoop } from '../media/header.js';
 import { runParseTask, taskModule } from '../media/worker/pool.js';
 import type { EditorialFields } from '../provenance/xmp.js';
 import { collectBlocks, type HeaderBlocks, type PackedBlocks } from './metadata-blocks.js';
@@ -49,7 +50,7 @@ export async function readMetadata(bytes: Buffer, format: string): Promise<Metad
   let header: HeaderBlocks | undefined;
   let headerError: string | undefined;
   if (SHARP_READABLE.has(format)) {
-    const m = await readHeader(bytes);
+    const m = await readHeaderOffLoop(bytes, format);
     // Undecodable headers: fall back to a byte scan; the C2PA check still runs.
     if ('error' in m) headerError = m.error;
     else header = m;

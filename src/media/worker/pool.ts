@@ -19,6 +19,8 @@ import { Worker } from 'node:worker_threads';
 import { LabellerError, type ErrorCode } from '../../domain/errors.js';
 
 const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism()));
+/** Loading a task module (the text pipeline under tsx) is ours, not the input's: it has its own, longer bound. */
+const LOAD_TIMEOUT_MS = 60_000;
 /** A worker's heap: bounds the memory one input can take. */
 const HEAP_MB = 1024;
 
@@ -55,6 +57,8 @@ interface Slot {
 const slots: Slot[] = [];
 const queue: Job[] = [];
 let nextId = 1;
+/** Task modules asked for so far: a new worker (one replaced after a deadline) loads them before it takes work. */
+const used = new Set<string>();
 
 /** Runs a task in a parse worker; resolves with its result or rejects with its error. */
 export function runParseTask<R>(task: ParseTask): Promise<R> {
@@ -73,8 +77,9 @@ function dispatch(): void {
     }
     const job = queue.shift()!;
     const id = nextId++;
-    // The deadline runs from the start of the work, not from the queue.
-    const timer = setTimeout(() => fail(slot, job.overrun()), job.deadlineMs);
+    used.add(job.module);
+    // The deadline runs from the start of the work (the worker says when its module is loaded), not from the queue.
+    const timer = setTimeout(() => fail(slot, new Error(`parse worker did not load ${job.module}`)), LOAD_TIMEOUT_MS);
     slot.job = { ...job, id, timer };
     slot.worker.ref(); // a job in flight keeps the process alive; an idle worker does not
     const whole = job.input.byteOffset === 0 && job.input.byteLength === job.input.buffer.byteLength;
@@ -88,7 +93,7 @@ function spawn(): void {
   const slot: Slot = { worker, ready: false };
   slots.push(slot);
   worker.unref();
-  worker.on('message', (m: { ready?: true; id?: number; ok?: boolean; result?: unknown; code?: ErrorCode; message?: string }) => {
+  worker.on('message', (m: { ready?: true; id?: number; started?: true; ok?: boolean; result?: unknown; code?: ErrorCode; message?: string }) => {
     if (m.ready) {
       slot.ready = true;
       return dispatch();
@@ -96,6 +101,10 @@ function spawn(): void {
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     clearTimeout(job.timer);
+    if (m.started) {
+      job.timer = setTimeout(() => fail(slot, job.overrun()), job.deadlineMs);
+      return;
+    }
     slot.job = undefined;
     worker.unref();
     if (m.ok) job.resolve(m.result);
@@ -127,7 +136,7 @@ function fail(slot: Slot, err: Error): void {
 }
 
 function newWorker(): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } };
+  const options = { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB }, workerData: { preload: [...used] } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), options);
   const entry = new URL('./parse-worker.ts', import.meta.url).href;
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
