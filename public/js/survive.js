@@ -19,7 +19,8 @@ function mark(layer, name) {
   const tone = s === true ? 'good' : s === false ? 'bad' : 'neutral';
   const word = tr(s === true ? 'survive.kept' : s === false ? 'survive.lost' : 'survive.na');
   const extra = name === 'iscc' && typeof layer?.distance === 'number' ? ` · ${tr('survive.bits', { n: layer.distance })}` : '';
-  return el('span', { class: `badge small ${tone}`, title: layer?.detail ?? '' }, `${s === true ? '✓' : s === false ? '✗' : '–'} ${word}${extra}`);
+  // The service's own (English) detail of each layer stays in the JSON under technical details.
+  return el('span', { class: `badge small ${tone}` }, `${s === true ? '✓' : s === false ? '✗' : '–'} ${word}${extra}`);
 }
 
 function copyCell(c) {
