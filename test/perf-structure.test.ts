@@ -15,6 +15,7 @@ import { label } from '../src/core/label.js';
 import { inOrder } from '../src/cli/in-order.js';
 import { BACKING, planMark } from '../src/label/image-mark.js';
 import { decodeCounts, encodeLabelled, labelOnce, resetDecodeCounts } from '../src/media/sharp.js';
+import { quickImage, sniff } from '../src/media/sniff.js';
 import { runCli } from './helpers/cli.js';
 import { ROOT, tempDir, testContext } from './helpers/context.js';
 
@@ -265,5 +266,28 @@ describe('a batch from the command line', () => {
     const urls = [...modules, ...r.stderr.split('\n').filter((l) => l.startsWith('@@load '))];
     expect(urls.some((u) => u.includes('/node_modules/sharp/'))).toBe(true); // the check can see what was loaded
     expect(urls.filter((u) => /\/node_modules\/(exiftool-vendored|@peculiar\/x509|tsyringe|iconv-lite|chardet)\//.test(u))).toEqual([]);
+    // Nor what a JPEG batch has no use for: c2pa-node's settings helpers (its classes come from
+    // their own files), file-type (a JPEG is known by its first bytes), the progress bar (no terminal).
+    expect(urls.some((u) => u.includes('/node_modules/@contentauth/c2pa-node/'))).toBe(true);
+    expect(urls.filter((u) => /\/node_modules\/(node-fetch|fs-extra|fetch-blob|file-type|strtok3|cli-progress)\//.test(u))).toEqual([]);
+  });
+
+  it('a JPEG or WebP known by its first bytes is what file-type would call it; other bytes still go to file-type', async () => {
+    const { fileTypeFromBuffer } = await import('file-type');
+    const jpeg = await photoJpeg(64, 48);
+    const webp = await sharp(photoPixels(64, 48), { raw: { width: 64, height: 48, channels: 3 } })
+      .webp()
+      .toBuffer();
+    const png = await sharp(photoPixels(64, 48), { raw: { width: 64, height: 48, channels: 3 } })
+      .png()
+      .toBuffer();
+    const jls = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xf7]), jpeg.subarray(4)]);
+    const avi = Buffer.concat([Buffer.from('RIFF\x10\0\0\0AVI LIST', 'latin1'), Buffer.alloc(64)]);
+    for (const bytes of [jpeg, webp, png, jls, avi]) {
+      const ft = await fileTypeFromBuffer(bytes);
+      const s = await sniff(bytes);
+      expect(s.mimeType).toBe(ft?.mime);
+    }
+    expect([quickImage(jpeg), quickImage(webp), quickImage(png), quickImage(jls), quickImage(avi)]).toEqual(['jpeg', 'webp', undefined, undefined, undefined]);
   });
 });

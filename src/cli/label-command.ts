@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { createContext } from '../startup.js';
 import { label } from '../core/label.js';
 import { CLI_SWITCHES, cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
@@ -52,10 +51,9 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
   const concurrency = concurrencyOf(flags.concurrency);
   const ctx = await createContext({ warn: say });
   if (reviewRequested(options, ctx)) return holdForReview(inputs, options, ctx, flags);
-  const bar =
-    inputs.length > 1 && process.stderr.isTTY
-      ? new SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic)
-      : undefined;
+  // The progress bar's module is loaded only for a terminal that shows it.
+  const progress = inputs.length > 1 && process.stderr.isTTY ? await import('cli-progress') : undefined;
+  const bar = progress && new progress.SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, progress.Presets.shades_classic);
   bar?.start(inputs.length, 0, { file: '' });
   // Several files at once keep every core busy (libvips runs one thread per pipeline here);
   // messages and records still come out in input order. Under a progress bar they wait for its end.

@@ -3,8 +3,29 @@
  * keys are snake_case. Remote manifest fetching is always off here; the verifier decides
  * separately (and only for allow-listed hosts) whether a remote manifest may be fetched.
  */
-import { Builder, CallbackSigner, LocalSigner, Reader } from '@contentauth/c2pa-node';
+import type * as C2paNode from '@contentauth/c2pa-node';
 import { LabellerError, errorMessage } from '../domain/errors.js';
+
+/**
+ * The classes come from their own files: the package's index also loads its settings helpers
+ * (node-fetch, fs-extra), ~70 ms of start-up CPU that every `labeller label` paid for nothing.
+ * Should a release move them, the index is the fallback.
+ */
+const DIST = '@contentauth/c2pa-node/dist/';
+type Sdk = Pick<typeof C2paNode, 'Builder' | 'CallbackSigner' | 'LocalSigner' | 'Reader'>;
+async function loadSdk(): Promise<Sdk> {
+  try {
+    const [b, s, r] = await Promise.all([import(`${DIST}Builder.js`), import(`${DIST}Signer.js`), import(`${DIST}Reader.js`)]);
+    return { Builder: b.Builder, CallbackSigner: s.CallbackSigner, LocalSigner: s.LocalSigner, Reader: r.Reader };
+  } catch {
+    return import('@contentauth/c2pa-node');
+  }
+}
+const { Builder, CallbackSigner, LocalSigner, Reader } = await loadSdk();
+type Builder = C2paNode.Builder;
+type Reader = C2paNode.Reader;
+type CallbackSigner = C2paNode.CallbackSigner;
+type LocalSigner = C2paNode.LocalSigner;
 
 /** A validated manifest store, as c2pa-node's reader holds it. */
 export type ManifestReader = Reader;
