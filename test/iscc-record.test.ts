@@ -81,6 +81,31 @@ describe('the index', () => {
     expect(decodeUnit(String(signal.iscc))?.subType).toBe(1);
   });
 
+  it('traces 10 % crops from any side or corner, and mixed, within 6 bits', async () => {
+    const { width, height } = await sharp(photo.bytes).metadata();
+    const W = width!;
+    const H = height!;
+    const cut = (l: number, t: number, kx: number, ky: number) =>
+      sharp(photo.bytes)
+        .extract({ left: Math.round(W * l), top: Math.round(H * t), width: Math.round(W * kx), height: Math.round(H * ky) })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    const crops: Record<string, [number, number, number, number]> = {
+      'top-left': [0, 0, 0.9, 0.9],
+      'bottom-right': [0.1, 0.1, 0.9, 0.9],
+      'top-right': [0.1, 0, 0.9, 0.9],
+      'right side': [0, 0, 0.9, 1],
+      'top side': [0, 0.1, 1, 0.9],
+      mixed: [0.03, 0.08, 0.9, 0.9],
+      'centre 10 % of the area': [0.026, 0.026, 0.949, 0.949],
+    };
+    for (const [name, c] of Object.entries(crops)) {
+      const [signal] = await registry.traceCopy(await cut(...c), 'image');
+      expect(signal, name).toMatchObject({ recordId: photo.record.id, via: 'iscc' });
+      expect(signal.distance, name).toBeLessThanOrEqual(6);
+    }
+  });
+
   it('resolves a code to its record and manifest within the threshold, and nothing beyond it', async () => {
     const copyCode = (await imageIsccOf(await sharp(photo.bytes).resize(640).jpeg({ quality: 60 }).toBuffer(), 1e8)).iscc;
     const hit = await registry.lookupIscc(copyCode);
