@@ -49,6 +49,8 @@ beforeAll(async () => {
     .withXmp(packet(''))
     .webp()
     .toBuffer();
+  // The parse workers start once per process (under tsx, seconds on a loaded machine): not part of any input's budget.
+  await verify(pngWithXmp(packet(run(' ', 100 * KB))), {}, ctx);
 });
 afterAll(async () => {
   await ctx.records?.close?.();
