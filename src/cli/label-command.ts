@@ -5,7 +5,6 @@ import { Command, Option } from 'commander';
 import { createContext } from '../startup.js';
 import { label } from '../core/label.js';
 import { CLI_SWITCHES, cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
-import { jobSummary, reviewRequested, submitForReview } from '../core/review.js';
 import type { CoreContext, LabelRecord } from '../core/types.js';
 import type { LabelOptions } from '../core/options.js';
 import { LabellerError } from '../domain/errors.js';
@@ -50,7 +49,8 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
   }
   const concurrency = concurrencyOf(flags.concurrency);
   const ctx = await createContext({ warn: say });
-  if (reviewRequested(options, ctx)) return holdForReview(inputs, options, ctx, flags);
+  // The review core (job store, webhooks) is loaded only when a file is to be held.
+  if (options.review === 'required' || ctx.config.reviewRequired) return holdForReview(inputs, options, ctx, flags);
   // The progress bar's module is loaded only for a terminal that shows it.
   const progress = inputs.length > 1 && process.stderr.isTTY ? await import('cli-progress') : undefined;
   const bar = progress && new progress.SingleBar({ format: 'labelling {bar} {value}/{total} {file}', hideCursor: true }, progress.Presets.shades_classic);
@@ -113,6 +113,7 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
  * the job id is printed and nothing is written to -o. `labeller review approve <id> -o …` releases it.
  */
 async function holdForReview(inputs: string[], options: LabelOptions, ctx: CoreContext, flags: LabelFlags): Promise<number> {
+  const { jobSummary, submitForReview } = await import('../core/review.js');
   let exit: number = EXIT.ok;
   const jobs: Record<string, unknown>[] = [];
   for (const input of inputs) {
