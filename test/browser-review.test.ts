@@ -45,7 +45,9 @@ async function send(name: string, ai: string, prompt: string, lang: Lang): Promi
   await page.fill('#send-ai', ai);
   await page.fill('#send-prompt', prompt);
   await page.click('#send-button');
-  await expect.poll(async () => `${await page.locator('#send-status').textContent()}${await page.locator('#send-msg').textContent()}`, { timeout: 30_000 }).toBe(CAT[lang]['review.send.done'].replace('{name}', name));
+  await expect
+    .poll(async () => `${await page.locator('#send-status').textContent()}${await page.locator('#send-msg').textContent()}`, { timeout: 30_000 })
+    .toBe(CAT[lang]['review.send.done'].replace('{name}', name));
   const item = page.locator('#pending li', { hasText: name });
   await item.waitFor();
   return (await item.getAttribute('data-job'))!;
@@ -99,7 +101,9 @@ describe('Review page', () => {
       const item = page.locator(`#pending li[data-job="${id}"]`);
       await item.waitFor();
       // Before and after as pictures, the wording, AI system and prompt.
-      await expect.poll(() => item.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 15_000 }).toBe(2);
+      await expect
+        .poll(() => item.locator('img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 15_000 })
+        .toBe(2);
       const text = (await item.textContent()) ?? '';
       for (const s of ['Midjourney', 'steppe at dawn', 'ЖИ көмегімен жасалған', 'Создано с помощью ИИ']) expect(text).toContain(s);
       await checkState(page, 'review-pending', lang);

@@ -19,7 +19,12 @@ beforeAll(async () => {
   work = tempDir('labeller-review-cli-');
   env = { DATA_DIR: path.join(work, 'data') };
   photo = path.join(work, 'photo.jpg');
-  fs.writeFileSync(photo, await sharp({ create: { width: 600, height: 400, channels: 3, background: '#556b2f' } }).jpeg().toBuffer());
+  fs.writeFileSync(
+    photo,
+    await sharp({ create: { width: 600, height: 400, channels: 3, background: '#556b2f' } })
+      .jpeg()
+      .toBuffer(),
+  );
 });
 
 describe('labeller label --review, labeller review', () => {
@@ -82,7 +87,9 @@ describe('labeller label --review, labeller review', () => {
     const c = JSON.parse(check.stdout);
     expect(c.intact).toBe(true);
     expect(c.types).toMatchObject({ label: 1, review: 5 }); // 3 submitted, 1 approved, 1 rejected
-    expect(runCli(['records', 'check'], env).stdout).toMatch(/^intact: \d+ records; head hash [0-9a-f]{64}\n {2}1 labels, \d+ verifications, 5 review events\n/);
+    expect(runCli(['records', 'check'], env).stdout).toMatch(
+      /^intact: \d+ records; head hash [0-9a-f]{64}\n {2}1 labels, \d+ verifications, 5 review events\n/,
+    );
     const rows = runCli(['records', 'list', '--type', 'review'], env).stdout.trim().split('\n');
     expect(rows.map((l) => l.split('\t')[7]).sort()).toEqual(['approved', 'rejected', 'submitted', 'submitted', 'submitted']);
   });

@@ -54,7 +54,13 @@ beforeAll(async () => {
 describe('an editor signs off before an AI file is released', () => {
   it('holds the draft, refuses a labeller, and releases it signed with the review inside', async () => {
     const job = await submitForReview(picture, { aiSystem: 'Midjourney', prompt: 'steppe at dawn', fileName: 'steppe.jpg' }, ctx, SUBMITTER);
-    expect(job).toMatchObject({ state: 'pending_review', fileName: 'steppe.jpg', kind: 'image', submitter: SUBMITTER, draft: { aiSystem: 'Midjourney', prompt: 'steppe at dawn' } });
+    expect(job).toMatchObject({
+      state: 'pending_review',
+      fileName: 'steppe.jpg',
+      kind: 'image',
+      submitter: SUBMITTER,
+      draft: { aiSystem: 'Midjourney', prompt: 'steppe at dawn' },
+    });
     // Not released while pending, whoever asks; the editor sees a small preview, not the file.
     expect(await code(jobOutput(job.id, PIPELINE, ctx))).toBe('job_state');
     expect(await code(jobOutput(job.id, EDITOR, ctx))).toBe('job_state');
@@ -156,7 +162,9 @@ describe('an editor signs off before an AI file is released', () => {
     expect((await jobOutput(job.id, PIPELINE, ctx)).bytes.length).toBeGreaterThan(0);
     const rows = (await records.list({ type: 'review', limit: 1000 })).items.filter((r) => r.data.jobId === job.id);
     expect(rows.map((r) => r.data.event).sort()).toEqual(['approved', 'submitted']);
-    expect((await records.list({ type: 'label', limit: 1000 })).items.filter((r) => (r.data.review as { jobId?: string } | undefined)?.jobId === job.id)).toHaveLength(1);
+    expect(
+      (await records.list({ type: 'label', limit: 1000 })).items.filter((r) => (r.data.review as { jobId?: string } | undefined)?.jobId === job.id),
+    ).toHaveLength(1);
   });
 
   it('undecided drafts expire after REVIEW_TTL_DAYS, deleted with a record row', async () => {

@@ -50,7 +50,8 @@ async function problem(res: Response, status: number, code: string): Promise<{ d
 }
 
 const get = (p: string, key: string) => fetch(`${srv.url}${p}`, { headers: auth(key) });
-const post = (p: string, key: string, body: unknown) => fetch(`${srv.url}${p}`, { method: 'POST', headers: { ...auth(key), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const post = (p: string, key: string, body: unknown) =>
+  fetch(`${srv.url}${p}`, { method: 'POST', headers: { ...auth(key), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   dataDir = path.join(tempDir('labeller-review-http-'), 'data');
@@ -73,7 +74,12 @@ describe('review=required through REST', () => {
     const job = await res.json();
     expect(res.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(job).toMatchObject({ state: 'pending_review', fileName: 'Сурет.jpg', submitter: { actor: 'pipeline', door: 'rest' }, options: { aiSystem: 'Midjourney', prompt: 'a yurt in snow' } });
+    expect(job).toMatchObject({
+      state: 'pending_review',
+      fileName: 'Сурет.jpg',
+      submitter: { actor: 'pipeline', door: 'rest' },
+      options: { aiSystem: 'Midjourney', prompt: 'a yurt in snow' },
+    });
     expect(job.reviewedWording.kk).toBe('ЖИ көмегімен жасалған, редакция тексерген');
     held = job.id;
     expect((await (await get(`/api/v1/jobs/${held}`, PIPE)).json()).state).toBe('pending_review');
@@ -100,7 +106,11 @@ describe('review=required through REST', () => {
     const res = await post(`/api/v1/jobs/${held}/approve`, EDITOR, { wording: 'reviewed', reviewerName: 'Нұрлан Әбенов' });
     expect(res.status).toBe(200);
     const job = await res.json();
-    expect(job).toMatchObject({ state: 'approved', decision: { by: { key: 'desk', name: 'Нұрлан Әбенов', role: 'editor' } }, links: { output: `/api/v1/jobs/${held}/output` } });
+    expect(job).toMatchObject({
+      state: 'approved',
+      decision: { by: { key: 'desk', name: 'Нұрлан Әбенов', role: 'editor' } },
+      links: { output: `/api/v1/jobs/${held}/output` },
+    });
     await problem(await post(`/api/v1/jobs/${held}/approve`, EDITOR, {}), 409, 'job_state');
 
     const out = await get(`/api/v1/jobs/${held}/output`, PIPE);
@@ -114,7 +124,13 @@ describe('review=required through REST', () => {
     const store = reader!.json() as Record<string, any>;
     expect(store.validation_state).toBe('Valid');
     const review = store.manifests[store.active_manifest].assertions.find((a: { label: string }) => a.label === 'kz.labeller.review');
-    expect(review.data).toMatchObject({ reviewer: 'desk', reviewerName: 'Нұрлан Әбенов', role: 'editor', decision: 'approved', wording: { ru: 'Создано с помощью ИИ, проверено редакцией' } });
+    expect(review.data).toMatchObject({
+      reviewer: 'desk',
+      reviewerName: 'Нұрлан Әбенов',
+      role: 'editor',
+      decision: 'approved',
+      wording: { ru: 'Создано с помощью ИИ, проверено редакцией' },
+    });
 
     const fd = new FormData();
     fd.append('file', new Blob([new Uint8Array(bytes)]), 'out.jpg');
@@ -129,7 +145,11 @@ describe('review=required through REST', () => {
     await problem(await post(`/api/v1/jobs/${id}/reject`, EDITOR, {}), 400, 'bad_option');
     await problem(await post(`/api/v1/jobs/${id}/reject`, PIPE, { reason: 'mine' }), 403, 'role_required');
     // A form body works as well as JSON.
-    const res = await fetch(`${srv.url}/api/v1/jobs/${id}/reject`, { method: 'POST', headers: auth(EDITOR), body: new URLSearchParams({ reason: 'Фото не соответствует тексту' }) });
+    const res = await fetch(`${srv.url}/api/v1/jobs/${id}/reject`, {
+      method: 'POST',
+      headers: auth(EDITOR),
+      body: new URLSearchParams({ reason: 'Фото не соответствует тексту' }),
+    });
     expect((await res.json()).state).toBe('rejected');
     for (const key of [PIPE, EDITOR, BOSS]) {
       await problem(await get(`/api/v1/jobs/${id}/output`, key), 409, 'job_state');

@@ -30,7 +30,11 @@ const put = (rel: string, b: Buffer | string) => {
   fs.writeFileSync(path.join(root, rel), b);
 };
 const read = (rel: string) => JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8'));
-const list = (dir: string) => fs.readdirSync(path.join(root, dir)).filter((n) => !n.startsWith('.')).sort();
+const list = (dir: string) =>
+  fs
+    .readdirSync(path.join(root, dir))
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 
 async function runOnce(): Promise<void> {
   const w = await startWatcher(root, ctx, { once: true, stabilityMs: 50 });
@@ -42,7 +46,9 @@ beforeAll(async () => {
   dataDir = tempDir('labeller-review-watch-');
   root = tempDir('watch-review-');
   ctx = await open();
-  jpeg = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#2f4f4f' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#2f4f4f' } })
+    .jpeg()
+    .toBuffer();
 });
 afterAll(() => endExiftool());
 
@@ -66,7 +72,11 @@ describe('inbox/review/', () => {
     expect(read('failed/sneaky.jpg.error.json')).toMatchObject({ code: 'bad_option' });
     expect(read('failed/sneaky.jpg.error.json').reason).toContain('"approval" is not a label option');
     const job = await getJob(heldId, EDITOR, ctx);
-    expect(job).toMatchObject({ state: 'pending_review', submitter: { actor: 'watch', door: 'watch' }, draft: { aiSystem: 'Midjourney', prompt: 'aul at dusk' } });
+    expect(job).toMatchObject({
+      state: 'pending_review',
+      submitter: { actor: 'watch', door: 'watch' },
+      draft: { aiSystem: 'Midjourney', prompt: 'aul at dusk' },
+    });
     // The watch folder's own identity is a labeller's: it cannot decide.
     expect(await approveJob(heldId, { key: 'watch', role: 'labeller', door: 'watch' }, {}, ctx).catch((e) => e.code)).toBe('role_required');
   });
@@ -80,7 +90,10 @@ describe('inbox/review/', () => {
     expect(list('outbox')).toEqual(['photo.jpg', 'photo.jpg.json']);
     expect(list('review')).toEqual([]);
     const bytes = fs.readFileSync(path.join(root, 'outbox/photo.jpg'));
-    const store = (await Reader.fromAsset({ buffer: bytes, mimeType: 'image/jpeg' }, { verify: { remote_manifest_fetch: false } } as never))!.json() as Record<string, any>;
+    const store = (await Reader.fromAsset({ buffer: bytes, mimeType: 'image/jpeg' }, { verify: { remote_manifest_fetch: false } } as never))!.json() as Record<
+      string,
+      any
+    >;
     expect(store.validation_state).toBe('Valid');
     const review = store.manifests[store.active_manifest].assertions.find((a: { label: string }) => a.label === 'kz.labeller.review').data;
     expect(review).toMatchObject({ reviewer: 'desk', decision: 'approved', jobId: heldId });

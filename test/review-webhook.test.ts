@@ -49,7 +49,11 @@ async function hold(): Promise<string> {
 }
 
 const decide = (id: string, what: 'approve' | 'reject', body: object) =>
-  fetch(`${srv.url}/api/v1/jobs/${id}/${what}`, { method: 'POST', headers: { Authorization: `Bearer ${EDITOR}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${srv.url}/api/v1/jobs/${id}/${what}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${EDITOR}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${srv.url}/metrics`)).text();
@@ -74,7 +78,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/labeller`;
-  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#804020' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#804020' } })
+    .jpeg()
+    .toBuffer();
   srv = await start();
 });
 
@@ -97,7 +103,10 @@ describe('WEBHOOK_URL', () => {
     expect(headers['x-labeller-event']).toBe('job.approved');
     expect(headers['x-labeller-signature']).toBe(webhookSignature(SECRET, String(headers['x-labeller-timestamp']), body));
     const payload = JSON.parse(body);
-    expect(payload).toMatchObject({ event: 'job.approved', job: { id, state: 'approved', decision: { by: { key: 'desk', role: 'editor' } }, href: `/api/v1/jobs/${id}` } });
+    expect(payload).toMatchObject({
+      event: 'job.approved',
+      job: { id, state: 'approved', decision: { by: { key: 'desk', role: 'editor' } }, href: `/api/v1/jobs/${id}` },
+    });
     expect(payload.job.output.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(body).not.toContain(EDITOR);
     expect(body).not.toContain(SECRET);

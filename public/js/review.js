@@ -2,7 +2,23 @@
 // it once approved; an editor sees each waiting file before and after labelling, with its
 // wording, AI system and prompt, and approves it (optionally with the reviewed wording) or
 // rejects it with a reason. Who may do what is the service's rule: a refusal is shown as such.
-import { authHeaders, date, el, filenameFrom, getJson, initPage, keyPanel, labelledName, onLanguageChange, postFile, problemNode, problemOf, saveBlob, say, tr } from './common.js';
+import {
+  authHeaders,
+  date,
+  el,
+  filenameFrom,
+  getJson,
+  initPage,
+  keyPanel,
+  labelledName,
+  onLanguageChange,
+  postFile,
+  problemNode,
+  problemOf,
+  saveBlob,
+  say,
+  tr,
+} from './common.js';
 import { actorName, doorName, kindName } from './vocab.js';
 
 const pendingList = document.getElementById('pending');
@@ -161,7 +177,11 @@ async function decide(j, what, body, buttons, status) {
   say(status, '');
   let res;
   try {
-    res = await fetch(`/api/v1/jobs/${encodeURIComponent(j.id)}/${what}`, { method: 'POST', headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    res = await fetch(`/api/v1/jobs/${encodeURIComponent(j.id)}/${what}`, {
+      method: 'POST',
+      headers: { ...authHeaders(), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   } catch {
     res = undefined;
   }

@@ -15,7 +15,9 @@ import { EXIT, fail, say, writeAtomic } from './common.js';
 const OPERATOR: Caller = { key: 'cli', role: 'admin', door: 'cli' };
 
 export function register(program: Command): void {
-  const review = program.command('review').description("Held files: list them, approve (released, signed with the review) or reject (with a reason); the CLI acts as the admin");
+  const review = program
+    .command('review')
+    .description('Held files: list them, approve (released, signed with the review) or reject (with a reason); the CLI acts as the admin');
 
   review
     .command('list')
@@ -48,7 +50,12 @@ export function register(program: Command): void {
     .command('approve')
     .description('Approve a held file: it is labelled again with the review signed into its manifest, recorded and released')
     .argument('<id>')
-    .addOption(new Option('--wording <which>', 'the visible warning: "reviewed" («… редакция тексерген» / «… проверено редакцией» / "… reviewed by the editors") or "draft" (as labelled)').choices(['reviewed', 'draft']))
+    .addOption(
+      new Option(
+        '--wording <which>',
+        'the visible warning: "reviewed" («… редакция тексерген» / «… проверено редакцией» / "… reviewed by the editors") or "draft" (as labelled)',
+      ).choices(['reviewed', 'draft']),
+    )
     .option('--name <name>', 'your name, as it goes into the manifest next to the reviewer "cli"')
     .option('-o, --output <file>', 'also write the released file here')
     .option('-f, --force', 'replace an existing output file')

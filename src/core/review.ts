@@ -135,7 +135,12 @@ export async function approveJob(id: string, by: Caller, choice: { wording?: 're
     wording,
   };
   const actor: Actor = { actor: job.submitter.actor, door: job.submitter.door as Door };
-  const made = await label(input, { ...job.options, wording: wording as Partial<Record<Lang, string>>, fileName: job.fileName, approval: stamp }, { ...ctx, records: undefined }, actor);
+  const made = await label(
+    input,
+    { ...job.options, wording: wording as Partial<Record<Lang, string>>, fileName: job.fileName, approval: stamp },
+    { ...ctx, records: undefined },
+    actor,
+  );
   made.record.review = stamp;
   if (job.fileName) made.record.fileName = job.fileName;
   const nonce = randomBytes(8).toString('hex');
@@ -157,7 +162,12 @@ export async function rejectJob(id: string, by: Caller, reasonRaw: unknown, ctx:
   const reason = cleanLine(reasonRaw, 500);
   if (!reason) throw new LabellerError('bad_option', 'reason: say in a line (up to 500 characters, no control characters) why the file is rejected');
   const job = await pendingJob(id, by, ctx);
-  const won = await claim(records, job, rowOf(job, 'rejected', { reviewer: by.key, reviewerName: nameOf(by.name), role: by.role, reason, nonce: randomBytes(8).toString('hex') }), by);
+  const won = await claim(
+    records,
+    job,
+    rowOf(job, 'rejected', { reviewer: by.key, reviewerName: nameOf(by.name), role: by.role, reason, nonce: randomBytes(8).toString('hex') }),
+    by,
+  );
   if (!won) throw decided(await reconcile(job, ctx));
   return finish(job, won, ctx);
 }
@@ -180,14 +190,20 @@ export async function listJobs(viewer: Reviewer, ctx: CoreContext, filter: { sta
 export async function jobOutput(id: string, viewer: Reviewer, ctx: CoreContext): Promise<{ job: Job; bytes: Buffer }> {
   const job = await getJob(id, viewer, ctx);
   if (job.state !== 'approved') throw notReleased(job);
-  if (!job.output || job.output.removed) throw new LabellerError('not_found', `the approved file of job ${id} was deleted after ${ctx.config.reviewTtlDays} days`);
+  if (!job.output || job.output.removed)
+    throw new LabellerError('not_found', `the approved file of job ${id} was deleted after ${ctx.config.reviewTtlDays} days`);
   const final = await storeOf(ctx).readFinal(id, job.output.nonce);
   if (!final) throw new LabellerError('not_found', `the approved file of job ${id} is no longer kept`);
   return { job, bytes: final.bytes };
 }
 
 /** Before/after previews of a pending job, for editors (small pictures, or text without its manifest: never the file). */
-export async function jobPreview(id: string, side: 'before' | 'after', viewer: Reviewer, ctx: CoreContext): Promise<{ job: Job; bytes: Buffer; mimeType: string }> {
+export async function jobPreview(
+  id: string,
+  side: 'before' | 'after',
+  viewer: Reviewer,
+  ctx: CoreContext,
+): Promise<{ job: Job; bytes: Buffer; mimeType: string }> {
   mustReview(viewer);
   const job = await getJob(id, viewer, ctx);
   if (job.state !== 'pending_review') throw notReleased(job);
@@ -252,7 +268,11 @@ export async function expireJobs(ctx: CoreContext, now = new Date()): Promise<{ 
         expired++;
       }
     } else if (job.state === 'approved' && job.output && !job.output.removed) {
-      await records.recordReview(rowOf(job, 'purged', { outputSha256: job.output.sha256 }), { actor: system.key, door: 'library', jobId: `review-purge:${job.id}` });
+      await records.recordReview(rowOf(job, 'purged', { outputSha256: job.output.sha256 }), {
+        actor: system.key,
+        door: 'library',
+        jobId: `review-purge:${job.id}`,
+      });
       await store.removeFiles(job.id);
       job.output.removed = true;
       job.updatedAt = new Date().toISOString();
@@ -282,7 +302,10 @@ async function pendingJob(id: string, by: Reviewer, ctx: CoreContext): Promise<J
 }
 
 function decided(job: Job): LabellerError {
-  return new LabellerError('job_state', `job ${job.id} is ${job.state.replace('_', ' ')}${job.decision?.by ? ` (by ${job.decision.by.key}, ${job.decision.at})` : ''}; only a pending job can be decided`);
+  return new LabellerError(
+    'job_state',
+    `job ${job.id} is ${job.state.replace('_', ' ')}${job.decision?.by ? ` (by ${job.decision.by.key}, ${job.decision.at})` : ''}; only a pending job can be decided`,
+  );
 }
 
 function notReleased(job: Job): LabellerError {
@@ -304,13 +327,26 @@ function reviewedWording(languages: string[]): Record<string, string> {
 }
 
 function rowOf(job: Job, event: ReviewRow['event'], extra: Partial<ReviewRow>): ReviewRow {
-  const row: ReviewRow = { event, jobId: job.id, ...(job.fileName ? { fileName: job.fileName } : {}), format: job.format, inputSha256: job.inputSha256, submitter: job.submitter.actor, ...extra };
+  const row: ReviewRow = {
+    event,
+    jobId: job.id,
+    ...(job.fileName ? { fileName: job.fileName } : {}),
+    format: job.format,
+    inputSha256: job.inputSha256,
+    submitter: job.submitter.actor,
+    ...extra,
+  };
   for (const k of Object.keys(row) as (keyof ReviewRow)[]) if (row[k] === undefined) delete row[k];
   return row;
 }
 
 /** Writes the decision row unless one exists; returns the row when it is ours, undefined when another decision won. */
-async function claim(records: ReturnType<typeof recordsOf>, job: Job, row: ReviewRow, by: Caller): Promise<ReviewRow & { recordId: string; time: string } | undefined> {
+async function claim(
+  records: ReturnType<typeof recordsOf>,
+  job: Job,
+  row: ReviewRow,
+  by: Caller,
+): Promise<(ReviewRow & { recordId: string; time: string }) | undefined> {
   const key = `review-decision:${job.id}`;
   await records.recordReview(row, { actor: by.key, door: by.door, jobId: key });
   const stored = await records.findByJob(key);
@@ -326,7 +362,12 @@ async function finish(job: Job, row: ReviewRow & { recordId: string; time: strin
   if (row.event === 'approved') {
     const final = await store.readFinal(job.id, row.nonce!);
     if (!final) throw new LabellerError('io_error', `the approved file of job ${job.id} is missing from the review store`);
-    const labelRecordId = await recordsOf(ctx).recordLabel(final.record, { actor: job.submitter.actor, door: job.submitter.door as Door, jobId: `review-label:${job.id}` }, final.bytes, grey);
+    const labelRecordId = await recordsOf(ctx).recordLabel(
+      final.record,
+      { actor: job.submitter.actor, door: job.submitter.door as Door, jobId: `review-label:${job.id}` },
+      final.bytes,
+      grey,
+    );
     job.state = 'approved';
     job.output = { nonce: row.nonce!, sha256: final.record.outputSha256, bytes: final.bytes.length, labelRecordId };
     job.decision = { decision: 'approved', at, ...(by ? { by } : {}), wording: row.wording, recordId: row.recordId };

@@ -132,7 +132,8 @@ export class JobStore {
         await fsp.rm(dir, { force: true, recursive: true }).then(() => removed++);
         continue;
       }
-      for (const n of await fsp.readdir(dir).catch(() => [] as string[])) if (n.endsWith('.tmp')) await fsp.rm(path.join(dir, n), { force: true }).then(() => removed++);
+      for (const n of await fsp.readdir(dir).catch(() => [] as string[]))
+        if (n.endsWith('.tmp')) await fsp.rm(path.join(dir, n), { force: true }).then(() => removed++);
     }
     return removed;
   }

@@ -60,7 +60,14 @@ export async function enqueueWebhook(config: Pick<Config, 'webhookUrl'>, reviewR
   const id = `${job.id}.${job.state}`;
   const file = path.join(dir, `${id}.json`);
   if (fs.existsSync(file) || fs.existsSync(path.join(dir, 'failed', `${id}.json`)) || fs.existsSync(path.join(dir, 'sent', id))) return;
-  const p: Pending = { id, event: job.state === 'approved' ? 'job.approved' : 'job.rejected', createdAt: new Date().toISOString(), attempts: 0, nextAt: 0, body: JSON.stringify(webhookPayload(job)) };
+  const p: Pending = {
+    id,
+    event: job.state === 'approved' ? 'job.approved' : 'job.rejected',
+    createdAt: new Date().toISOString(),
+    attempts: 0,
+    nextAt: 0,
+    body: JSON.stringify(webhookPayload(job)),
+  };
   await writeJson(file, p);
   for (const d of deliverers) if (d.root === reviewRoot) d.kick();
 }

@@ -37,7 +37,10 @@ export async function releaseDecided(root: string, ctx: CoreContext, log?: Logge
       }
       await removeTicket(root, job);
       await saveWatchProgress(job, { done: `${FOLDERS.outbox}/${name}` }, ctx);
-      log?.info({ event: 'file.released', file: job.watch?.name, to: `${FOLDERS.outbox}/${name}`, job: job.id, reviewer: job.decision?.by?.key }, `${job.watch?.name} approved and released`);
+      log?.info(
+        { event: 'file.released', file: job.watch?.name, to: `${FOLDERS.outbox}/${name}`, job: job.id, reviewer: job.decision?.by?.key },
+        `${job.watch?.name} approved and released`,
+      );
     } else {
       const name = await claimName(root, job, FOLDERS.failed, '.error.json', ctx);
       const code = job.state === 'rejected' ? 'review_rejected' : 'review_expired';
@@ -46,7 +49,8 @@ export async function releaseDecided(root: string, ctx: CoreContext, log?: Logge
           ? `an editor rejected it${job.decision?.by ? ` (${job.decision.by.name ?? job.decision.by.key})` : ''}: ${job.decision?.reason ?? 'no reason given'}`
           : 'no editor decided within REVIEW_TTL_DAYS; the draft was deleted';
       const error = { file: job.watch?.name, code, reason, job: job.id, decidedAt: job.decision?.at, original: `${FOLDERS.originals}/` };
-      if (!(await exists(path.join(root, FOLDERS.failed, `${name}.error.json`)))) await put(root, FOLDERS.failed, `${name}.error.json`, JSON.stringify(error, null, 2) + '\n');
+      if (!(await exists(path.join(root, FOLDERS.failed, `${name}.error.json`))))
+        await put(root, FOLDERS.failed, `${name}.error.json`, JSON.stringify(error, null, 2) + '\n');
       await removeTicket(root, job);
       await saveWatchProgress(job, { done: `${FOLDERS.failed}/${name}.error.json` }, ctx);
       log?.warn({ event: 'file.failed', file: job.watch?.name, code, reason, job: job.id }, `${job.watch?.name} not released: ${reason}`);
@@ -62,7 +66,8 @@ async function claimName(root: string, job: Job, folder: string, suffix: string,
   const { name: stem, ext } = path.parse(job.watch?.name ?? job.fileName ?? `file.${job.ext}`);
   for (let k = 1; ; k++) {
     const candidate = k === 1 ? `${stem}${ext}` : `${stem}-${k}${ext}`;
-    const taken = (await exists(path.join(root, folder, candidate + suffix))) || (suffix === '' && (await exists(path.join(root, folder, `${candidate}.json`))));
+    const taken =
+      (await exists(path.join(root, folder, candidate + suffix))) || (suffix === '' && (await exists(path.join(root, folder, `${candidate}.json`))));
     if (taken) continue;
     await saveWatchProgress(job, { releasing: candidate }, ctx);
     return candidate;

@@ -20,7 +20,9 @@ export function jobBody(job: Job): Record<string, unknown> {
     ...jobSummary(job),
     links: {
       self,
-      ...(job.state === 'pending_review' ? { before: `${self}/preview/before`, after: `${self}/preview/after`, approve: `${self}/approve`, reject: `${self}/reject` } : {}),
+      ...(job.state === 'pending_review'
+        ? { before: `${self}/preview/before`, after: `${self}/preview/after`, approve: `${self}/approve`, reject: `${self}/reject` }
+        : {}),
       ...(job.state === 'approved' && job.output && !job.output.removed ? { output: `${self}/output` } : {}),
     },
   };
@@ -40,7 +42,8 @@ function send(res: Response, status: number, job: Job): void {
 export function listJobsHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const state = req.query.state === undefined ? undefined : String(req.query.state);
-    if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) throw new HttpProblem('bad_request', `Invalid query: state is one of ${JOB_STATES.join(', ')}`);
+    if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state))
+      throw new HttpProblem('bad_request', `Invalid query: state is one of ${JOB_STATES.join(', ')}`);
     const jobs = await listJobs(callerOf(res), deps.ctx, { state });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ items: jobs.slice(0, 500).map(jobBody) });
@@ -55,7 +58,8 @@ export function approveHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const body = bodyOf(req.body);
     const wording = body.wording === undefined || body.wording === '' ? undefined : String(body.wording);
-    if (wording !== undefined && wording !== 'reviewed' && wording !== 'draft') throw new LabellerError('bad_option', 'wording: "reviewed" (the reviewed wording) or "draft" (as labelled)');
+    if (wording !== undefined && wording !== 'reviewed' && wording !== 'draft')
+      throw new LabellerError('bad_option', 'wording: "reviewed" (the reviewed wording) or "draft" (as labelled)');
     // Approval labels the file again: it takes a job slot like an upload does.
     const release = await deps.slots.acquire();
     let job: Job;
@@ -73,7 +77,12 @@ export function approveHandler(deps: AppDeps): RequestHandler {
 export function rejectHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const body = bodyOf(req.body);
-    const job = await rejectJob(idOf(req.params.id), { ...callerOf(res), door: doorOf(req), name: typeof body.reviewerName === 'string' ? body.reviewerName : undefined }, body.reason, deps.ctx);
+    const job = await rejectJob(
+      idOf(req.params.id),
+      { ...callerOf(res), door: doorOf(req), name: typeof body.reviewerName === 'string' ? body.reviewerName : undefined },
+      body.reason,
+      deps.ctx,
+    );
     send(res, 200, job);
   };
 }
