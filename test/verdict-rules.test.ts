@@ -1,7 +1,8 @@
 /**
  * The verdict rules, one table for every kind of file: which signal combinations make a file
  * AI-made, tampered, and compliant with Art. 21(2). Images and texts differ only in whether
- * the carrier read the visible layer (a text's words are read; an image's pixels are not yet).
+ * the carrier read the visible layer (a text's words are always read; an image's pixels when
+ * OCR could run).
  */
 import { describe, expect, it } from 'vitest';
 import type { C2paSummary, Signal } from '../src/domain/report.js';
@@ -25,6 +26,7 @@ const exifCamera = s('exif-software', { ai: null });
 const notice = s('text-notice', { visible: true });
 const partialNotice = s('text-notice', { visible: false, partial: true });
 const registry = s('registry');
+const burnedIn = s('visible-text', { visible: true, words: 'Создано ИИ', place: 'bottom-left', language: 'ru' });
 
 type Row = [string, C2paSummary, Signal[], boolean, { ai: boolean | null; tampered: boolean; mr: boolean; vw: boolean | null; ok: boolean }];
 
@@ -52,6 +54,11 @@ const ROWS: Row[] = [
   // Broken provenance is never compliant.
   ['image: tampered', { ...invalid, visibleWarning: { signer: 'own' } }, [brokenAi, iptc], false, { ai: true, tampered: true, mr: true, vw: null, ok: false }],
   ['text: tampered', invalid, [brokenAi, notice, frontMatterAi], true, { ai: true, tampered: true, mr: true, vw: true, ok: false }],
+  // An image whose pixels were read (OCR): the warning seen there is the visible layer; none seen is none.
+  ['image: pixels read, warning seen', absent, [burnedIn], true, { ai: true, tampered: false, mr: false, vw: true, ok: false }],
+  ['image: pixels read, IPTC + warning seen', absent, [iptc, burnedIn], true, { ai: true, tampered: false, mr: true, vw: true, ok: true }],
+  ['image: pixels read, IPTC, no warning', absent, [iptc], true, { ai: true, tampered: false, mr: true, vw: false, ok: false }],
+  ['image: pixels read, tampered with a warning seen', invalid, [brokenAi, iptc, burnedIn], true, { ai: true, tampered: true, mr: true, vw: true, ok: false }],
   // A copy of our own output found by the record is AI-made, whatever else was stripped.
   ['image: stripped copy of ours', absent, [registry], false, { ai: true, tampered: false, mr: false, vw: null, ok: false }],
   ['text: bare words of ours', absent, [registry], true, { ai: true, tampered: false, mr: false, vw: false, ok: false }],
@@ -69,6 +76,18 @@ describe('verdict rules', () => {
     expect(sum.en).toContain('traced as AI-generated: provenance record');
     expect(sum.en).not.toMatch(/No trace of AI/);
     expect(sum.en).toContain('there is no machine-readable AI label; there is no visible warning. Label it before publishing.');
+  });
+
+  it('names the warning read in the pixels and where, or why the pixels were not read', () => {
+    const seen = summarise(absent, [burnedIn], combine(absent, [burnedIn], true));
+    expect(seen.en).toContain('a visible warning is present («Создано ИИ», bottom left), but there is no machine-readable AI label');
+    expect(seen.ru).toContain('видимое предупреждение есть («Создано ИИ», внизу слева), но нет машиночитаемой метки ИИ');
+    expect(seen.kk).toContain('(«Создано ИИ», төменгі сол жақта)');
+    const unread = summarise(absent, [iptc], combine(absent, [iptc], false), { available: false, read: false, reason: 'unavailable' });
+    expect(unread.en).toContain('a machine-readable AI label is present, but there is no verifiable visible warning');
+    expect(unread.en).toContain('OCR (Tesseract with kaz, rus, eng and chi_sim) is not installed here');
+    const traced = summarise(absent, [{ ...registry, recordId: 'rec_42' }], combine(absent, [registry], true));
+    expect(traced.en).toContain('provenance record (rec_42)');
   });
 
   it('tampered files are told to get the original, not to label', () => {

@@ -63,7 +63,8 @@ describe('verify: the visible-warning claim needs our certificate or a trusted s
     expect(schemaErrors(r, schema)).toEqual([]);
     expect(r.c2pa.state).toBe('valid');
     expect(r.c2pa.visibleWarning?.signer).toBe('untrusted');
-    expect(r.compliance.visibleWarning).toBeNull();
+    // The claim is not believed, and the pixels (read by OCR) hold no warning.
+    expect(r.compliance.visibleWarning).toBe(false);
     expect(r.compliance.compliant).toBe(false);
     expect(r.signals.find((s) => s.source === 'c2pa-visible-warning')).toMatchObject({ label: false });
     expect(r.summary.en).toContain('signer we do not trust');

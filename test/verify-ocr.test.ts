@@ -55,7 +55,7 @@ describe('disclosure phrases, as OCR reads them', () => {
     expect(words(s)?.language).toBe(lang);
   });
 
-  it.each(['Алматы 2026', 'AIR MAIL', 'MAIL · AIR · RAIN', 'МАГАЗИН ПРОДУКТЫ', 'Искусственный интеллект 2026', 'Конференция ИИ', 'AI', 'AI conference', 'Made in Almaty', 'Made with an AK', 'Fair trade', '北京欢迎你', '智能 生成', 'Lorem ipsum dolor', 'ЖИЛ ИИС', 'Жаңа жыл'])(
+  it.each(['Алматы 2026', 'AIR MAIL', 'MAIL · AIR · RAIN', 'МАГАЗИН ПРОДУКТЫ', 'Искусственный интеллект 2026', 'Конференция ИИ', 'AI', 'AI conference', 'Made in Almaty', 'Made with an AK', 'Fair trade', '北京欢迎你', '智能 生成', 'Lorem ipsum dolor', 'ЖИЛ ИИС', 'Жаңа жыл', 'ai_generated: false', 'Not AI-generated', 'Не создано ИИ', 'ЖИ жасаған емес', '不是人工智能生成'])(
     '«%s» is not',
     (s) => {
       expect(words(s, 99)).toBeUndefined();

@@ -38,7 +38,7 @@ describe('verify: one trace at a time', () => {
     expect(r.aiGenerated).toBeNull();
     expect(r.signals).toEqual([]);
     expect(r.c2pa.state).toBe('absent');
-    expect(r.compliance).toEqual({ machineReadable: false, visibleWarning: null, compliant: false });
+    expect(r.compliance).toEqual({ machineReadable: false, visibleWarning: false, compliant: false });
   });
 
   it('Stable Diffusion web UI `parameters` chunk → AI, signal png-text, not compliant', async () => {
@@ -69,7 +69,7 @@ describe('verify: one trace at a time', () => {
     const r = await check(await sharp(jpeg).withXmp(xmp).jpeg().toBuffer());
     expect(r.aiGenerated).toBe(true);
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'xmp-iptc', ai: true, label: true }));
-    expect(r.compliance).toEqual({ machineReadable: true, visibleWarning: null, compliant: false });
+    expect(r.compliance).toEqual({ machineReadable: true, visibleWarning: false, compliant: false });
   });
 
   it('IPTC 2025.1 AISystemUsed in attribute form, with another prefix → AI, names the system', async () => {
@@ -111,7 +111,7 @@ describe('verify: one trace at a time', () => {
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'c2pa-generator', generator: 'Adobe Firefly' }));
     expect(r.c2pa.actions?.[0]).toMatchObject({ action: 'c2pa.created', softwareAgent: 'Adobe Firefly' });
     // Machine-readable, but no visible warning is recorded: not yet compliant.
-    expect(r.compliance).toEqual({ machineReadable: true, visibleWarning: null, compliant: false });
+    expect(r.compliance).toEqual({ machineReadable: true, visibleWarning: false, compliant: false });
     const trusted = await verify(signed, { trustAnchorsPem: fs.readFileSync(TEST_ROOTS, 'utf8') }, ctx);
     expect(trusted.c2pa.state).toBe('trusted');
   });

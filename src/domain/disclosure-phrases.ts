@@ -38,8 +38,8 @@ function isCjk(cp: number): boolean {
 }
 
 function isWordChar(ch: string, cp: number): boolean {
-  // Letters and digits of any script, plus the symbols OCR reads for I and l.
-  return ch === '|' || ch === '!' || (cp >= 0x30 && cp <= 0x39) || ch.toLowerCase() !== ch.toUpperCase() || cp === 0x131;
+  // Letters and digits of any script, the symbols OCR reads for I and l, and _ (ai_generated is a field name, not words).
+  return ch === '|' || ch === '!' || ch === '_' || (cp >= 0x30 && cp <= 0x39) || ch.toLowerCase() !== ch.toUpperCase() || cp === 0x131;
 }
 
 interface Token {
@@ -73,19 +73,28 @@ function tokenise(words: readonly string[]): Token[] {
   return out;
 }
 
-/** Levenshtein distance of two short strings, or limit + 1 once it is certain to exceed the limit. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+const ROW_A = new Int32Array(MAX_TOKEN + 8);
+const ROW_B = new Int32Array(MAX_TOKEN + 8);
+
+/** Levenshtein distance of a[0..aLen) and b, or limit + 1 once it is certain to exceed the limit; no allocation. */
+function distance(a: string, aLen: number, b: string, limit: number): number {
+  if (Math.abs(aLen - b.length) > limit) return limit + 1;
+  let prev = ROW_A;
+  let cur = ROW_B;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= aLen; i++) {
+    cur[0] = i;
     let best = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]);
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
+      if (v < best) best = v;
     }
     if (best > limit) return limit + 1;
+    const t = prev;
     prev = cur;
+    cur = t;
   }
   return prev[b.length];
 }
@@ -106,11 +115,12 @@ function term(word: string): Term {
 }
 
 function fits(token: string, t: Term): boolean {
-  if (!t.prefix) return distance(token, t.form, t.edits) <= t.edits;
+  // OCR keeps one of the first two letters right: a cheap test before the edit distance.
+  if (t.form.length > 1 && token.length > 1 && token.charCodeAt(0) !== t.form.charCodeAt(0) && token.charCodeAt(1) !== t.form.charCodeAt(1)) return false;
+  if (!t.prefix) return distance(token, token.length, t.form, t.edits) <= t.edits;
   // A prefix term: the token's start, give or take the allowed edits, is the form.
-  for (let len = t.form.length - t.edits; len <= t.form.length + t.edits; len++) {
-    if (len <= 0 || len > token.length) continue;
-    if (distance(token.slice(0, len), t.form, t.edits) <= t.edits) return true;
+  for (let len = Math.max(1, t.form.length - t.edits); len <= Math.min(token.length, t.form.length + t.edits); len++) {
+    if (distance(token, len, t.form, t.edits) <= t.edits) return true;
   }
   return false;
 }
@@ -156,6 +166,8 @@ const AI_MARK = term('ai');
 const LONE_MARK_CONFIDENCE = 85;
 /** How many tokens may stand between the AI word and the making word («создано с помощью ИИ»: 2). */
 const WINDOW = 4;
+/** The longest making phrase, in tokens. */
+const MAX_SEQ = 2;
 
 /** How many tokens from i the sequence covers, or 0. A run of four or more ideographs may lose or misread one (OCR reads 人 as >). */
 function seqAt(tokens: Token[], i: number, s: Seq): number {
@@ -188,13 +200,14 @@ interface Hit {
   end: number;
 }
 
-function hitsOf(tokens: Token[], seqs: Seq[]): Hit[] {
+function hitsOf(tokens: Token[], seqs: Seq[], from = 0, to = tokens.length): Hit[] {
   const out: Hit[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = Math.max(0, from); i < Math.min(to, tokens.length); i++) {
     for (const s of seqs) {
       const n = seqAt(tokens, i, s);
       if (n) {
         out.push({ start: i, end: i + n });
+        i += n - 1; // hits never overlap: the tail of 人工智能 is not a second, shorter hit
         break;
       }
     }
@@ -211,11 +224,9 @@ export function matchDisclosure(words: readonly string[], confidence?: readonly 
   if (!tokens.length) return undefined;
   for (const language of ['kk', 'ru', 'en', 'zh'] as const) {
     const { ai, making } = LANGUAGES[language];
-    const aiHits = hitsOf(tokens, ai);
-    if (!aiHits.length) continue;
-    const makingHits = hitsOf(tokens, making);
-    for (const a of aiHits) {
-      for (const m of makingHits) {
+    for (const a of hitsOf(tokens, ai)) {
+      // Making words are looked for only near an AI word: a long line without one costs one pass.
+      for (const m of hitsOf(tokens, making, a.start - WINDOW - MAX_SEQ, a.end + WINDOW + 1)) {
         const gap = m.start >= a.end ? m.start - a.end : a.start - m.end;
         if (gap < 0 || gap > WINDOW) continue;
         // Chinese reads as one run: 人工智能生成, AI生成; the ideographs must touch.
@@ -223,6 +234,7 @@ export function matchDisclosure(words: readonly string[], confidence?: readonly 
         if (language === 'en' && !englishOrder(tokens, a, m, gap)) continue;
         const first = Math.min(a.start, m.start);
         const last = Math.max(a.end, m.end) - 1;
+        if (negated(tokens, first, last)) continue;
         return { language, start: tokens[first].word, end: tokens[last].word + 1, kind: 'phrase' };
       }
     }
@@ -241,9 +253,17 @@ function madeWithA(tokens: Token[]): DisclosureMatch | undefined {
   for (const m of hitsOf(tokens, LANGUAGES.en.making)) {
     const link = tokens[m.end];
     const ai = tokens[m.end + 1];
-    if (link && ai && EN_LINKS.has(link.s) && ai.s.length === 2 && ai.s[0] === 'a' && I_MISREAD.has(ai.s[1])) return { language: 'en', start: tokens[m.start].word, end: ai.word + 1, kind: 'phrase' };
+    if (link && ai && EN_LINKS.has(link.s) && ai.s.length === 2 && ai.s[0] === 'a' && I_MISREAD.has(ai.s[1]) && !negated(tokens, m.start, m.end + 1)) return { language: 'en', start: tokens[m.start].word, end: ai.word + 1, kind: 'phrase' };
   }
   return undefined;
+}
+
+/** «not AI-generated», «не создано ИИ», «ЖИ жасаған емес», «不是人工智能生成»: a denial, not a warning. */
+const NEGATIONS = new Set(['not', 'no', 'non', 'never', 'without', 'не', 'нет', 'без', 'емес', 'жоқ', '不', '非', '无', '没'].map((w) => tokenise([w])[0].s));
+
+function negated(tokens: Token[], first: number, last: number): boolean {
+  for (const i of [first - 1, first - 2, last + 1, last + 2]) if (tokens[i] && NEGATIONS.has(tokens[i].s)) return true;
+  return false;
 }
 
 /** «AI-generated», «AI made»; or «Generated with AI», «made by artificial intelligence»: not «Made in Almaty … AI». */

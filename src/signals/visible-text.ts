@@ -45,7 +45,7 @@ const LINE_PX = 40;
 /** Below this shorter side no warning is legible. */
 export const MIN_SHORT_SIDE = 32;
 /** One OCR run's time (a picture of dense text can take long), and the longest wait for a turn when many pictures come at once. */
-export const OCR_DEADLINE_MS = 30_000;
+export const OCR_DEADLINE_MS = 45_000;
 const OCR_MAX_WAIT_MS = 60_000;
 
 export interface VisibleText {

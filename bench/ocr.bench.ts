@@ -1,0 +1,49 @@
+/**
+ * The visible-warning OCR on 12 MP pictures: verify with OCR against verify without it
+ * (`ocr: false`) on the same files, one at a time, alternating. Half the pictures carry a
+ * warning burned in by ImageMagick (the run stops at the page that holds it), half carry none
+ * (every page is read: the worst case).
+ *
+ *   npx tsx bench/ocr.bench.ts [rounds]
+ */
+import { verify } from '../src/core/verify.js';
+import type { BurnCase } from '../test/helpers/burn-in.js';
+import { burnIn } from '../test/helpers/burn-in.js';
+import { tempContext } from '../test/helpers/verify-kit.js';
+import { median, percentile, table } from './common.js';
+
+const rounds = Number(process.argv[2] ?? 5);
+const CASES: BurnCase[] = [
+  { kind: 'warning', lang: 'ru', text: 'Создано ИИ', width: 4000, height: 3000, background: 'bridge', place: 'bottom-right', style: 'light-box' },
+  { kind: 'warning', lang: 'en', text: 'AI-generated', width: 4000, height: 3000, background: 'ribbons', place: 'top-left', style: 'dark-box' },
+  { kind: 'none', width: 4000, height: 3000, background: 'bridge' },
+  { kind: 'none', width: 4000, height: 3000, background: 'noise' },
+];
+
+const { ctx } = await tempContext();
+const files = await Promise.all(CASES.map((c) => burnIn(c)));
+const rows: (string | number)[][] = [];
+const all: { without: number[]; withOcr: number[]; ocr: number[] } = { without: [], withOcr: [], ocr: [] };
+for (const [i, c] of CASES.entries()) {
+  const without: number[] = [];
+  const withOcr: number[] = [];
+  const ocr: number[] = [];
+  await verify(files[i], { ocr: false }, ctx); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    let t = performance.now();
+    await verify(files[i], { ocr: false }, ctx);
+    without.push(performance.now() - t);
+    t = performance.now();
+    const report = await verify(files[i], {}, ctx);
+    withOcr.push(performance.now() - t);
+    ocr.push(report.ocr?.ms ?? 0);
+    if ((report.compliance.visibleWarning === true) !== (c.kind === 'warning')) console.error(`unexpected verdict for ${c.text ?? 'no words'}: ${report.compliance.visibleWarning}`);
+  }
+  all.without.push(...without);
+  all.withOcr.push(...withOcr);
+  all.ocr.push(...ocr);
+  rows.push([c.text ? `«${c.text}» (${c.place})` : `no words (${c.background})`, median(without).toFixed(0), median(withOcr).toFixed(0), median(ocr).toFixed(0), percentile(ocr, 95).toFixed(0)]);
+}
+rows.push(['**all**', median(all.without).toFixed(0), median(all.withOcr).toFixed(0), median(all.ocr).toFixed(0), percentile(all.ocr, 95).toFixed(0)]);
+console.log(table(['12 MP picture', 'verify --no-ocr ms', 'verify ms', 'OCR ms (median)', 'OCR ms (p95)'], rows));
+process.exit(0);
