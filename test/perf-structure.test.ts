@@ -16,6 +16,8 @@ import { inOrder } from '../src/cli/in-order.js';
 import { BACKING, planMark } from '../src/label/image-mark.js';
 import { decodeCounts, encodeLabelled, labelOnce, resetDecodeCounts } from '../src/media/sharp.js';
 import { quickImage, sniff } from '../src/media/sniff.js';
+import { collapseText, distinctFeatures } from '../src/domain/iscc/text-code.js';
+import { minhash, permute } from '../src/domain/iscc/minhash.js';
 import { runCli } from './helpers/cli.js';
 import { ROOT, tempDir, testContext } from './helpers/context.js';
 
@@ -289,5 +291,35 @@ describe('a batch from the command line', () => {
       expect(s.mimeType).toBe(ft?.mime);
     }
     expect([quickImage(jpeg), quickImage(webp), quickImage(png), quickImage(jls), quickImage(avi)]).toEqual(['jpeg', 'webp', undefined, undefined, undefined]);
+  });
+});
+
+describe('the ISCC Text-Code of a megabyte (the label of a text computes it before signing)', () => {
+  it('collapses by a table of dropped characters, exactly as the Unicode property regex did', () => {
+    const sample =
+      'Қазақ\u200b тілі\ufe0f\u00ad. Ёжик й\u0306 — «цитата»!\t\r\n\u2028ﬁ ① 😀\ud83d\ude00 \ud800 \udc00x 𝔘𝔫𝔦 \u0301e\u0301 中文，标点。 \u00a0\u202f\ufeff\u200d👩\u200d💻 \u{e0001}tag';
+    const viaRegex = (t: string) =>
+      t
+        .normalize('NFD')
+        .toLowerCase()
+        .replace(/[\p{C}\p{M}\p{P}\p{Z}]/gu, '')
+        .normalize('NFKC');
+    expect(collapseText(sample)).toBe(viaRegex(sample));
+    let all = '';
+    for (let c = 0; c < 0x10000; c += 7) all += String.fromCharCode(c);
+    for (let c = 0x10000; c < 0x30000; c += 97) all += String.fromCodePoint(c);
+    expect(collapseText(all)).toBe(viaRegex(all));
+  });
+
+  it('MinHash: the inlined arithmetic gives the minima of permute() over every feature, duplicates counted once', () => {
+    let seed = 11;
+    const features = new Uint32Array(5000);
+    for (let i = 0; i < features.length; i++) features[i] = seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    features.set([0, 1, 0xffffffff, 0x80000000, 0x7fffffff, 0xffff, 0x10000, 0, 1]);
+    const want = Array.from({ length: 64 }, (_, k) => Math.min(...Array.from(features, (f) => permute(k, f))));
+    expect(Array.from(minhash(features))).toEqual(want);
+    const distinct = distinctFeatures(features);
+    expect(distinct.length).toBe(new Set(features).size);
+    expect(Array.from(minhash(distinct))).toEqual(want);
   });
 });

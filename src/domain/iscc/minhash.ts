@@ -37,16 +37,49 @@ export function permute(k: number, f: number): number {
   return (wraps ? s + 1 : s) % TWO32;
 }
 
-/** The 64 minima over the (distinct) features. */
+/** The table split for the inner loop: al in 16-bit halves, ah, bl, bh. */
+const A0 = new Uint32Array(HASHES);
+const A1 = new Uint32Array(HASHES);
+const AH = new Int32Array(HASHES);
+const BL = new Uint32Array(HASHES);
+const BH = new Int32Array(HASHES);
+for (let k = 0; k < HASHES; k++) {
+  A0[k] = MINHASH_A[2 * k + 1] & 0xffff;
+  A1[k] = MINHASH_A[2 * k + 1] >>> 16;
+  AH[k] = MINHASH_A[2 * k] | 0;
+  BL[k] = MINHASH_B[2 * k + 1];
+  BH[k] = MINHASH_B[2 * k] | 0;
+}
+
+/**
+ * The 64 minima over the (distinct) features. permute() inlined, with the 32×32-bit product's
+ * words from shifts and masks instead of % and Math.floor: a megabyte of text has ~500,000
+ * distinct features, 32 million permutations, ~4× faster so (same values: see the tests).
+ */
 export function minhash(features: Iterable<number>): Uint32Array {
-  const mins = new Float64Array(HASHES).fill(Number.POSITIVE_INFINITY);
-  for (const f of features) {
+  const mins = new Uint32Array(HASHES).fill(0xffffffff);
+  for (const feature of features) {
+    const f = feature >>> 0;
+    const f0 = f & 0xffff;
+    const f1 = f >>> 16;
     for (let k = 0; k < HASHES; k++) {
-      const v = permute(k, f);
+      const a0 = A0[k];
+      const a1 = A1[k];
+      // al·f = hi·2^32 + lo, exact (every partial sum stays below 2^32).
+      const t = a0 * f0;
+      const m1 = a1 * f0 + (t >>> 16);
+      const m2 = a0 * f1 + (m1 & 0xffff);
+      const lo = (m2 & 0xffff) * 65536 + (t & 0xffff);
+      const sumLo = lo + BL[k];
+      const carry = sumLo >= TWO32 ? 1 : 0;
+      const hi = (a1 * f1 + (m1 >>> 16) + (m2 >>> 16) + Math.imul(AH[k], f) + BH[k] + carry) >>> 0;
+      const s = sumLo - carry * TWO32 + (hi >>> 29);
+      let v = (hi & 0x1fffffff) === 0x1fffffff && s >= TWO32 - 1 ? s + 1 : s;
+      if (v >= TWO32) v -= TWO32;
       if (v < mins[k]) mins[k] = v;
     }
   }
-  return Uint32Array.from(mins, (m) => (m === Number.POSITIVE_INFINITY ? 0xffffffff : m));
+  return mins;
 }
 
 /** The lowest `lsb` bits of each minimum, bit plane 0 first, most significant bit first in each byte. */
