@@ -434,7 +434,9 @@ export async function ocrGrey(
     const scale = Math.min(o.maxScale, o.shortSide / Math.min(width, height), o.maxLongSide / Math.max(width, height));
     const W = Math.max(1, Math.round(width * scale));
     const H = Math.max(1, Math.round(height * scale));
-    const data = await open(input, o.maxPixels, 'error').rotate().flatten({ background: '#808080' }).resize(W, H, { fit: 'fill' }).greyscale().normalise().extractChannel(0).raw().toBuffer();
+    const small = await open(input, o.maxPixels, 'error').rotate().flatten({ background: '#808080' }).resize(W, H, { fit: 'fill' }).greyscale().extractChannel(0).raw().toBuffer();
+    // Stretched on the small picture: normalise() on the decode would decode the file twice.
+    const data = await sharp(small, { raw: { width: W, height: H, channels: 1 } }).normalise().extractChannel(0).raw().toBuffer();
     const grey = { data, width: W, height: H };
     const hw = Math.max(1, Math.round(W / 2));
     const hh = Math.max(1, Math.round(H / 2));
@@ -478,8 +480,14 @@ export async function ocrCrops(grey: GreyPixels, crops: OcrCrop[]): Promise<OcrP
     if (c.maxLongSide) k = Math.min(k, c.maxLongSide / Math.max(w, h));
     const pw = Math.max(1, Math.round(w * k));
     const ph = Math.max(1, Math.round(h * k));
-    const cut = () => sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } }).extract({ left, top, width: w, height: h }).resize(pw, ph, { fit: 'fill' });
-    const [plain, negated] = await Promise.all([cut().extractChannel(0).raw().toBuffer(), cut().negate().extractChannel(0).raw().toBuffer()]);
+    const plain = await sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } })
+      .extract({ left, top, width: w, height: h })
+      .resize(pw, ph, { fit: 'fill' })
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    const negated = Buffer.allocUnsafe(plain.length);
+    for (let i = 0; i < plain.length; i++) negated[i] = 255 - plain[i];
     const at = { region: c.name, left, top, scale: pw / w };
     pages.push({ pgm: pgm(plain, pw, ph), inverted: false, ...at }, { pgm: pgm(negated, pw, ph), inverted: true, ...at });
   }
