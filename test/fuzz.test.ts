@@ -18,6 +18,8 @@ const HTTP_CASES = Number(process.env.FUZZ_CASES ?? 220);
 const CLI_CASES = 60;
 const KEY = 'fuzz-secret-0123456789abcdef';
 const RSS_LIMIT = 1.5 * 1024 ** 3;
+// Verification reads the pictures (OCR) and some cases are large: the run gets room, each case stays bounded.
+const FUZZ_TIMEOUT_MS = 900_000;
 
 interface Case {
   name: string;
@@ -257,7 +259,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(max).toBeLessThan(2000);
     expect(child.exitCode).toBeNull();
     expect(logs).not.toMatch(/uncaught|unhandled/i);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('leaves nothing in DATA_DIR but the record, the keys and the identity', () => {
     const stray: string[] = [];
@@ -300,5 +302,5 @@ describe(`fuzz (seed ${SEED})`, () => {
       // The originals are never touched.
       for (const [f, bytes] of before) expect(fs.readFileSync(f).equals(bytes)).toBe(true);
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
