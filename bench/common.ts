@@ -14,9 +14,16 @@ export async function twelveMegapixelJpegs(n: number): Promise<string[]> {
     if (!fs.existsSync(file)) {
       const w = 4000;
       const h = 3000;
-      const gradient = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${i * 50},60%,35%)"/><stop offset="1" stop-color="hsl(${i * 50 + 120},70%,75%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`);
-      const noise = await sharp({ create: { width: w, height: h, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 25 } } }).png().toBuffer();
-      await sharp(gradient).composite([{ input: noise, blend: 'overlay' }]).jpeg({ quality: 90 }).toFile(file);
+      const gradient = Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${i * 50},60%,35%)"/><stop offset="1" stop-color="hsl(${i * 50 + 120},70%,75%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
+      );
+      const noise = await sharp({ create: { width: w, height: h, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 25 } } })
+        .png()
+        .toBuffer();
+      await sharp(gradient)
+        .composite([{ input: noise, blend: 'overlay' }])
+        .jpeg({ quality: 90 })
+        .toFile(file);
     }
     files.push(file);
   }

@@ -24,7 +24,11 @@ const ctx = await createContext({ config: loadConfig({ DATA_DIR: dataDir } as No
 const mark = await planMark(4000, 3000, [DEFAULT_WORDING.kk, DEFAULT_WORDING.ru], shortMarkFor(['kk', 'ru']), 'corner');
 
 async function floor(input: Buffer): Promise<void> {
-  await sharp(input).rotate().composite([{ input: mark.png, left: mark.region.x, top: mark.region.y }]).jpeg({ quality: ctx.config.jpegQuality }).toBuffer();
+  await sharp(input)
+    .rotate()
+    .composite([{ input: mark.png, left: mark.region.x, top: mark.region.y }])
+    .jpeg({ quality: ctx.config.jpegQuality })
+    .toBuffer();
 }
 async function full(input: Buffer): Promise<void> {
   await label(input, {}, ctx);
@@ -35,7 +39,10 @@ await floor(inputs[0]);
 const times = { floor: [] as number[], full: [] as number[] };
 for (let r = 0; r < rounds; r++) {
   for (const input of inputs) {
-    for (const [name, fn] of [['floor', floor], ['full', full]] as const) {
+    for (const [name, fn] of [
+      ['floor', floor],
+      ['full', full],
+    ] as const) {
       const t0 = performance.now();
       await fn(input);
       times[name].push(performance.now() - t0);

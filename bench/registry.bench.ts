@@ -32,7 +32,9 @@ const flip = (h: Hash64, bits: number): Hash64 => {
   let lo = parseInt(h.slice(8), 16);
   const seen = new Set<number>();
   while (seen.size < bits) seen.add(rand32() % 64);
-  for (const b of seen) if (b < 32) hi ^= 1 << b; else lo ^= 1 << (b - 32);
+  for (const b of seen)
+    if (b < 32) hi ^= 1 << b;
+    else lo ^= 1 << (b - 32);
   return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
 };
 const stats = (xs: number[]) => {
@@ -58,17 +60,35 @@ db.transaction(() => {
 })();
 db.pragma('foreign_keys = ON');
 // A placeholder head row, so that labels written below get seqs after the synthetic ones.
-db.prepare("INSERT INTO records (seq, id, time, type, actor, door, input_sha256, format, data, prev_hash, hash) VALUES (?, 'bench', '', 'label', 'bench', 'cli', '', 'jpeg', '{}', '', '')").run(N);
+db.prepare(
+  "INSERT INTO records (seq, id, time, type, actor, door, input_sha256, format, data, prev_hash, hash) VALUES (?, 'bench', '', 'label', 'bench', 'cli', '', 'jpeg', '{}', '', '')",
+).run(N);
 const setupS = (performance.now() - t) / 1000;
 
 // A label record, for the insert and catch-up rows.
 const benchRecord = (): LabelRecord => ({ ...record, outputSha256: randomHash().repeat(4) });
 const record: LabelRecord = {
-  kind: 'image', format: 'jpeg', mimeType: 'image/jpeg', inputSha256: 'a'.repeat(64), outputSha256: 'b'.repeat(64), inputBytes: 1, outputBytes: 1,
-  width: 1024, height: 683, languages: ['kk', 'ru'], wording: { kk: 'Жасанды интеллект жасаған', ru: 'Создано с помощью ИИ' }, placement: 'corner',
-  sourceType: 'trainedAlgorithmicMedia', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
-  manifestLabel: 'urn:c2pa:bench', instanceId: 'xmp:iid:bench', parentManifestKept: false, signer: { organisation: 'Bench', development: true },
-  warnings: [], createdAt: new Date().toISOString(), durationMs: 1,
+  kind: 'image',
+  format: 'jpeg',
+  mimeType: 'image/jpeg',
+  inputSha256: 'a'.repeat(64),
+  outputSha256: 'b'.repeat(64),
+  inputBytes: 1,
+  outputBytes: 1,
+  width: 1024,
+  height: 683,
+  languages: ['kk', 'ru'],
+  wording: { kk: 'Жасанды интеллект жасаған', ru: 'Создано с помощью ИИ' },
+  placement: 'corner',
+  sourceType: 'trainedAlgorithmicMedia',
+  digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+  manifestLabel: 'urn:c2pa:bench',
+  instanceId: 'xmp:iid:bench',
+  parentManifestKept: false,
+  signer: { organisation: 'Bench', development: true },
+  warnings: [],
+  createdAt: new Date().toISOString(),
+  durationMs: 1,
 };
 
 // Open: a fresh registry loads the fingerprints from SQLite into typed arrays and builds the
@@ -151,7 +171,10 @@ for (let i = 0; i < 2000; i++) {
 }
 
 // For scale: the sharp fingerprint of a 1024×683 output (3 hashes), outside the 1 ms goal.
-const photo = await sharp({ create: { width: 1024, height: 683, channels: 3, background: '#4a7' } }).composite([{ input: Buffer.from('<svg width="1024" height="683"><circle cx="300" cy="300" r="200" fill="#a24"/></svg>') }]).jpeg().toBuffer();
+const photo = await sharp({ create: { width: 1024, height: 683, channels: 3, background: '#4a7' } })
+  .composite([{ input: Buffer.from('<svg width="1024" height="683"><circle cx="300" cy="300" r="200" fill="#a24"/></svg>') }])
+  .jpeg()
+  .toBuffer();
 const fpTimes: number[] = [];
 for (let i = 0; i < 10; i++) {
   t = performance.now();
@@ -159,9 +182,20 @@ for (let i = 0; i < 10; i++) {
   fpTimes.push(performance.now() - t);
 }
 
-const h = stats(hit), m = stats(miss), aw = stats(afterWrite), s = stats(scan), ts = stats(typedScan), ins = stats(inserts), fpt = stats(fpTimes);
-const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-console.log(`\nProvenance record benchmark — ${N.toLocaleString('en')} fingerprints, Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (setup ${setupS.toFixed(1)} s)\n`);
+const h = stats(hit),
+  m = stats(miss),
+  aw = stats(afterWrite),
+  s = stats(scan),
+  ts = stats(typedScan),
+  ins = stats(inserts),
+  fpt = stats(fpTimes);
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
+console.log(
+  `\nProvenance record benchmark — ${N.toLocaleString('en')} fingerprints, Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (setup ${setupS.toFixed(1)} s)\n`,
+);
 console.log('| operation | median ms | p95 ms | max ms | goal |');
 console.log('|---|---|---|---|---|');
 console.log(`| near lookup, planted copy (6 bits off), 5 query hashes | ${ms(h.median)} | ${ms(h.p95)} | ${ms(h.max)} | ≤ 50 ms |`);
@@ -173,8 +207,12 @@ console.log(`| baseline: linear scan of hex strings, 1 query hash | ${ms(s.media
 console.log(`| baseline: linear XOR+popcount scan of typed arrays, 5 query hashes | ${ms(ts.median)} | ${ms(ts.p95)} | ${ms(ts.max)} | — |`);
 console.log(`| insert one label row (row + 3 fingerprints, chained) | ${ms(ins.median)} | ${ms(ins.p95)} | ${ms(ins.max)} | ≤ 1 ms |`);
 console.log(`| fingerprint a 1024×683 JPEG with sharp (3 hashes) | ${ms(fpt.median)} | ${ms(fpt.p95)} | ${ms(fpt.max)} | — |`);
-console.log(`\nplanted copies found: ${found}/${LOOKUPS}; found right after another connection wrote them: ${caughtUp}/${LOOKUPS}; chance matches among random strangers: ${falseHits}/${LOOKUPS}`);
+console.log(
+  `\nplanted copies found: ${found}/${LOOKUPS}; found right after another connection wrote them: ${caughtUp}/${LOOKUPS}; chance matches among random strangers: ${falseHits}/${LOOKUPS}`,
+);
 const heap = (k: 'heapUsed' | 'external' | 'arrayBuffers' | 'rss') => mb(heapAfter[k] - heapBefore[k]);
-console.log(`index memory: ${mb(indexStats.bytes)} MiB of typed arrays (${(indexStats.bytes / indexStats.rows).toFixed(1)} B per fingerprint, capacity included); process delta at open: rss +${heap('rss')} MiB, arrayBuffers +${heap('arrayBuffers')} MiB, heap +${heap('heapUsed')} MiB`);
+console.log(
+  `index memory: ${mb(indexStats.bytes)} MiB of typed arrays (${(indexStats.bytes / indexStats.rows).toFixed(1)} B per fingerprint, capacity included); process delta at open: rss +${heap('rss')} MiB, arrayBuffers +${heap('arrayBuffers')} MiB, heap +${heap('heapUsed')} MiB`,
+);
 await registry.close();
 fs.rmSync(dir, { recursive: true, force: true });

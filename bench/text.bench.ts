@@ -46,9 +46,16 @@ const v = await verify(labelled, {}, ctx);
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const fmt = (n: number) => n.toFixed(1);
-console.log(`\nText benchmark: ${(oneMb.length / 1048576).toFixed(2)} MB UTF-8 in, ${(labelled.length / 1048576).toFixed(2)} MB out; ${RUNS} runs after warm-up; ${os.cpus().length} CPUs; Node ${process.version}`);
+console.log(
+  `\nText benchmark: ${(oneMb.length / 1048576).toFixed(2)} MB UTF-8 in, ${(labelled.length / 1048576).toFixed(2)} MB out; ${RUNS} runs after warm-up; ${os.cpus().length} CPUs; Node ${process.version}`,
+);
 // The machine is shared: the load says how far the medians are from an idle run.
-console.log(`load average (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+console.log(
+  `load average (1/5/15 min): ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}`,
+);
 console.log(`verify result: state=${v.c2pa.state} compliant=${v.compliance.compliant}\n`);
 console.log('| step | median ms | p95 ms | min ms | median ÷ floor | goal |');
 console.log('| --- | ---: | ---: | ---: | ---: | --- |');
@@ -56,5 +63,7 @@ const floorMedian = rows[0][1][Math.floor(rows[0][1].length / 2)];
 for (const [name, t, goal] of rows) {
   const median = t[Math.floor(t.length / 2)];
   const p95 = t[Math.min(t.length - 1, Math.ceil(t.length * 0.95) - 1)];
-  console.log(`| ${name} | ${fmt(median)} | ${fmt(p95)} | ${fmt(t[0])} | ${(median / floorMedian).toFixed(2)} | ${goal ? (median <= GOAL_MS ? `≤ ${GOAL_MS} ✓` : `≤ ${GOAL_MS} ✗`) : 'baseline'} |`);
+  console.log(
+    `| ${name} | ${fmt(median)} | ${fmt(p95)} | ${fmt(t[0])} | ${(median / floorMedian).toFixed(2)} | ${goal ? (median <= GOAL_MS ? `≤ ${GOAL_MS} ✓` : `≤ ${GOAL_MS} ✗`) : 'baseline'} |`,
+  );
 }

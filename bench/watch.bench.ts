@@ -26,7 +26,10 @@ async function smallImages(n: number): Promise<string[]> {
   const files: string[] = [];
   for (let i = 0; i < n; i++) {
     const file = path.join(OUT, `small-${i}.jpg`);
-    if (!fs.existsSync(file)) await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: i % 256, g: 90, b: 160 } } }).jpeg().toFile(file);
+    if (!fs.existsSync(file))
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: i % 256, g: 90, b: 160 } } })
+        .jpeg()
+        .toFile(file);
     files.push(file);
   }
   return files;
@@ -66,7 +69,15 @@ async function main(): Promise<void> {
     if (outputs !== files.length) throw new Error(`watch produced ${outputs} outputs for ${files.length} files`);
     const cliRate = files.length / cliS;
     const watchRate = files.length / watchS;
-    rows.push([label, cliS.toFixed(1), cliRate.toFixed(2), watchS.toFixed(1), watchRate.toFixed(2), (watchRate / cliRate).toFixed(2), watchRate / cliRate >= 0.9 ? 'yes' : 'NO']);
+    rows.push([
+      label,
+      cliS.toFixed(1),
+      cliRate.toFixed(2),
+      watchS.toFixed(1),
+      watchRate.toFixed(2),
+      (watchRate / cliRate).toFixed(2),
+      watchRate / cliRate >= 0.9 ? 'yes' : 'NO',
+    ]);
     fs.rmSync(work, { recursive: true, force: true });
   }
   console.log(`\nWatch folder vs CLI batch (${os.availableParallelism()} cores, watch concurrency = cores, stability window 1 s)\n`);

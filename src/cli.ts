@@ -17,12 +17,24 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { description: string; load: () => Promise<CommandModule> }> = {
-  label: { description: 'Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest', load: () => import('./cli/label-command.js') },
+  label: {
+    description: 'Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest',
+    load: () => import('./cli/label-command.js'),
+  },
   records: { description: 'The provenance record: every labelling and verification, hash-chained', load: () => import('./cli/records-command.js') },
-  review: { description: 'Held files: list, approve (released, signed with the review) or reject; the CLI acts as the admin', load: () => import('./cli/review-command.js') },
-  survive: { description: 'Survival report: the copies platforms and editors make of a labelled file, and which layers survive each', load: () => import('./cli/survive-command.js') },
+  review: {
+    description: 'Held files: list, approve (released, signed with the review) or reject; the CLI acts as the admin',
+    load: () => import('./cli/review-command.js'),
+  },
+  survive: {
+    description: 'Survival report: the copies platforms and editors make of a labelled file, and which layers survive each',
+    load: () => import('./cli/survive-command.js'),
+  },
   verify: { description: 'Verify incoming media: C2PA state, AI traces and Art. 21(2) compliance', load: () => import('./cli/verify-command.js') },
-  watch: { description: 'Watch a folder: label files dropped in <dir>/inbox, verify files dropped in <dir>/verify-inbox', load: () => import('./cli/watch-command.js') },
+  watch: {
+    description: 'Watch a folder: label files dropped in <dir>/inbox, verify files dropped in <dir>/verify-inbox',
+    load: () => import('./cli/watch-command.js'),
+  },
 };
 
 /** The program with the named command fully defined and the others listed by name only. */

@@ -7,9 +7,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LabellerError } from './domain/errors.js';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
@@ -38,7 +41,11 @@ export const ConfigSchema = z.object({
   defaultLanguages: csv.or(z.array(z.string())).default(['kk', 'ru']),
   jpegQuality: z.coerce.number().int().min(1).max(100).default(92),
   maxPixels: z.coerce.number().int().positive().default(120_000_000),
-  maxUploadBytes: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
   maxConcurrentJobs: z.coerce.number().int().positive().default(4),
   requestTimeoutMs: z.coerce.number().int().positive().default(120_000),
   /** `name:secret,name2:secret2`. Empty: the first start creates one under DATA_DIR. */
@@ -59,13 +66,21 @@ export const ConfigSchema = z.object({
   rateLimitPerMinute: z.coerce.number().int().min(0).default(120),
   anonVerifyPerMinute: z.coerce.number().int().min(0).default(30),
   /** /readyz is not ready below this much free space in DATA_DIR. */
-  minFreeBytes: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  minFreeBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   /** Every label is held for an editor's approval before it is released (per request: review=required). */
   reviewRequired: bool.default(false),
   /** A held draft (and an approved output) is deleted this many days after it was made. */
   reviewTtlDays: z.coerce.number().int().min(1).max(3650).default(14),
   /** Operator-configured only: receives job.approved / job.rejected, signed with WEBHOOK_SECRET. */
-  webhookUrl: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional(),
+  webhookUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .optional(),
   webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -138,7 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!!cfg.signerCert !== !!(cfg.signerKey || cfg.signerModule)) {
     throw new LabellerError('bad_config', 'Invalid configuration: SIGNER_CERT needs SIGNER_KEY (or SIGNER_MODULE), and they need SIGNER_CERT');
   }
-  if (cfg.webhookUrl && !cfg.webhookSecret) throw new LabellerError('bad_config', 'Invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (the receiver checks the signature with it)');
+  if (cfg.webhookUrl && !cfg.webhookSecret)
+    throw new LabellerError('bad_config', 'Invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (the receiver checks the signature with it)');
   return cfg;
 }
 

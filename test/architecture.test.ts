@@ -95,7 +95,9 @@ it('carriers, detectors and the record never import each other in a cycle', () =
 
 it('each external tool is imported by exactly one module of src/', () => {
   for (const [tool, owner] of Object.entries(TOOLS)) {
-    const importers = sources().filter((f) => specifiers(f).includes(tool)).map((f) => path.relative(ROOT, f));
+    const importers = sources()
+      .filter((f) => specifiers(f).includes(tool))
+      .map((f) => path.relative(ROOT, f));
     expect(importers, tool).toEqual([owner]);
   }
 });

@@ -27,7 +27,14 @@ describe('labeller label', () => {
     const r = runCli(['label', img('white.jpg'), '-o', out, '--json', '--languages', 'kk,ru,en', '--ai-system', 'DALL·E', '--ai-system-version', '3'], env);
     expect(r.code).toBe(0);
     const record = JSON.parse(r.stdout);
-    expect(record).toMatchObject({ kind: 'image', format: 'jpeg', languages: ['kk', 'ru', 'en'], aiSystem: 'DALL·E', aiSystemVersion: '3', signer: { development: true } });
+    expect(record).toMatchObject({
+      kind: 'image',
+      format: 'jpeg',
+      languages: ['kk', 'ru', 'en'],
+      aiSystem: 'DALL·E',
+      aiSystemVersion: '3',
+      signer: { development: true },
+    });
     expect(record.outputSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.stderr).toMatch(/DEVELOPMENT signing identity/);
     expect(await manifestState(out, 'image/jpeg')).toBe('Valid');
@@ -55,7 +62,10 @@ describe('labeller label', () => {
     const out = path.join(work, `hostile-${file}`);
     const r = runCli(['label', hostile(file), '-o', out], env);
     expect(r.code).toBe(2);
-    const lines = r.stderr.trim().split('\n').filter((l) => !/DEVELOPMENT/.test(l));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/DEVELOPMENT/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(file);
     expect(lines[0]).toMatch(reason);

@@ -19,10 +19,26 @@ function loadedBy(args: string[]): { out: string; packages: string[] } {
     process.stdout.write('\\n@@' + JSON.stringify({ code, modules: [...seen] }));
   `;
   // CommonJS packages show in require.cache; ES modules are listed by a resolve hook on stderr.
-  const r = spawnSync(process.execPath, ['--experimental-loader', 'data:text/javascript,export async function resolve(s,c,n){const r=await n(s,c);if(r.url.includes("/node_modules/"))process.stderr.write("@@load "+r.url+"\\n");return r}', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--experimental-loader',
+      'data:text/javascript,export async function resolve(s,c,n){const r=await n(s,c);if(r.url.includes("/node_modules/"))process.stderr.write("@@load "+r.url+"\\n");return r}',
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const [out, tail] = r.stdout.split('\n@@');
   const { modules } = JSON.parse(tail) as { modules: string[] };
-  const urls = [...modules, ...r.stderr.split('\n').filter((l) => l.startsWith('@@load ')).map((l) => l.slice(7))];
+  const urls = [
+    ...modules,
+    ...r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('@@load '))
+      .map((l) => l.slice(7)),
+  ];
   const packages = HEAVY.filter((p) => urls.some((u) => u.includes(`/node_modules/${p}/`)));
   return { out, packages };
 }

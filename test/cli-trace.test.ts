@@ -16,11 +16,17 @@ it('labeller verify --json traces stripped, resized and cropped copies of our ou
 
   const meta = await sharp(labelled).metadata();
   const half = path.join(work, 'half-q70.jpg');
-  await sharp(labelled).resize(Math.round(meta.width! / 2)).jpeg({ quality: 70 }).toFile(half); // sharp strips metadata by default
+  await sharp(labelled)
+    .resize(Math.round(meta.width! / 2))
+    .jpeg({ quality: 70 })
+    .toFile(half); // sharp strips metadata by default
   const cropped = path.join(work, 'cropped.webp');
   const dx = Math.round(meta.width! * 0.04);
   const dy = Math.round(meta.height! * 0.04);
-  await sharp(labelled).extract({ left: dx, top: dy, width: meta.width! - 2 * dx, height: meta.height! - 2 * dy }).webp({ quality: 80 }).toFile(cropped);
+  await sharp(labelled)
+    .extract({ left: dx, top: dy, width: meta.width! - 2 * dx, height: meta.height! - 2 * dy })
+    .webp({ quality: 80 })
+    .toFile(cropped);
   const unrelated = path.join(PEER_FIXTURES, 'no_manifest.jpg');
 
   const v = runCli(['verify', '--json', half, cropped, unrelated], env);

@@ -21,7 +21,16 @@ const refusal = (vars: Record<string, string>) => {
 describe('configuration', () => {
   it('has the README defaults: loopback, kk+ru, JPEG 92, 50 MB, 120 MP, 4 jobs, verify open', () => {
     const c = loadConfig(env({}));
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, defaultLanguages: ['kk', 'ru'], jpegQuality: 92, maxUploadBytes: 50 * 1024 * 1024, maxPixels: 120_000_000, maxConcurrentJobs: 4, verifyRequiresKey: false });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      defaultLanguages: ['kk', 'ru'],
+      jpegQuality: 92,
+      maxUploadBytes: 50 * 1024 * 1024,
+      maxPixels: 120_000_000,
+      maxConcurrentJobs: 4,
+      verifyRequiresKey: false,
+    });
     expect(path.isAbsolute(c.dataDir)).toBe(true);
   });
 

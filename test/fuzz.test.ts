@@ -47,18 +47,106 @@ const SEEDS: [string, string][] = [
 
 /** The characters the text scanners look at, and runs of them that backtracking regexes choke on. */
 const SCANNER_TOKENS = [
-  '<', '>', '<!--', '-->', '<p ', '<p>', '</p>', '<script', '<script type="application/c2pa">', '</script>', '<meta ', '<link ',
-  '<html>', '<!doctype html>', '[', ']', '](', ')', '**', '__', '`', '```', '---\n', '...\n', '# ', '> ', '- ', '* ', '\n', '\r\n',
-  ' ', '\t', '\0', '"', "'", '=', '&amp;', '\u{FE0F}', '\u{E0100}', '\u{FEFF}', '\u202E', 'ЖИ', 'ИИ', 'AI', 'c2pa', 'ai_generated: false\n',
+  '<',
+  '>',
+  '<!--',
+  '-->',
+  '<p ',
+  '<p>',
+  '</p>',
+  '<script',
+  '<script type="application/c2pa">',
+  '</script>',
+  '<meta ',
+  '<link ',
+  '<html>',
+  '<!doctype html>',
+  '[',
+  ']',
+  '](',
+  ')',
+  '**',
+  '__',
+  '`',
+  '```',
+  '---\n',
+  '...\n',
+  '# ',
+  '> ',
+  '- ',
+  '* ',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  '\0',
+  '"',
+  "'",
+  '=',
+  '&amp;',
+  '\u{FE0F}',
+  '\u{E0100}',
+  '\u{FEFF}',
+  '\u202E',
+  'ЖИ',
+  'ИИ',
+  'AI',
+  'c2pa',
+  'ai_generated: false\n',
 ];
 
 const FIELD_NAMES = [
-  'languages', 'placement', 'sourceType', 'aiSystem', 'aiSystemVersion', 'prompt', 'promptWriter', 'text_kk', 'text_ru', 'text_en', 'quality',
-  'title', 'a[b]', 'a[b][c]', 'x[]', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'file', 'files[0]',
-  'ключ', '\u202Elang', 'a'.repeat(300), 'languages[]', 'languages[0]',
+  'languages',
+  'placement',
+  'sourceType',
+  'aiSystem',
+  'aiSystemVersion',
+  'prompt',
+  'promptWriter',
+  'text_kk',
+  'text_ru',
+  'text_en',
+  'quality',
+  'title',
+  'a[b]',
+  'a[b][c]',
+  'x[]',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  'file',
+  'files[0]',
+  'ключ',
+  '\u202Elang',
+  'a'.repeat(300),
+  'languages[]',
+  'languages[0]',
 ];
 
-const FIELD_VALUES = ['', 'kk', 'kk,ru,en', 'de', 'kk,kk,kk', 'corner', 'band-top', 'start', 'nope', '-1', '1e309', '101', 'NaN', '{"a":1}', '[1,2]', '\0', '\u202E', 'Ж'.repeat(2000)];
+const FIELD_VALUES = [
+  '',
+  'kk',
+  'kk,ru,en',
+  'de',
+  'kk,kk,kk',
+  'corner',
+  'band-top',
+  'start',
+  'nope',
+  '-1',
+  '1e309',
+  '101',
+  'NaN',
+  '{"a":1}',
+  '[1,2]',
+  '\0',
+  '\u202E',
+  'Ж'.repeat(2000),
+];
 
 function pick<T>(rng: Rng, list: readonly T[]): T {
   return list[Math.floor(rng() * list.length)];
@@ -134,7 +222,10 @@ function textBombPng(tiny: Buffer): Buffer {
 
 function makeCases(rng: Rng, n: number): Case[] {
   const seeds = SEEDS.map(([file, name]) => ({ name, bytes: fs.readFileSync(path.join(FIXTURES, file)) }));
-  const peer = ['C.jpg', 'XCA.jpg', 'cloud.jpg', 'no_alg.jpg', 'sample1.png', 'test.tiff'].map((f) => ({ name: f, bytes: fs.readFileSync(path.join(PEER_FIXTURES, f)) }));
+  const peer = ['C.jpg', 'XCA.jpg', 'cloud.jpg', 'no_alg.jpg', 'sample1.png', 'test.tiff'].map((f) => ({
+    name: f,
+    bytes: fs.readFileSync(path.join(PEER_FIXTURES, f)),
+  }));
   const all = [...seeds, ...peer];
   const tiny = seeds[1].bytes;
   const cases: Case[] = [{ name: 'bomb.png', bytes: textBombPng(tiny), fields: [] }];
@@ -214,52 +305,58 @@ async function healthLatency(): Promise<number> {
 }
 
 describe(`fuzz (seed ${SEED})`, () => {
-  it(`${HTTP_CASES} hostile uploads to the REST doors: success or 4xx, the service answers, memory bounded`, async () => {
-    const rng = mulberry32(SEED);
-    const cases = makeCases(rng, HTTP_CASES);
-    const latencies: number[] = [];
-    const statuses = new Map<number, number>();
-    let peakRss = 0;
-    for (const [i, c] of cases.entries()) {
-      const route = rng() < 0.5 ? '/api/v1/verify' : '/api/v1/label';
-      const fd = new FormData();
-      for (const [k, v] of c.fields) fd.append(k, v);
-      fd.append('file', new Blob([new Uint8Array(c.bytes)]), c.name);
-      const pending = fetch(`${url}${route}`, { method: 'POST', body: fd, headers: rng() < 0.8 ? { Authorization: `Bearer ${KEY}` } : {} });
-      // While the request runs, the event loop must keep answering.
-      const probes: Promise<number>[] = [];
-      let done = false;
-      const tick = setInterval(() => !done && probes.push(healthLatency().catch(() => Number.POSITIVE_INFINITY)), 150);
-      const where = `case ${i} (${route}, ${c.name.slice(0, 40)}, ${c.bytes.length} bytes, fields ${JSON.stringify(c.fields).slice(0, 120)}, seed ${SEED})`;
-      const res = await pending.catch((err) => {
-        throw new Error(`${where}: no answer (${err.cause?.message ?? err}); service log:\n${logs.slice(-1500)}`);
-      });
-      const body = Buffer.from(await res.arrayBuffer());
-      done = true;
-      clearInterval(tick);
-      latencies.push(...(await Promise.all(probes)), await healthLatency());
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      expect(res.status < 300 || (res.status >= 400 && res.status < 500), `${where}: HTTP ${res.status} ${body.toString('utf8', 0, 300)}`).toBe(true);
-      if (res.status >= 400) {
-        const problem = JSON.parse(body.toString('utf8'));
-        expect(problem.code, where).toMatch(/^[a-z_]+$/);
-        expect(body.toString('utf8'), where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+  it(
+    `${HTTP_CASES} hostile uploads to the REST doors: success or 4xx, the service answers, memory bounded`,
+    async () => {
+      const rng = mulberry32(SEED);
+      const cases = makeCases(rng, HTTP_CASES);
+      const latencies: number[] = [];
+      const statuses = new Map<number, number>();
+      let peakRss = 0;
+      for (const [i, c] of cases.entries()) {
+        const route = rng() < 0.5 ? '/api/v1/verify' : '/api/v1/label';
+        const fd = new FormData();
+        for (const [k, v] of c.fields) fd.append(k, v);
+        fd.append('file', new Blob([new Uint8Array(c.bytes)]), c.name);
+        const pending = fetch(`${url}${route}`, { method: 'POST', body: fd, headers: rng() < 0.8 ? { Authorization: `Bearer ${KEY}` } : {} });
+        // While the request runs, the event loop must keep answering.
+        const probes: Promise<number>[] = [];
+        let done = false;
+        const tick = setInterval(() => !done && probes.push(healthLatency().catch(() => Number.POSITIVE_INFINITY)), 150);
+        const where = `case ${i} (${route}, ${c.name.slice(0, 40)}, ${c.bytes.length} bytes, fields ${JSON.stringify(c.fields).slice(0, 120)}, seed ${SEED})`;
+        const res = await pending.catch((err) => {
+          throw new Error(`${where}: no answer (${err.cause?.message ?? err}); service log:\n${logs.slice(-1500)}`);
+        });
+        const body = Buffer.from(await res.arrayBuffer());
+        done = true;
+        clearInterval(tick);
+        latencies.push(...(await Promise.all(probes)), await healthLatency());
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect(res.status < 300 || (res.status >= 400 && res.status < 500), `${where}: HTTP ${res.status} ${body.toString('utf8', 0, 300)}`).toBe(true);
+        if (res.status >= 400) {
+          const problem = JSON.parse(body.toString('utf8'));
+          expect(problem.code, where).toMatch(/^[a-z_]+$/);
+          expect(body.toString('utf8'), where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+        }
+        const disposition = res.headers.get('content-disposition') ?? '';
+        expect(disposition, where).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]|\.\.[\\/]/);
+        peakRss = Math.max(peakRss, rssOf(child.pid!));
+        expect(peakRss, where).toBeLessThan(RSS_LIMIT);
       }
-      const disposition = res.headers.get('content-disposition') ?? '';
-      expect(disposition, where).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]|\.\.[\\/]/);
-      peakRss = Math.max(peakRss, rssOf(child.pid!));
-      expect(peakRss, where).toBeLessThan(RSS_LIMIT);
-    }
-    latencies.sort((a, b) => a - b);
-    const p95 = latencies[Math.floor(latencies.length * 0.95)];
-    const max = latencies[latencies.length - 1];
-    console.log(`fuzz seed ${SEED}: statuses ${JSON.stringify(Object.fromEntries(statuses))}; /healthz p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-    // 200 ms is the goal; the machine is shared by the other test files, so the worst single probe gets room.
-    expect(p95).toBeLessThan(200);
-    expect(max).toBeLessThan(2000);
-    expect(child.exitCode).toBeNull();
-    expect(logs).not.toMatch(/uncaught|unhandled/i);
-  }, FUZZ_TIMEOUT_MS);
+      latencies.sort((a, b) => a - b);
+      const p95 = latencies[Math.floor(latencies.length * 0.95)];
+      const max = latencies[latencies.length - 1];
+      console.log(
+        `fuzz seed ${SEED}: statuses ${JSON.stringify(Object.fromEntries(statuses))}; /healthz p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+      );
+      // 200 ms is the goal; the machine is shared by the other test files, so the worst single probe gets room.
+      expect(p95).toBeLessThan(200);
+      expect(max).toBeLessThan(2000);
+      expect(child.exitCode).toBeNull();
+      expect(logs).not.toMatch(/uncaught|unhandled/i);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it('leaves nothing in DATA_DIR but the record, the keys and the identity', () => {
     const stray: string[] = [];
@@ -275,32 +372,39 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(stray.filter((f) => !allowed.test(f))).toEqual([]);
   });
 
-  it(`${CLI_CASES} hostile files through the CLI: exit 0, 1 or 2 with a one-line reason, no partial outputs`, () => {
-    const rng = mulberry32(SEED + 1);
-    const cases = makeCases(rng, CLI_CASES);
-    const dir = tempDir('labeller-fuzz-cli-');
-    const env = { DATA_DIR: path.join(dir, 'data') };
-    // Batches of ten files per process keep the run short; each batch is both verified and labelled.
-    for (let b = 0; b < cases.length; b += 10) {
-      const inDir = path.join(dir, `in-${b}`);
-      const outDir = path.join(dir, `out-${b}`);
-      fs.mkdirSync(inDir);
-      const files = cases.slice(b, b + 10).map((c, i) => {
-        const safe = `${i}-${c.name.replace(/[^\w.-]/g, '_').slice(-60)}`;
-        const p = path.join(inDir, safe);
-        fs.writeFileSync(p, c.bytes);
-        return p;
-      });
-      const before = new Map(files.map((f) => [f, fs.readFileSync(f)]));
-      for (const args of [['verify', ...files, '--json'], ['label', ...files, '-o', `${outDir}/`]]) {
-        const r = runCli(args, env);
-        const where = `CLI ${args[0]} batch ${b} (seed ${SEED + 1}): ${r.stderr.slice(0, 400)}`;
-        expect([0, 1, 2], where).toContain(r.code);
-        expect(r.stderr, where).not.toMatch(/\n\s+at |node_modules\/|\.ts:\d+|RangeError|TypeError/);
+  it(
+    `${CLI_CASES} hostile files through the CLI: exit 0, 1 or 2 with a one-line reason, no partial outputs`,
+    () => {
+      const rng = mulberry32(SEED + 1);
+      const cases = makeCases(rng, CLI_CASES);
+      const dir = tempDir('labeller-fuzz-cli-');
+      const env = { DATA_DIR: path.join(dir, 'data') };
+      // Batches of ten files per process keep the run short; each batch is both verified and labelled.
+      for (let b = 0; b < cases.length; b += 10) {
+        const inDir = path.join(dir, `in-${b}`);
+        const outDir = path.join(dir, `out-${b}`);
+        fs.mkdirSync(inDir);
+        const files = cases.slice(b, b + 10).map((c, i) => {
+          const safe = `${i}-${c.name.replace(/[^\w.-]/g, '_').slice(-60)}`;
+          const p = path.join(inDir, safe);
+          fs.writeFileSync(p, c.bytes);
+          return p;
+        });
+        const before = new Map(files.map((f) => [f, fs.readFileSync(f)]));
+        for (const args of [
+          ['verify', ...files, '--json'],
+          ['label', ...files, '-o', `${outDir}/`],
+        ]) {
+          const r = runCli(args, env);
+          const where = `CLI ${args[0]} batch ${b} (seed ${SEED + 1}): ${r.stderr.slice(0, 400)}`;
+          expect([0, 1, 2], where).toContain(r.code);
+          expect(r.stderr, where).not.toMatch(/\n\s+at |node_modules\/|\.ts:\d+|RangeError|TypeError/);
+        }
+        if (fs.existsSync(outDir)) expect(fs.readdirSync(outDir).filter((f) => /\.part$|^\./.test(f))).toEqual([]);
+        // The originals are never touched.
+        for (const [f, bytes] of before) expect(fs.readFileSync(f).equals(bytes)).toBe(true);
       }
-      if (fs.existsSync(outDir)) expect(fs.readdirSync(outDir).filter((f) => /\.part$|^\./.test(f))).toEqual([]);
-      // The originals are never touched.
-      for (const [f, bytes] of before) expect(fs.readFileSync(f).equals(bytes)).toBe(true);
-    }
-  }, FUZZ_TIMEOUT_MS);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

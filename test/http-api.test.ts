@@ -62,12 +62,27 @@ function pngBomb(): Buffer {
   ihdr.writeUInt32BE(50000, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 beforeAll(async () => {
   const dataDir = path.join(tempDir('labeller-http-'), 'data');
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: `desk:${KEY},pipeline:${OTHER}`, MAX_UPLOAD_BYTES: String(3 * 1024 * 1024), MAX_CONCURRENT_JOBS: '2', MAX_UPLOADS_PER_CLIENT: '64', LOG_LEVEL: 'info', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: `desk:${KEY},pipeline:${OTHER}`,
+    MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
+    MAX_CONCURRENT_JOBS: '2',
+    MAX_UPLOADS_PER_CLIENT: '64',
+    LOG_LEVEL: 'info',
+    WATCH_ENABLED: 'false',
+  } as NodeJS.ProcessEnv);
   const logStream = new Writable({
     write(chunk, _enc, cb) {
       logs += chunk.toString();
@@ -105,7 +120,11 @@ describe('labelling needs a key', () => {
   });
 
   it('returns the labelled file, signed (C2PA Valid), with its download name and record id', async () => {
-    const res = await post('/api/v1/label', form(jpeg, 'Сурет "1".jpeg', { languages: 'kk,ru,en', aiSystem: 'Midjourney', aiSystemVersion: '7', placement: 'band' }), auth());
+    const res = await post(
+      '/api/v1/label',
+      form(jpeg, 'Сурет "1".jpeg', { languages: 'kk,ru,en', aiSystem: 'Midjourney', aiSystemVersion: '7', placement: 'band' }),
+      auth(),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     const cd = res.headers.get('content-disposition') ?? '';
@@ -152,7 +171,14 @@ describe('verification', () => {
     const res = await post('/api/v1/verify', form(labelled, 'a.jpg'));
     expect(res.status).toBe(200);
     const report = await res.json();
-    expect(report).toMatchObject({ file: 'a.jpg', kind: 'image', aiGenerated: true, tampered: false, c2pa: { state: 'valid' }, compliance: { machineReadable: true, compliant: true } });
+    expect(report).toMatchObject({
+      file: 'a.jpg',
+      kind: 'image',
+      aiGenerated: true,
+      tampered: false,
+      c2pa: { state: 'valid' },
+      compliance: { machineReadable: true, compliant: true },
+    });
     expect(report.recordId).toBeTruthy();
   });
 
@@ -182,7 +208,12 @@ describe('hostile uploads get a 4xx problem with a stable code', () => {
   it.each([
     ['a truncated JPEG', () => jpeg.subarray(0, Math.floor(jpeg.length / 2)), 422, 'corrupt_input'],
     ['a PDF named .jpg', () => Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'), 415, 'unsupported_type'],
-    ['an SVG with a script', () => Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 415, 'svg_not_supported'],
+    [
+      'an SVG with a script',
+      () => Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      415,
+      'svg_not_supported',
+    ],
     ['a PNG claiming 50000×50000 pixels', pngBomb, 413, 'too_many_pixels'],
     ['an empty file', () => Buffer.alloc(0), 400, 'empty_input'],
     ['a file over MAX_UPLOAD_BYTES', () => Buffer.alloc(3 * 1024 * 1024 + 10, 0xff), 413, 'too_large'],
@@ -290,7 +321,10 @@ describe('documentation and operations', () => {
   });
 
   it('logs JSON lines with request id, duration and record id, never a key', async () => {
-    const lines = logs.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = logs
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const labelled = lines.find((l) => l.req?.path === '/api/v1/label' && l.res?.status === 200);
     expect(labelled).toMatchObject({ key: 'desk' });
     expect(labelled.req.id).toBeTruthy();

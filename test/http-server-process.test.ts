@@ -35,7 +35,9 @@ it('creates and prints a key once, stores only its hash, and finishes in-flight 
   expect(fs.statSync(stored).mode & 0o077).toBe(0);
   expect(fs.readFileSync(stored, 'utf8')).not.toContain(key!);
 
-  const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#777' } }).jpeg().toBuffer();
+  const photo = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#777' } })
+    .jpeg()
+    .toBuffer();
   const fd = new FormData();
   fd.append('file', new Blob([new Uint8Array(photo)]), 'big.jpg');
   const inFlight = fetch(`${url}/api/v1/label`, { method: 'POST', body: fd, headers: { Authorization: `Bearer ${key}` } });

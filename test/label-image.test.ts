@@ -88,7 +88,8 @@ describe.each(FORMATS)('labelling %s', (file, format) => {
 
   it('records the AI source type, the AI system and the visible warning in the manifest', async () => {
     const { active } = await readBack(r);
-    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
+    const actions =
+      (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
     const created = actions.find((a) => a.action === 'c2pa.created')!;
     expect(created.digitalSourceType).toBe(DST_BASE + 'trainedAlgorithmicMedia');
     expect(created.softwareAgent).toMatchObject({ name: 'Midjourney', version: '7' });
@@ -142,7 +143,11 @@ describe('labelling special inputs', () => {
     const thumb = sink.buffer ?? res.buffer!;
     const tm = await sharp(thumb).metadata();
     expect(tm.height! / tm.width!).toBeCloseTo(1.5, 1);
-    const corner = await sharp(thumb).extract({ left: 0, top: Math.round(tm.height! * 0.8), width: Math.round(tm.width! * 0.5), height: Math.round(tm.height! * 0.2) }).greyscale().raw().toBuffer();
+    const corner = await sharp(thumb)
+      .extract({ left: 0, top: Math.round(tm.height! * 0.8), width: Math.round(tm.width! * 0.5), height: Math.round(tm.height! * 0.2) })
+      .greyscale()
+      .raw()
+      .toBuffer();
     const dark = corner.filter((v) => v < 80).length / corner.length;
     expect(dark).toBeGreaterThan(0.5); // the mark's dark backing fills the bottom-left, as in the full image
   });
@@ -156,7 +161,8 @@ describe('labelling special inputs', () => {
     expect(store.validation_state).toBe('Valid');
     const parent = active.ingredients?.find((i) => i.relationship === 'parentOf');
     expect(parent?.active_manifest).toBe((before!.json() as unknown as Store).active_manifest);
-    const actions = (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
+    const actions =
+      (active.assertions?.find((a) => a.label.startsWith('c2pa.actions'))?.data as { actions: Record<string, unknown>[] } | undefined)?.actions ?? [];
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['c2pa.opened', 'c2pa.edited']));
     expect(actions.find((a) => a.action === 'c2pa.edited')?.digitalSourceType).toBe(DST_BASE + 'compositeWithTrainedAlgorithmicMedia');
   });
@@ -214,5 +220,17 @@ describe('finding upstream provenance cheaply', () => {
 
 function mimeOf(f: string): string {
   const ext = f.split('.').pop()!.toLowerCase();
-  return ({ jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', tif: 'image/tiff', tiff: 'image/tiff', gif: 'image/gif', svg: 'image/svg+xml' } as Record<string, string>)[ext];
+  return (
+    {
+      jpg: 'image/jpeg',
+      jpeg: 'image/jpeg',
+      png: 'image/png',
+      webp: 'image/webp',
+      avif: 'image/avif',
+      tif: 'image/tiff',
+      tiff: 'image/tiff',
+      gif: 'image/gif',
+      svg: 'image/svg+xml',
+    } as Record<string, string>
+  )[ext];
 }

@@ -64,11 +64,22 @@ describe('label options', () => {
   });
 
   it('derives the text format from a file name', () => {
-    expect([textFormatFromName('a.TXT'), textFormatFromName('b.markdown'), textFormatFromName('c.htm'), textFormatFromName('d.jpg'), textFormatFromName('noext')]).toEqual(['txt', 'md', 'html', undefined, undefined]);
+    expect([
+      textFormatFromName('a.TXT'),
+      textFormatFromName('b.markdown'),
+      textFormatFromName('c.htm'),
+      textFormatFromName('d.jpg'),
+      textFormatFromName('noext'),
+    ]).toEqual(['txt', 'md', 'html', undefined, undefined]);
   });
 
   it('the OpenAPI label fields are the contract’s fields, with their limits', () => {
-    const doc = openApiDocument('test') as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { maxLength?: number; enum?: string[] }> } }> } } }> };
+    const doc = openApiDocument('test') as {
+      paths: Record<
+        string,
+        { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { maxLength?: number; enum?: string[] }> } }> } } }
+      >;
+    };
     const props = doc.paths['/api/v1/label'].post!.requestBody.content['multipart/form-data'].schema.properties;
     expect(Object.keys(props).filter((k) => k !== 'file')).toEqual(LABEL_FIELDS);
     expect(props.aiSystemVersion.maxLength).toBe(100);

@@ -43,7 +43,7 @@ describe('labeller records', () => {
 
     const raw = new Database(path.join(work, 'data', 'records.sqlite'));
     raw.exec('DROP TRIGGER records_no_update');
-    raw.prepare("UPDATE records SET wording = '{\"kk\":\"changed\"}' WHERE id = ?").run(recordId);
+    raw.prepare('UPDATE records SET wording = \'{"kk":"changed"}\' WHERE id = ?').run(recordId);
     raw.close();
     const bad = runCli(['records', 'check'], env);
     expect(bad.code).toBe(1);

@@ -18,7 +18,11 @@ async function lookupDistance(stored: Buffer, copy: Buffer): Promise<number> {
 const photos: Record<string, Buffer> = {};
 beforeAll(async () => {
   // Orientation baked in, as any tool that strips metadata does.
-  for (const f of PHOTOS) photos[f] = await sharp(fs.readFileSync(path.join(PEER_FIXTURES, f))).rotate().jpeg({ quality: 90 }).toBuffer();
+  for (const f of PHOTOS)
+    photos[f] = await sharp(fs.readFileSync(path.join(PEER_FIXTURES, f)))
+      .rotate()
+      .jpeg({ quality: 90 })
+      .toBuffer();
 });
 
 async function crop(img: Buffer, side: { left?: number; top?: number; right?: number; bottom?: number }): Promise<Buffer> {
@@ -36,7 +40,10 @@ describe('image pHash', () => {
     for (const f of ['CA.jpg', 'cloud.jpg', 'ocsp_with_assertion.jpg']) {
       const img = photos[f];
       const { width } = await sharp(img).metadata();
-      const half = await sharp(img).resize(Math.round(width! / 2)).jpeg({ quality: 70 }).toBuffer();
+      const half = await sharp(img)
+        .resize(Math.round(width! / 2))
+        .jpeg({ quality: 70 })
+        .toBuffer();
       const png = await sharp(img).png().toBuffer();
       expect(await lookupDistance(img, half), `${f} half q70`).toBeLessThanOrEqual(4);
       expect(await lookupDistance(img, png), `${f} png`).toBeLessThanOrEqual(2);
@@ -57,12 +64,16 @@ describe('image pHash', () => {
   });
 
   it('does not match unrelated photographs, noise or gradients', async () => {
-    const noise = await sharp(Buffer.from(Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 2654435761) % 251)), { raw: { width: 64, height: 48, channels: 3 } })
+    const noise = await sharp(Buffer.from(Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 2654435761) % 251)), {
+      raw: { width: 64, height: 48, channels: 3 },
+    })
       .resize(640, 480, { kernel: 'nearest' })
       .png()
       .toBuffer();
     const ramp = (dir: 'x' | 'y') =>
-      sharp(Buffer.from(Array.from({ length: 256 * 256 }, (_, i) => (dir === 'x' ? i % 256 : Math.floor(i / 256)))), { raw: { width: 256, height: 256, channels: 1 } })
+      sharp(Buffer.from(Array.from({ length: 256 * 256 }, (_, i) => (dir === 'x' ? i % 256 : Math.floor(i / 256)))), {
+        raw: { width: 256, height: 256, channels: 1 },
+      })
         .png()
         .toBuffer();
     const images: Record<string, Buffer> = { ...photos, noise, rampX: await ramp('x'), rampY: await ramp('y') };
@@ -79,17 +90,28 @@ describe('near index', () => {
     expect(IMAGE_MATCH_DISTANCE).toBeLessThanOrEqual(MAX_GUARANTEED_DISTANCE);
     expect(TEXT_MATCH_DISTANCE).toBeLessThanOrEqual(MAX_GUARANTEED_DISTANCE);
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 200; trial++) {
       const q = Array.from({ length: 16 }, () => Math.floor(rnd() * 16).toString(16)).join('');
-      const bits = q.split('').map((c) => parseInt(c, 16).toString(2).padStart(4, '0')).join('').split('');
+      const bits = q
+        .split('')
+        .map((c) => parseInt(c, 16).toString(2).padStart(4, '0'))
+        .join('')
+        .split('');
       const flips = new Set<number>();
       while (flips.size < MAX_GUARANTEED_DISTANCE) flips.add(Math.floor(rnd() * 64));
       for (const i of flips) bits[i] = bits[i] === '1' ? '0' : '1';
-      const near = bits.join('').match(/.{4}/g)!.map((b) => parseInt(b, 2).toString(16)).join('');
+      const near = bits
+        .join('')
+        .match(/.{4}/g)!
+        .map((b) => parseInt(b, 2).toString(16))
+        .join('');
       expect(hamming(q, near)).toBe(MAX_GUARANTEED_DISTANCE);
       const probes = probesFor([q]);
-      expect(bandsOf(near).some((band, i) => probes[i].includes(band)), `${q} vs ${near}`).toBe(true);
+      expect(
+        bandsOf(near).some((band, i) => probes[i].includes(band)),
+        `${q} vs ${near}`,
+      ).toBe(true);
     }
   });
 });
@@ -103,7 +125,8 @@ describe('text SimHash', () => {
     expect(hamming(textSimhash(article)!, textSimhash(edited)!)).toBeLessThanOrEqual(TEXT_MATCH_DISTANCE);
   });
   it('is far from an unrelated text and absent for a few words', () => {
-    const other = 'Parliament approved the budget amendments after a long debate on healthcare spending, pensions, road building and the financing of regional schools next year, officials said.';
+    const other =
+      'Parliament approved the budget amendments after a long debate on healthcare spending, pensions, road building and the financing of regional schools next year, officials said.';
     expect(hamming(textSimhash(article)!, textSimhash(other)!)).toBeGreaterThan(TEXT_MATCH_DISTANCE + 8);
     expect(textSimhash('AI generated')).toBeUndefined();
   });

@@ -31,7 +31,12 @@ afterAll(async () => {
   await endExiftool();
 });
 
-const stored = (id: string) => registry.db.prepare('SELECT data, wording, manifest_label FROM records WHERE id = ?').get(id) as { data: string; wording: string | null; manifest_label: string | null };
+const stored = (id: string) =>
+  registry.db.prepare('SELECT data, wording, manifest_label FROM records WHERE id = ?').get(id) as {
+    data: string;
+    wording: string | null;
+    manifest_label: string | null;
+  };
 const count = () => (registry.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
 
 describe('the record file', () => {
@@ -84,7 +89,13 @@ describe('verifications without a key', () => {
     expect(Buffer.byteLength(compact.data)).toBeLessThanOrEqual(MAX_COMPACT_BYTES);
     expect(Buffer.byteLength(compact.data)).toBeLessThan(Buffer.byteLength(full.data));
     const data = JSON.parse(compact.data);
-    expect(data).toMatchObject({ compact: true, sha256: anonymous.sha256, format: 'jpeg', compliance: anonymous.compliance, c2pa: { state: anonymous.c2pa.state } });
+    expect(data).toMatchObject({
+      compact: true,
+      sha256: anonymous.sha256,
+      format: 'jpeg',
+      compliance: anonymous.compliance,
+      c2pa: { state: anonymous.c2pa.state },
+    });
     expect(data.sources).toEqual([...new Set(anonymous.signals.map((s) => s.source))]);
     expect(data.summary).toBeUndefined();
   });
@@ -116,7 +127,11 @@ describe('verifications without a key', () => {
     expect(Buffer.byteLength(row.data)).toBeLessThanOrEqual(MAX_COMPACT_BYTES);
     expect(row.wording).toBeNull();
     expect(row.manifest_label!.length).toBeLessThanOrEqual(200);
-    const whole = (registry.db.prepare('SELECT length(data) + length(coalesce(fingerprint, \'\')) + length(coalesce(manifest_label, \'\')) AS n FROM records WHERE id = ?').get(id) as { n: number }).n;
+    const whole = (
+      registry.db
+        .prepare("SELECT length(data) + length(coalesce(fingerprint, '')) + length(coalesce(manifest_label, '')) AS n FROM records WHERE id = ?")
+        .get(id) as { n: number }
+    ).n;
     expect(whole).toBeLessThan(4096);
   });
 });

@@ -26,7 +26,9 @@ function flip(rand: () => number, h: Hash64, bits: number): Hash64 {
   let [hi, lo] = splitHashes([h]);
   const seen = new Set<number>();
   while (seen.size < bits) seen.add(rand() % 64);
-  for (const b of seen) if (b < 32) hi ^= 1 << b; else lo ^= 1 << (b - 32);
+  for (const b of seen)
+    if (b < 32) hi ^= 1 << b;
+    else lo ^= 1 << (b - 32);
   return hex(hi, lo);
 }
 
@@ -85,7 +87,26 @@ describe('in-memory band index', () => {
 });
 
 const record = (n: number): LabelRecord =>
-  ({ kind: 'image', format: 'png', mimeType: 'image/png', inputSha256: 'a'.repeat(64), outputSha256: n.toString(16).padStart(64, '0'), inputBytes: 1, outputBytes: 1, languages: ['kk'], wording: { kk: 'ЖИ' }, placement: 'corner', sourceType: 'trainedAlgorithmicMedia', digitalSourceType: 'x', instanceId: 'x', parentManifestKept: false, signer: { organisation: 'T', development: true }, warnings: [], createdAt: '', durationMs: 1 }) as unknown as LabelRecord;
+  ({
+    kind: 'image',
+    format: 'png',
+    mimeType: 'image/png',
+    inputSha256: 'a'.repeat(64),
+    outputSha256: n.toString(16).padStart(64, '0'),
+    inputBytes: 1,
+    outputBytes: 1,
+    languages: ['kk'],
+    wording: { kk: 'ЖИ' },
+    placement: 'corner',
+    sourceType: 'trainedAlgorithmicMedia',
+    digitalSourceType: 'x',
+    instanceId: 'x',
+    parentManifestKept: false,
+    signer: { organisation: 'T', development: true },
+    warnings: [],
+    createdAt: '',
+    durationMs: 1,
+  }) as unknown as LabelRecord;
 const fp = (...hashes: Hash64[]) => ({ image: hashes.map((hash) => ({ keep: 1, ax: 0.5, ay: 0.5, hash })) });
 const actor = { actor: 'test', door: 'cli' } as const;
 
@@ -148,10 +169,12 @@ describe('near lookup through the registry', () => {
     const reg = new SqliteRegistry(openDatabase(path.join(tempDir('labeller-near3-'), 'records.sqlite')));
     const h = '123456789abcdef0';
     expect(reg.nearest('image', [h], 10)).toBeUndefined();
-    expect(() => reg.db.transaction(() => {
-      reg.insertLabel(record(1), actor, fp(h));
-      throw new Error('abort');
-    })()).toThrow('abort');
+    expect(() =>
+      reg.db.transaction(() => {
+        reg.insertLabel(record(1), actor, fp(h));
+        throw new Error('abort');
+      })(),
+    ).toThrow('abort');
     expect(reg.nearest('image', [h], 10)).toBeUndefined();
     expect(bandsOf(h)).toEqual([0x1234, 0x5678, 0x9abc, 0xdef0]);
     await reg.close();

@@ -23,7 +23,10 @@ beforeAll(async () => {
   ctx = await createContext({ config });
   registry = ctx.records as SqliteRegistry;
   dbFile = registryPath(config);
-  labelled = await label(fs.readFileSync(path.join(PEER_FIXTURES, 'CA.jpg')), { languages: ['kk', 'ru'], aiSystem: 'Midjourney' }, ctx, { actor: 'desk-editor', door: 'rest' });
+  labelled = await label(fs.readFileSync(path.join(PEER_FIXTURES, 'CA.jpg')), { languages: ['kk', 'ru'], aiSystem: 'Midjourney' }, ctx, {
+    actor: 'desk-editor',
+    door: 'rest',
+  });
 });
 afterAll(async () => {
   await ctx.records?.close();
@@ -44,13 +47,20 @@ describe('the provenance record', () => {
 
   it('traces an exact copy, a half-size quality-70 stripped copy and a slightly cropped WebP copy to the record', async () => {
     const { width, height } = await sharp(labelled.bytes).metadata();
-    const half = await sharp(labelled.bytes).resize(Math.round(width! / 2)).jpeg({ quality: 70 }).toBuffer(); // sharp drops metadata by default
+    const half = await sharp(labelled.bytes)
+      .resize(Math.round(width! / 2))
+      .jpeg({ quality: 70 })
+      .toBuffer(); // sharp drops metadata by default
     const cropped = await sharp(labelled.bytes)
       .extract({ left: Math.round(width! * 0.04), top: Math.round(height! * 0.04), width: Math.round(width! * 0.92), height: Math.round(height! * 0.93) })
       .webp({ quality: 80 })
       .toBuffer();
     expect((await sharp(half).metadata()).exif).toBeUndefined();
-    for (const [name, copy, match] of [['exact', labelled.bytes, 'exact'], ['half', half, 'near'], ['cropped webp', cropped, 'near']] as const) {
+    for (const [name, copy, match] of [
+      ['exact', labelled.bytes, 'exact'],
+      ['half', half, 'near'],
+      ['cropped webp', cropped, 'near'],
+    ] as const) {
       const signals = await registry.traceCopy(copy, 'image');
       expect(signals, name).toHaveLength(1);
       expect(signals[0], name).toMatchObject({ source: 'registry', ai: true, recordId: labelled.record.id, match });
@@ -60,7 +70,10 @@ describe('the provenance record', () => {
 
   it('verify (the core every door uses) reports a stripped half-size copy as AI-made, naming the record, and records the check', async () => {
     const { width } = await sharp(labelled.bytes).metadata();
-    const half = await sharp(labelled.bytes).resize(Math.round(width! / 2)).jpeg({ quality: 70 }).toBuffer();
+    const half = await sharp(labelled.bytes)
+      .resize(Math.round(width! / 2))
+      .jpeg({ quality: 70 })
+      .toBuffer();
     const report = await verify(half, {}, ctx, { actor: 'cli', door: 'cli' });
     expect(report.signals.find((s) => s.source === 'registry')).toMatchObject({ ai: true, recordId: labelled.record.id });
     expect(report.aiGenerated).toBe(true);
@@ -73,9 +86,30 @@ describe('the provenance record', () => {
   });
 
   it('records verifications with a verdict, lists with filters and pages, and exports a date range', async () => {
-    const base = { kind: 'image', format: 'jpeg', mimeType: 'image/jpeg', bytes: 3, tampered: false, signals: [], summary: { kk: '', ru: '', en: '' }, checkedAt: new Date().toISOString() } as const;
-    const ok = { ...base, sha256: 'a'.repeat(64), aiGenerated: true, c2pa: { state: 'valid', codes: [], activeManifest: 'urn:c2pa:x' }, compliance: { machineReadable: true, visibleWarning: true, compliant: true } } as unknown as VerifyReport;
-    const bad = { ...base, sha256: 'b'.repeat(64), aiGenerated: true, c2pa: { state: 'absent', codes: [] }, compliance: { machineReadable: false, visibleWarning: false, compliant: false } } as unknown as VerifyReport;
+    const base = {
+      kind: 'image',
+      format: 'jpeg',
+      mimeType: 'image/jpeg',
+      bytes: 3,
+      tampered: false,
+      signals: [],
+      summary: { kk: '', ru: '', en: '' },
+      checkedAt: new Date().toISOString(),
+    } as const;
+    const ok = {
+      ...base,
+      sha256: 'a'.repeat(64),
+      aiGenerated: true,
+      c2pa: { state: 'valid', codes: [], activeManifest: 'urn:c2pa:x' },
+      compliance: { machineReadable: true, visibleWarning: true, compliant: true },
+    } as unknown as VerifyReport;
+    const bad = {
+      ...base,
+      sha256: 'b'.repeat(64),
+      aiGenerated: true,
+      c2pa: { state: 'absent', codes: [] },
+      compliance: { machineReadable: false, visibleWarning: false, compliant: false },
+    } as unknown as VerifyReport;
     const okId = await registry.recordVerify(ok, { actor: 'cli', door: 'cli' }, Buffer.from('abc'));
     await registry.recordVerify(bad, { actor: 'watch', door: 'watch' }, Buffer.from('xyz'));
     expect((await registry.get(okId))!.verdict).toBe('compliant');
@@ -126,7 +160,20 @@ describe('the provenance record', () => {
     const dir = tempDir('labeller-retention-');
     let clock = new Date('2024-01-01T00:00:00Z');
     const reg = new SqliteRegistry(openRegistry({ dataDir: dir, maxPixels: 1e8, retentionDays: 0 }).db, { now: () => clock });
-    const report = { kind: 'image', format: 'png', mimeType: 'image/png', sha256: 'c'.repeat(64), bytes: 1, aiGenerated: null, tampered: false, c2pa: { state: 'absent', codes: [] }, signals: [], compliance: { machineReadable: false, visibleWarning: null, compliant: false }, summary: { kk: '', ru: '', en: '' }, checkedAt: '' } as unknown as VerifyReport;
+    const report = {
+      kind: 'image',
+      format: 'png',
+      mimeType: 'image/png',
+      sha256: 'c'.repeat(64),
+      bytes: 1,
+      aiGenerated: null,
+      tampered: false,
+      c2pa: { state: 'absent', codes: [] },
+      signals: [],
+      compliance: { machineReadable: false, visibleWarning: null, compliant: false },
+      summary: { kk: '', ru: '', en: '' },
+      checkedAt: '',
+    } as unknown as VerifyReport;
     return (async () => {
       for (const day of ['2024-01-01', '2024-02-01', '2024-03-01']) {
         clock = new Date(`${day}T12:00:00Z`);

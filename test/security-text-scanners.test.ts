@@ -100,7 +100,11 @@ describe('hostile texts are labelled and verified in bounded time', () => {
   });
 
   it('a labelled hostile text still verifies (the scanners still find our carriers)', async () => {
-    for (const [textFormat, prefix] of [['html', '<html><head></head><body>'], ['md', '---\na: b\n---\n'], ['txt', '']] as const) {
+    for (const [textFormat, prefix] of [
+      ['html', '<html><head></head><body>'],
+      ['md', '---\na: b\n---\n'],
+      ['txt', ''],
+    ] as const) {
       const input = Buffer.from(prefix + run('<p <meta <script [ ** ', 100 * KB), 'utf8');
       const out = await label(input, { textFormat }, ctx);
       const report = await verify(out.bytes, { textFormat }, ctx);
@@ -160,7 +164,9 @@ describe('the text analysis deadline', () => {
 
 /** A small JPEG with an APP1 EXIF block whose ImageDescription and UserComment hold long runs of NULs (then one letter). */
 async function jpegWithNulExif(descNuls: number, commentNuls: number): Promise<Buffer> {
-  const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   // TIFF header (II), IFD0: ImageDescription (ASCII) + Exif IFD pointer; Exif IFD: UserComment.
   const ifd0 = 8;
   const exifIfd = ifd0 + 2 + 2 * 12 + 4;
@@ -193,7 +199,10 @@ async function jpegWithNulExif(descNuls: number, commentNuls: number): Promise<B
 }
 
 describe('EXIF text full of NULs', () => {
-  for (const [field, desc, comment] of [['ImageDescription', 60_000, 100], ['UserComment', 100, 60_000]] as const) {
+  for (const [field, desc, comment] of [
+    ['ImageDescription', 60_000, 100],
+    ['UserComment', 100, 60_000],
+  ] as const) {
     it(`is read in bounded time (${field})`, async () => {
       const jpeg = await jpegWithNulExif(desc, comment);
       expect((await sharp(jpeg).metadata()).exif?.length).toBeGreaterThan(60_000);

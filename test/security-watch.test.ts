@@ -21,7 +21,9 @@ let ctx: CoreContext;
 let jpeg: Buffer;
 beforeAll(async () => {
   ctx = await testContext();
-  jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#357' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#357' } })
+    .jpeg()
+    .toBuffer();
 });
 afterAll(() => endExiftool());
 

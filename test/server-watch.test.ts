@@ -12,7 +12,13 @@ let watchDir: string;
 beforeAll(async () => {
   const dataDir = tempDir('labeller-svc-watch-');
   watchDir = path.join(dataDir, 'watch');
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', API_KEYS: 'desk:0123456789abcdef0123', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: 'desk:0123456789abcdef0123',
+    LOG_LEVEL: 'silent',
+  } as NodeJS.ProcessEnv);
   srv = await startServer({ config, logStream: { write: () => true } as never });
 });
 afterAll(async () => srv?.close());

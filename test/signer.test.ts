@@ -14,14 +14,22 @@ const trust = (f: string) => path.join(PEER_FIXTURES, 'trust', f);
 const anchors = () => fs.readFileSync(trust('test_cert_root_bundle.pem'), 'utf8');
 
 async function stateOf(bytes: Buffer): Promise<{ state: string; issuer?: string }> {
-  const reader = await Reader.fromAsset({ buffer: bytes, mimeType: 'image/jpeg' }, { verify: { remote_manifest_fetch: false }, trust: { trust_anchors: anchors() } } as never);
+  const reader = await Reader.fromAsset({ buffer: bytes, mimeType: 'image/jpeg' }, {
+    verify: { remote_manifest_fetch: false },
+    trust: { trust_anchors: anchors() },
+  } as never);
   return { state: reader!.json().validation_state, issuer: reader!.getActive()?.signature_info?.issuer ?? undefined };
 }
 
 describe('signing identity', () => {
   it('signs with a configured PEM chain and key (Trusted once its root is an anchor), no development warning', async () => {
     const warnings: string[] = [];
-    const config = loadConfig({ DATA_DIR: tempDir(), SIGNER_CERT: trust('es256.pub'), SIGNER_KEY: trust('es256.pem'), ORGANISATION: 'Test Newsroom' } as NodeJS.ProcessEnv);
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      SIGNER_CERT: trust('es256.pub'),
+      SIGNER_KEY: trust('es256.pem'),
+      ORGANISATION: 'Test Newsroom',
+    } as NodeJS.ProcessEnv);
     const ctx = await createContext({ config, warn: (m) => warnings.push(m) });
     expect(ctx.identity.development).toBe(false);
     expect(warnings).toEqual([]);
@@ -71,7 +79,10 @@ describe('signing identity', () => {
 
   it('never puts key material in an error message', async () => {
     const config = loadConfig({ DATA_DIR: tempDir(), SIGNER_CERT: trust('es256.pem'), SIGNER_KEY: trust('es256.pub') } as NodeJS.ProcessEnv);
-    const err = await createContext({ config }).then(() => null, (e: Error) => e);
+    const err = await createContext({ config }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/could not be loaded/);
     expect(err?.message).not.toMatch(/BEGIN|PRIVATE/);
   });

@@ -45,9 +45,32 @@ const CASES = [
   { file: 'ru-cp1251.txt', format: 'txt', carrier: 'A.8', word: 'форум', keep: [RU.split('\n')[0]] },
   { file: 'ru-koi8r.txt', format: 'txt', carrier: 'A.8', word: 'форум', keep: [RU.split('\n')[0]] },
   { file: 'ru-utf16le-bom.txt', format: 'txt', carrier: 'A.8', word: 'форум', keep: [RU.split('\n')[0]] },
-  { file: 'article.md', format: 'md', carrier: 'A.9', word: 'талап', keep: ['title: "Жасанды интеллект туралы заң"', 'author: Редакция', 'tags: [ai, law]', '# Заң күшіне енді', '[Толығырақ](https://example.kz/law)'] },
-  { file: 'page.html', format: 'html', carrier: 'A.7', word: 'обзор', keep: ['<title>Новости</title>', '<link rel="stylesheet" href="/site.css">', '<h1>Закон об ИИ вступил в силу</h1>', '<p>Редакция подготовила <em>обзор</em> новых правил.</p>'] },
-  { file: 'fragment.html', format: 'html', carrier: 'A.7', word: 'событие', keep: ['<h2>Обзор недели</h2>', '<p>Главные события &amp; комментарии экспертов.</p>'] },
+  {
+    file: 'article.md',
+    format: 'md',
+    carrier: 'A.9',
+    word: 'талап',
+    keep: ['title: "Жасанды интеллект туралы заң"', 'author: Редакция', 'tags: [ai, law]', '# Заң күшіне енді', '[Толығырақ](https://example.kz/law)'],
+  },
+  {
+    file: 'page.html',
+    format: 'html',
+    carrier: 'A.7',
+    word: 'обзор',
+    keep: [
+      '<title>Новости</title>',
+      '<link rel="stylesheet" href="/site.css">',
+      '<h1>Закон об ИИ вступил в силу</h1>',
+      '<p>Редакция подготовила <em>обзор</em> новых правил.</p>',
+    ],
+  },
+  {
+    file: 'fragment.html',
+    format: 'html',
+    carrier: 'A.7',
+    word: 'событие',
+    keep: ['<h2>Обзор недели</h2>', '<p>Главные события &amp; комментарии экспертов.</p>'],
+  },
 ] as const;
 
 describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
@@ -77,7 +100,10 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
     expect(v.aiGenerated).toBe(true);
     expect(v.tampered).toBe(false);
     expect(v.compliance).toEqual({ machineReadable: true, visibleWarning: true, compliant: true });
-    expect(v.c2pa.actions?.[0]).toMatchObject({ action: 'c2pa.created', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia' });
+    expect(v.c2pa.actions?.[0]).toMatchObject({
+      action: 'c2pa.created',
+      digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+    });
     expect(v.signals.map((s) => s.source)).toEqual(expect.arrayContaining(['c2pa-text', 'text-notice']));
   });
 
@@ -89,7 +115,9 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
     expect(codes.filter((c) => c !== 'assertion.dataHash.mismatch' && c !== 'signingCredential.untrusted')).toEqual([]);
     const success = (json.validation_results.activeManifest.success as { code: string }[]).map((s) => s.code);
     expect(success).toContain('claimSignature.validated');
-    const hashed = (json.validation_results.activeManifest.success as { code: string; url: string }[]).filter((s) => s.code === 'assertion.hashedURI.match').map((s) => s.url);
+    const hashed = (json.validation_results.activeManifest.success as { code: string; url: string }[])
+      .filter((s) => s.code === 'assertion.hashedURI.match')
+      .map((s) => s.url);
     expect(hashed.some((u) => u.endsWith('c2pa.hash.data'))).toBe(true);
     const active = json.manifests[json.active_manifest];
     expect(active.assertions.find((a: any) => a.label === MARK_ASSERTION)?.data).toMatchObject({ languages: ['kk', 'ru'], placement: 'start', format });
@@ -135,13 +163,17 @@ describe.each(CASES)('$file', ({ file, format, carrier, word, keep }) => {
     for (const k of keep) expect(text).toContain(k.normalize('NFC'));
     // The notice moved to the end.
     const visible = text.slice(0, findCarriers(text)[0].start) + text.slice(findCarriers(text)[0].end);
-    expect(visible.indexOf(DEFAULT_WORDING.kk)).toBeGreaterThan(visible.lastIndexOf(keep[0] ?? word) );
+    expect(visible.indexOf(DEFAULT_WORDING.kk)).toBeGreaterThan(visible.lastIndexOf(keep[0] ?? word));
     const v = await verify(again.bytes, {}, ctx);
     expect(v.c2pa.state).toBe('valid');
     expect(v.c2pa.visibleWarning?.wording).toEqual({ kk: DEFAULT_WORDING.kk, ru: DEFAULT_WORDING.ru });
     // Back to start: same as the first label apart from the signature.
     const third = await labelText(again.bytes, { placement: 'start', textFormat: format }, ctx);
-    const strip = (b: Buffer) => { const t = b.toString('utf8'); const [c] = findCarriers(t); return t.slice(0, c.start) + t.slice(c.end); };
+    const strip = (b: Buffer) => {
+      const t = b.toString('utf8');
+      const [c] = findCarriers(t);
+      return t.slice(0, c.start) + t.slice(c.end);
+    };
     expect(strip(third.bytes)).toBe(strip(out));
   });
 });
@@ -161,9 +193,17 @@ describe('text label options', () => {
   });
 
   it('names the AI system as the softwareAgent of the creation', async () => {
-    const res = await labelText(fixture('article.md'), { aiSystem: 'GPT-Writer', aiSystemVersion: '5', sourceType: 'compositeWithTrainedAlgorithmicMedia' }, ctx);
+    const res = await labelText(
+      fixture('article.md'),
+      { aiSystem: 'GPT-Writer', aiSystemVersion: '5', sourceType: 'compositeWithTrainedAlgorithmicMedia' },
+      ctx,
+    );
     const v = await verify(res.bytes, {}, ctx);
-    expect(v.c2pa.actions?.[0]).toMatchObject({ action: 'c2pa.created', softwareAgent: 'GPT-Writer 5', digitalSourceType: expect.stringMatching(/compositeWithTrainedAlgorithmicMedia$/) });
+    expect(v.c2pa.actions?.[0]).toMatchObject({
+      action: 'c2pa.created',
+      softwareAgent: 'GPT-Writer 5',
+      digitalSourceType: expect.stringMatching(/compositeWithTrainedAlgorithmicMedia$/),
+    });
     expect(res.bytes.toString('utf8')).toContain('digital_source_type: http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia');
   });
 
@@ -181,7 +221,9 @@ describe('text label options', () => {
     const res = await labelText(md, {}, ctx);
     const text = res.bytes.toString('utf8');
     expect(res.record.format).toBe('md');
-    expect(text).toMatch(/^---\nai_generated: true\ndigital_source_type: \S+\n# -----BEGIN C2PA MANIFEST----- data:application\/c2pa;base64,[A-Za-z0-9+/=]+ -----END C2PA MANIFEST-----\n---\n⚠ /);
+    expect(text).toMatch(
+      /^---\nai_generated: true\ndigital_source_type: \S+\n# -----BEGIN C2PA MANIFEST----- data:application\/c2pa;base64,[A-Za-z0-9+/=]+ -----END C2PA MANIFEST-----\n---\n⚠ /,
+    );
     expect((await verify(res.bytes, {}, ctx)).compliance.compliant).toBe(true);
     const again = (await labelText(res.bytes, {}, ctx)).bytes.toString('utf8');
     expect(again.split('\n').filter((l) => l === '---')).toHaveLength(2);

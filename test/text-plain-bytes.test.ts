@@ -15,12 +15,31 @@ import { DEFAULT_WORDING } from '../src/domain/wording.js';
 
 const WORDING = { kk: DEFAULT_WORDING.kk, ru: DEFAULT_WORDING.ru };
 const NOTICE = `⚠ ${DEFAULT_WORDING.kk} / ${DEFAULT_WORDING.ru}`;
-const TOKENS = ['\n', '\r\n', '\r', ' ', '\t', '\u00a0', '\u3000', '\uFEFF', '⚠ ', NOTICE, '⚠ Автор', 'word', 'Қазақ', 'е\u0308', '❤️', '👍🏽', ' / ', ' '.repeat(10)];
+const TOKENS = [
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u3000',
+  '\uFEFF',
+  '⚠ ',
+  NOTICE,
+  '⚠ Автор',
+  'word',
+  'Қазақ',
+  'е\u0308',
+  '❤️',
+  '👍🏽',
+  ' / ',
+  ' '.repeat(10),
+];
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomText(next: () => number): string {
@@ -31,10 +50,28 @@ function randomText(next: () => number): string {
 }
 
 const AWKWARD = [
-  '', '\n', ' \t\r\n\n', 'abc', 'abc\n', 'a\r\nb\r\n', 'x\r', '\u00a0\n', '\u2028',
-  `${NOTICE}\n\nbody\n`, `\n \n${NOTICE}\r\n\r\nbody`, `body\n\n${NOTICE}\n`, `body\r\n\r\n${NOTICE}\r\n`, `body\n\n${NOTICE}`,
-  `\uFEFF${NOTICE}\nbody`, `⚠ Автор\n\nbody\n\n⚠ Автор`, `body\n${' '.repeat(80)}\n${NOTICE}\n`, `body\n\n${NOTICE}${' \n'.repeat(3000)}`,
-  `${NOTICE}\n${' '.repeat(70)}\nbody`, `${NOTICE}\n${' '.repeat(30)}\nbody`, `body\n${' '.repeat(30)}\n${NOTICE}\n`, `only ${NOTICE} inside\n`,
+  '',
+  '\n',
+  ' \t\r\n\n',
+  'abc',
+  'abc\n',
+  'a\r\nb\r\n',
+  'x\r',
+  '\u00a0\n',
+  '\u2028',
+  `${NOTICE}\n\nbody\n`,
+  `\n \n${NOTICE}\r\n\r\nbody`,
+  `body\n\n${NOTICE}\n`,
+  `body\r\n\r\n${NOTICE}\r\n`,
+  `body\n\n${NOTICE}`,
+  `\uFEFF${NOTICE}\nbody`,
+  `⚠ Автор\n\nbody\n\n⚠ Автор`,
+  `body\n${' '.repeat(80)}\n${NOTICE}\n`,
+  `body\n\n${NOTICE}${' \n'.repeat(3000)}`,
+  `${NOTICE}\n${' '.repeat(70)}\nbody`,
+  `${NOTICE}\n${' '.repeat(30)}\nbody`,
+  `body\n${' '.repeat(30)}\n${NOTICE}\n`,
+  `only ${NOTICE} inside\n`,
 ];
 
 describe('planPlainBytes', () => {
@@ -112,7 +149,9 @@ describe('findA8WrapperBytes', () => {
     const inText = findA8Wrappers(text);
     expect(inText).toHaveLength(2);
     expect(inText.every((f) => f.store?.equals(store))).toBe(true);
-    expect(findA8WrapperBytes(bytes)).toEqual(inText.map((f) => ({ start: Buffer.byteLength(text.slice(0, f.start)), end: Buffer.byteLength(text.slice(0, f.end)) })));
+    expect(findA8WrapperBytes(bytes)).toEqual(
+      inText.map((f) => ({ start: Buffer.byteLength(text.slice(0, f.start)), end: Buffer.byteLength(text.slice(0, f.end)) })),
+    );
   });
 });
 

@@ -25,7 +25,9 @@ beforeAll(async () => {
   dataDir = tempDir('labeller-trust-');
   // The development identity is created on first use; its root is then our "trust list".
   const first = await createContext({ config: loadConfig({ DATA_DIR: dataDir } as NodeJS.ProcessEnv), records: false });
-  const jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#357' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#357' } })
+    .jpeg()
+    .toBuffer();
   labelled = (await label(jpeg, {}, first)).bytes;
   roots = path.join(dataDir, 'identity', 'dev-root-ca.pem');
   expect(fs.existsSync(roots)).toBe(true);
@@ -37,7 +39,15 @@ afterAll(async () => {
 });
 
 it('REST verify applies TRUST_ANCHORS', async () => {
-  const config = loadConfig({ DATA_DIR: dataDir, TRUST_ANCHORS: roots, PORT: '0', HOST: '127.0.0.1', API_KEYS: 'desk:trust-secret-0123456789', WATCH_ENABLED: 'false', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    TRUST_ANCHORS: roots,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: 'desk:trust-secret-0123456789',
+    WATCH_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+  } as NodeJS.ProcessEnv);
   srv = await startServer({ config });
   const fd = new FormData();
   fd.append('file', new Blob([new Uint8Array(labelled)]), 'ours.jpg');

@@ -67,7 +67,9 @@ const ROWS: Row[] = [
 describe('verdict rules', () => {
   it.each(ROWS)('%s', (_name, c2pa, signals, visibleLayerRead, want) => {
     const v = combine(c2pa, signals, visibleLayerRead);
-    expect({ ai: v.aiGenerated, tampered: v.tampered, mr: v.compliance.machineReadable, vw: v.compliance.visibleWarning, ok: v.compliance.compliant }).toEqual(want);
+    expect({ ai: v.aiGenerated, tampered: v.tampered, mr: v.compliance.machineReadable, vw: v.compliance.visibleWarning, ok: v.compliance.compliant }).toEqual(
+      want,
+    );
   });
 
   it('one summary writer: it names the evidence it was given, the record included', () => {

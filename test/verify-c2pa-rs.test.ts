@@ -33,7 +33,17 @@ const TABLE: Row[] = [
   ['ocsp_with_assertion.jpg', 'unreadable', 'unreadable'],
   ['prerelease.jpg', 'unreadable', 'unreadable'],
   ['sample3.svg', 'unreadable', 'unreadable'],
-  ...['IMG_0003.jpg', 'earth_apollo17.jpg', 'no_manifest.jpg', 'libpng-test.png', 'sample1.png', 'sample1.webp', 'sample1.avif', 'sample1.gif', 'test.tiff'].map((f): Row => [f, 'absent', 'absent']),
+  ...[
+    'IMG_0003.jpg',
+    'earth_apollo17.jpg',
+    'no_manifest.jpg',
+    'libpng-test.png',
+    'sample1.png',
+    'sample1.webp',
+    'sample1.avif',
+    'sample1.gif',
+    'test.tiff',
+  ].map((f): Row => [f, 'absent', 'absent']),
 ];
 const EXIT_OF: Record<C2paState, number> = { absent: 0, valid: 0, trusted: 0, remote: 0, invalid: 1, unreadable: 1 };
 const schema = JSON.parse(fs.readFileSync('schema/verify-report.schema.json', 'utf8'));

@@ -29,7 +29,9 @@ function flipPixelByte(jpeg: Buffer): Buffer {
 
 beforeAll(async () => {
   ({ ctx, dir } = await tempContext({ records: true }));
-  const picture = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c06040' } }).jpeg().toBuffer();
+  const picture = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c06040' } })
+    .jpeg()
+    .toBuffer();
   labelled = (await label(picture, { aiSystem: 'Midjourney' }, ctx)).bytes;
   flipped = flipPixelByte(labelled);
   fs.writeFileSync(path.join(dir, 'labelled.jpg'), labelled);

@@ -45,7 +45,9 @@ describe('verify: one trace at a time', () => {
     const params = 'a red fox in snow\nNegative prompt: blurry\nSteps: 20, Sampler: DPM++ 2M, CFG scale: 7, Seed: 1, Size: 512x512, Model: sd_xl_base_1.0';
     const r = await check(withPngText(png, [{ keyword: 'parameters', text: params }]));
     expect(r.aiGenerated).toBe(true);
-    expect(r.signals).toContainEqual(expect.objectContaining({ source: 'png-text', ai: true, generator: 'Stable Diffusion web UI', models: ['sd_xl_base_1.0'] }));
+    expect(r.signals).toContainEqual(
+      expect.objectContaining({ source: 'png-text', ai: true, generator: 'Stable Diffusion web UI', models: ['sd_xl_base_1.0'] }),
+    );
     expect(r.compliance.compliant).toBe(false);
     expect(r.compliance.machineReadable).toBe(false);
     expect(r.summary.en).toContain('Label it before publishing');
@@ -54,7 +56,12 @@ describe('verify: one trace at a time', () => {
   it('ComfyUI `prompt` (zTXt) and `workflow` (iTXt) chunks → AI, signal png-text', async () => {
     const prompt = JSON.stringify({ '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'flux1-dev.safetensors' } } });
     const workflow = JSON.stringify({ nodes: [{ id: 4, type: 'CheckpointLoaderSimple' }], links: [] });
-    const r = await check(withPngText(png, [{ keyword: 'prompt', text: prompt, type: 'zTXt' }, { keyword: 'workflow', text: workflow, type: 'iTXt' }]));
+    const r = await check(
+      withPngText(png, [
+        { keyword: 'prompt', text: prompt, type: 'zTXt' },
+        { keyword: 'workflow', text: workflow, type: 'iTXt' },
+      ]),
+    );
     expect(r.aiGenerated).toBe(true);
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'png-text', generator: 'ComfyUI', models: ['flux1-dev.safetensors'] }));
   });
@@ -65,7 +72,9 @@ describe('verify: one trace at a time', () => {
   });
 
   it('IPTC DigitalSourceType alone → AI, machine-readable, signal xmp-iptc', async () => {
-    const xmp = xmpPacket(`<Iptc4xmpExt:DigitalSourceType>${DST}trainedAlgorithmicMedia</Iptc4xmpExt:DigitalSourceType>`, { Iptc4xmpExt: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/' });
+    const xmp = xmpPacket(`<Iptc4xmpExt:DigitalSourceType>${DST}trainedAlgorithmicMedia</Iptc4xmpExt:DigitalSourceType>`, {
+      Iptc4xmpExt: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/',
+    });
     const r = await check(await sharp(jpeg).withXmp(xmp).jpeg().toBuffer());
     expect(r.aiGenerated).toBe(true);
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'xmp-iptc', ai: true, label: true }));
@@ -73,7 +82,10 @@ describe('verify: one trace at a time', () => {
   });
 
   it('IPTC 2025.1 AISystemUsed in attribute form, with another prefix → AI, names the system', async () => {
-    const xmp = xmpPacket('', { ipx: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/' }).replace('rdf:about=""', 'rdf:about="" ipx:AISystemUsed="Midjourney" ipx:AISystemVersionUsed="7"');
+    const xmp = xmpPacket('', { ipx: 'http://iptc.org/std/Iptc4xmpExt/2008-02-29/' }).replace(
+      'rdf:about=""',
+      'rdf:about="" ipx:AISystemUsed="Midjourney" ipx:AISystemVersionUsed="7"',
+    );
     const r = await check(await sharp(png).withXmp(xmp).png().toBuffer());
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'xmp-iptc-ai', aiSystem: 'Midjourney', aiSystemVersion: '7', generator: 'Midjourney' }));
   });
@@ -83,25 +95,46 @@ describe('verify: one trace at a time', () => {
     const xmp = xmpPacket(`<TC260:AIGC>${aigc}</TC260:AIGC>`, { TC260: 'http://www.tc260.org.cn/ns/AIGC/1.0/' });
     const r = await check(await sharp(jpeg).withXmp(xmp).jpeg().toBuffer());
     expect(r.aiGenerated).toBe(true);
-    expect(r.signals).toContainEqual(expect.objectContaining({ source: 'tc260', ai: true, label: true, aigc: expect.objectContaining({ ContentProducer: 'Example Co' }) }));
+    expect(r.signals).toContainEqual(
+      expect.objectContaining({ source: 'tc260', ai: true, label: true, aigc: expect.objectContaining({ ContentProducer: 'Example Co' }) }),
+    );
   });
 
   it('EXIF Software naming a generator → AI; a camera EXIF alone → still unknown', async () => {
-    const gen = await check(await sharp(jpeg).withExif({ IFD0: { Software: 'Adobe Firefly' } }).jpeg().toBuffer());
+    const gen = await check(
+      await sharp(jpeg)
+        .withExif({ IFD0: { Software: 'Adobe Firefly' } })
+        .jpeg()
+        .toBuffer(),
+    );
     expect(gen.signals).toContainEqual(expect.objectContaining({ source: 'exif-software', generator: 'Adobe Firefly' }));
     expect(gen.aiGenerated).toBe(true);
-    const cam = await check(await sharp(jpeg).withExif({ IFD0: { Make: 'Canon', Model: 'EOS R5' } }).jpeg().toBuffer());
+    const cam = await check(
+      await sharp(jpeg)
+        .withExif({ IFD0: { Make: 'Canon', Model: 'EOS R5' } })
+        .jpeg()
+        .toBuffer(),
+    );
     expect(cam.signals).toContainEqual(expect.objectContaining({ source: 'exif-camera', ai: null }));
     expect(cam.aiGenerated).toBeNull();
   });
 
   it("a generator's C2PA (trainedAlgorithmicMedia) → AI, signal c2pa; trusted with the test roots", async () => {
-    const signer = LocalSigner.newSigner(fs.readFileSync(path.join(C2PA_RS, 'trust/es256.pub')), fs.readFileSync(path.join(C2PA_RS, 'trust/es256.pem')), 'es256');
+    const signer = LocalSigner.newSigner(
+      fs.readFileSync(path.join(C2PA_RS, 'trust/es256.pub')),
+      fs.readFileSync(path.join(C2PA_RS, 'trust/es256.pem')),
+      'es256',
+    );
     const manifest = {
       claim_generator_info: [{ name: 'Example Image Generator', version: '2.0' }],
       title: 'generated.jpg',
       format: 'image/jpeg',
-      assertions: [{ label: 'c2pa.actions', data: { actions: [{ action: 'c2pa.created', digitalSourceType: `${DST}trainedAlgorithmicMedia`, softwareAgent: { name: 'Adobe Firefly' } }] } }],
+      assertions: [
+        {
+          label: 'c2pa.actions',
+          data: { actions: [{ action: 'c2pa.created', digitalSourceType: `${DST}trainedAlgorithmicMedia`, softwareAgent: { name: 'Adobe Firefly' } }] },
+        },
+      ],
     };
     const signed = (await signAsset({ bytes: jpeg, mimeType: 'image/jpeg', signer, manifest })).bytes;
     const r = await check(signed);

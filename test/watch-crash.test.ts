@@ -14,7 +14,13 @@ import { ROOT, tempDir } from './helpers/context.js';
 
 const BIN = path.join(ROOT, 'bin/labeller.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const files = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort() : []);
+const files = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .sort()
+    : [];
 
 function runWatch(root: string, dataDir: string, extra: string[] = []): ChildProcess {
   return spawn(process.execPath, [BIN, 'watch', root, '--stable-ms', '600', '--concurrency', '2', ...extra], {
@@ -54,7 +60,9 @@ describe('watch folder worker killed with SIGKILL mid-batch', () => {
 
     const first = runWatch(root, dataDir);
     // A slowly written file: chunks over about 2 s, while the worker runs.
-    const slow = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#c84' } }).jpeg().toBuffer();
+    const slow = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#c84' } })
+      .jpeg()
+      .toBuffer();
     dropped.set('slow.jpg', slow);
     good.push('slow.jpg');
     const fd = fs.openSync(path.join(inbox, 'slow.jpg'), 'w');
@@ -72,7 +80,8 @@ describe('watch folder worker killed with SIGKILL mid-batch', () => {
     while (files(path.join(root, 'outbox')).filter((f) => !f.endsWith('.json')).length < 2 && Date.now() < deadline) await sleep(50);
     first.kill('SIGKILL');
     await exited(first);
-    const doneAtKill = files(path.join(root, 'outbox')).filter((f) => !f.endsWith('.json')).length + files(path.join(root, 'failed')).filter((f) => !f.endsWith('.json')).length;
+    const doneAtKill =
+      files(path.join(root, 'outbox')).filter((f) => !f.endsWith('.json')).length + files(path.join(root, 'failed')).filter((f) => !f.endsWith('.json')).length;
     expect(doneAtKill).toBeGreaterThanOrEqual(2);
     expect(doneAtKill).toBeLessThan(dropped.size);
 
@@ -97,7 +106,11 @@ describe('watch folder worker killed with SIGKILL mid-batch', () => {
     }
     // Hostile files: in failed with the reason and code.
     const failed = path.join(root, 'failed');
-    expect(files(failed)).toEqual(Object.keys(hostile).flatMap((n) => [n, `${n}.error.json`]).sort());
+    expect(files(failed)).toEqual(
+      Object.keys(hostile)
+        .flatMap((n) => [n, `${n}.error.json`])
+        .sort(),
+    );
     for (const n of Object.keys(hostile)) {
       const err = JSON.parse(fs.readFileSync(path.join(failed, `${n}.error.json`), 'utf8'));
       expect(err.code, n).toMatch(/^[a-z_]+$/);

@@ -17,7 +17,9 @@ let ctx: CoreContext;
 let jpeg: Buffer;
 beforeAll(async () => {
   ctx = await testContext();
-  jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#753' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#753' } })
+    .jpeg()
+    .toBuffer();
 });
 afterAll(() => endExiftool());
 afterEach(() => vi.restoreAllMocks());

@@ -16,8 +16,12 @@ let jpeg: Buffer;
 let png: Buffer;
 beforeAll(async () => {
   ctx = await testContext();
-  jpeg = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#246' } }).jpeg().toBuffer();
-  png = await sharp({ create: { width: 500, height: 400, channels: 4, background: '#642' } }).png().toBuffer();
+  jpeg = await sharp({ create: { width: 500, height: 400, channels: 3, background: '#246' } })
+    .jpeg()
+    .toBuffer();
+  png = await sharp({ create: { width: 500, height: 400, channels: 4, background: '#642' } })
+    .png()
+    .toBuffer();
 });
 afterAll(() => endExiftool());
 
@@ -64,14 +68,22 @@ describe('watch folder', () => {
     const b = read(root, 'outbox/b.png.json');
     expect([b.languages, b.placement, b.aiSystem]).toEqual([['kk'], 'band', 'Midjourney']);
     expect(fs.readFileSync(path.join(root, 'originals/b.png.json'), 'utf8')).toContain('Midjourney'); // the sidecar is consumed and kept
-    expect(fs.readdirSync(path.join(root, 'outbox')).filter((f) => /^e(-2)?\.jpg$/.test(f)).sort()).toEqual(['e-2.jpg', 'e.jpg']);
+    expect(
+      fs
+        .readdirSync(path.join(root, 'outbox'))
+        .filter((f) => /^e(-2)?\.jpg$/.test(f))
+        .sort(),
+    ).toEqual(['e-2.jpg', 'e.jpg']);
 
     const unknown = read(root, 'failed/d.jpg.error.json');
     expect(unknown.code).toBe('bad_option');
     expect(unknown.reason).toMatch(/holiday.*not a preset.*kk-ru/);
     expect(read(root, 'failed/lone.json.error.json').reason).toMatch(/no such file arrived/);
 
-    const left = fs.readdirSync(path.join(root, 'inbox')).filter((f) => fs.statSync(path.join(root, 'inbox', f)).isFile()).sort();
+    const left = fs
+      .readdirSync(path.join(root, 'inbox'))
+      .filter((f) => fs.statSync(path.join(root, 'inbox', f)).isFile())
+      .sort();
     expect(left).toEqual(['.hidden.jpg', 'f.jpg.part', 'h.jpg.crdownload', 'i.tmp', '~$g.jpg']);
 
     const report = read(root, 'reports/v.jpg.json');

@@ -21,7 +21,9 @@ let jpeg: Buffer;
 let mounted: string | undefined;
 beforeAll(async () => {
   ctx = await testContext();
-  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#579' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#579' } })
+    .jpeg()
+    .toBuffer();
   const dir = tempDir('watch-tmpfs-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
@@ -50,9 +52,13 @@ async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void
   }
 }
 
-const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
 // Visible names only: a stopped job's hidden temporaries wait there for recovery.
-const outbox = (root: string) => fs.readdirSync(path.join(root, 'outbox')).filter((n) => !n.startsWith('.')).sort();
+const outbox = (root: string) =>
+  fs
+    .readdirSync(path.join(root, 'outbox'))
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 
 describe('the watch folder on a full disk', () => {
   it('halts with a log line and a health state, takes nothing more, and resumes when space returns (injected ENOSPC)', { timeout: 90_000 }, async () => {
@@ -100,7 +106,9 @@ describe('the watch folder on a full disk', () => {
       expect(fs.readdirSync(path.join(root, '.work'))).toEqual([]);
       expect(fs.readdirSync(path.join(root, 'outbox')).filter((n) => n.startsWith('.'))).toEqual([]); // swept
       // The stopped job was redone, not recorded twice.
-      const rows = (ctx.records as SqliteRegistry).db.prepare("SELECT count(*) AS n FROM records WHERE door = 'watch' AND type = 'label'").get() as { n: number };
+      const rows = (ctx.records as SqliteRegistry).db.prepare("SELECT count(*) AS n FROM records WHERE door = 'watch' AND type = 'label'").get() as {
+        n: number;
+      };
       expect(rows.n).toBe(2);
     } finally {
       await w.stop();
@@ -113,7 +121,9 @@ describe('the watch folder on a full disk', () => {
     const { logger, lines } = capture();
     const w = await startWatcher(root, ctx, { stabilityMs: 300, rescanMs: 200, resumeProbeMs: 100, logger });
     try {
-      const input = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer();
+      const input = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+        .jpeg({ quality: 95 })
+        .toBuffer();
       expect(input.length).toBeGreaterThan(100_000); // outputs need more room than is left below
       fs.writeFileSync(path.join(root, 'inbox/noise.jpg'), input);
       // Fill the disk, then free 64 KB: enough to claim the file, not to write its outputs.

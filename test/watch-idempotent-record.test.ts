@@ -26,7 +26,11 @@ afterAll(async () => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const rowsFor = (input: Buffer) =>
-  (ctx.records as SqliteRegistry).db.prepare('SELECT id, type, output_sha256 FROM records WHERE input_sha256 = ?').all(sha(input)) as { id: string; type: string; output_sha256: string | null }[];
+  (ctx.records as SqliteRegistry).db.prepare('SELECT id, type, output_sha256 FROM records WHERE input_sha256 = ?').all(sha(input)) as {
+    id: string;
+    type: string;
+    output_sha256: string | null;
+  }[];
 
 async function crashThenFinish(root: string, point: CrashPoint): Promise<void> {
   let hit = false;
@@ -56,7 +60,9 @@ describe('a watch job redone after a crash', () => {
   for (const [i, point] of (['job:produced', 'job:temps-written'] as const).entries()) {
     it(`labels: one record row after a crash at ${point}, and it describes the published file`, async () => {
       const root = tempDir('watch-once-');
-      const input = await sharp({ create: { width: 300 + i, height: 200, channels: 3, background: '#468' } }).jpeg().toBuffer();
+      const input = await sharp({ create: { width: 300 + i, height: 200, channels: 3, background: '#468' } })
+        .jpeg()
+        .toBuffer();
       fs.mkdirSync(path.join(root, 'inbox'), { recursive: true });
       fs.writeFileSync(path.join(root, 'inbox/photo.jpg'), input);
       await crashThenFinish(root, point);
@@ -73,7 +79,9 @@ describe('a watch job redone after a crash', () => {
 
   it('verifies: one record row after a crash at job:temps-written', async () => {
     const root = tempDir('watch-once-verify-');
-    const input = await sharp({ create: { width: 310, height: 210, channels: 3, background: '#864' } }).jpeg().toBuffer();
+    const input = await sharp({ create: { width: 310, height: 210, channels: 3, background: '#864' } })
+      .jpeg()
+      .toBuffer();
     fs.mkdirSync(path.join(root, 'verify-inbox'), { recursive: true });
     fs.writeFileSync(path.join(root, 'verify-inbox/check.jpg'), input);
     await crashThenFinish(root, 'job:temps-written');

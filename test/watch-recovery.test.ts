@@ -18,7 +18,9 @@ let jpeg: Buffer;
 
 beforeAll(async () => {
   ctx = await testContext();
-  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6' } })
+    .jpeg()
+    .toBuffer();
 });
 afterAll(() => endExiftool());
 
@@ -105,7 +107,11 @@ describe('watch folder recovery after a crash', () => {
       if (c.point === 'job:temps-written') expect(first.tempsRemoved).toBe(2);
       if (c.expect === 'rolledBack') expect(list(root, 'inbox')).toContain('photo.jpg.json'); // the sidecar is back with its file
       const again = await recoverWorkArea(root); // idempotent: nothing more to do, nothing undone
-      expect({ completed: again.completed, rolledBack: again.rolledBack, tempsRemoved: again.tempsRemoved }).toEqual({ completed: 0, rolledBack: 0, tempsRemoved: 0 });
+      expect({ completed: again.completed, rolledBack: again.rolledBack, tempsRemoved: again.tempsRemoved }).toEqual({
+        completed: 0,
+        rolledBack: 0,
+        tempsRemoved: 0,
+      });
       expect(again.resume.length).toBe(first.resume.length);
 
       await finish(root);

@@ -29,7 +29,8 @@ export function readInput(file: string, maxBytes: number): Buffer {
     throw new LabellerError('not_found', 'no such file');
   }
   if (!st.isFile()) throw new LabellerError('unsupported_type', 'not a regular file');
-  if (st.size > maxBytes) throw new LabellerError('too_large', `the file is ${(st.size / 1e6).toFixed(1)} MB, above the limit of ${(maxBytes / 1e6).toFixed(0)} MB`);
+  if (st.size > maxBytes)
+    throw new LabellerError('too_large', `the file is ${(st.size / 1e6).toFixed(1)} MB, above the limit of ${(maxBytes / 1e6).toFixed(0)} MB`);
   return fs.readFileSync(file);
 }
 

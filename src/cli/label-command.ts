@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { createContext } from '../startup.js';
 import { label } from '../core/label.js';
 import { CLI_SWITCHES, cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';

@@ -91,7 +91,9 @@ export function register(program: Command): void {
           if (flags.json) process.stdout.write(JSON.stringify({ file: registryPath(config), ...report, types }, null, 2) + '\n');
           else if (report.intact) {
             const kinds = `${types.label ?? 0} labels, ${types.verify ?? 0} verifications, ${types.review ?? 0} review events`;
-            process.stdout.write(`intact: ${report.rows} records${report.pruned ? ` (${report.pruned} older ones removed by retention)` : ''}; head hash ${report.head}\n  ${kinds}\n`);
+            process.stdout.write(
+              `intact: ${report.rows} records${report.pruned ? ` (${report.pruned} older ones removed by retention)` : ''}; head hash ${report.head}\n  ${kinds}\n`,
+            );
           } else {
             const bad = report.firstBad!;
             process.stdout.write(`TAMPERED: record seq ${bad.seq}${bad.id ? ` (id ${bad.id})` : ''}: ${bad.reason}\n`);

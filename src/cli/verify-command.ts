@@ -13,7 +13,6 @@ import { textFormatFromName } from '../core/options.js';
 import { LANGS, type Lang } from '../domain/vocabulary.js';
 import { EXIT, fail, readInput } from './common.js';
 
-
 interface VerifyFlags {
   json?: boolean;
   trustAnchors?: string;
@@ -46,7 +45,13 @@ async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
   let exit: number = EXIT.ok;
   for (const file of files) {
     try {
-      const report = { file, ...(await verify(readInput(file, ctx.config.maxUploadBytes), { ...policy, textFormat: textFormatFromName(file), fileName: file }, ctx, { actor: 'cli', door: 'cli' })) };
+      const report = {
+        file,
+        ...(await verify(readInput(file, ctx.config.maxUploadBytes), { ...policy, textFormat: textFormatFromName(file), fileName: file }, ctx, {
+          actor: 'cli',
+          door: 'cli',
+        })),
+      };
       reports.push(report);
       if (provenanceBroken(report)) exit = Math.max(exit, EXIT.invalid);
       if (!flags.json) process.stdout.write(render(report, flags.lang ?? flags.reportLang) + '\n');
@@ -59,9 +64,57 @@ async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
 }
 
 const WORDS: Record<Lang, Record<string, string>> = {
-  en: { ai: 'AI-generated', yes: 'yes', no: 'no', unknown: 'unknown', prov: 'C2PA', signer: 'Signer', tampered: 'Tampered', law: 'Art. 21(2)', ok: 'compliant', notOk: 'not compliant', mr: 'machine-readable label', vw: 'visible warning', signals: 'Signals', none: 'none', record: 'Record' },
-  ru: { ai: 'Создано ИИ', yes: 'да', no: 'нет', unknown: 'неизвестно', prov: 'C2PA', signer: 'Подписант', tampered: 'Изменён после подписи', law: 'Ст. 21(2)', ok: 'выполнено', notOk: 'не выполнено', mr: 'машиночитаемая метка', vw: 'видимое предупреждение', signals: 'Признаки', none: 'нет', record: 'Запись' },
-  kk: { ai: 'ЖИ жасаған', yes: 'иә', no: 'жоқ', unknown: 'белгісіз', prov: 'C2PA', signer: 'Қол қоюшы', tampered: 'Қолтаңбадан кейін өзгертілген', law: '21-бап 2-тармақ', ok: 'орындалған', notOk: 'орындалмаған', mr: 'машинамен оқылатын белгі', vw: 'көрінетін ескерту', signals: 'Белгілер', none: 'жоқ', record: 'Жазба' },
+  en: {
+    ai: 'AI-generated',
+    yes: 'yes',
+    no: 'no',
+    unknown: 'unknown',
+    prov: 'C2PA',
+    signer: 'Signer',
+    tampered: 'Tampered',
+    law: 'Art. 21(2)',
+    ok: 'compliant',
+    notOk: 'not compliant',
+    mr: 'machine-readable label',
+    vw: 'visible warning',
+    signals: 'Signals',
+    none: 'none',
+    record: 'Record',
+  },
+  ru: {
+    ai: 'Создано ИИ',
+    yes: 'да',
+    no: 'нет',
+    unknown: 'неизвестно',
+    prov: 'C2PA',
+    signer: 'Подписант',
+    tampered: 'Изменён после подписи',
+    law: 'Ст. 21(2)',
+    ok: 'выполнено',
+    notOk: 'не выполнено',
+    mr: 'машиночитаемая метка',
+    vw: 'видимое предупреждение',
+    signals: 'Признаки',
+    none: 'нет',
+    record: 'Запись',
+  },
+  kk: {
+    ai: 'ЖИ жасаған',
+    yes: 'иә',
+    no: 'жоқ',
+    unknown: 'белгісіз',
+    prov: 'C2PA',
+    signer: 'Қол қоюшы',
+    tampered: 'Қолтаңбадан кейін өзгертілген',
+    law: '21-бап 2-тармақ',
+    ok: 'орындалған',
+    notOk: 'орындалмаған',
+    mr: 'машинамен оқылатын белгі',
+    vw: 'көрінетін ескерту',
+    signals: 'Белгілер',
+    none: 'жоқ',
+    record: 'Жазба',
+  },
 };
 
 function render(r: VerifyReport, lang: Lang): string {

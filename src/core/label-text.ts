@@ -62,7 +62,22 @@ export async function labelText(input: Buffer, options: LabelOptions & { approva
       format,
       mimeType,
       iscc: prepared.iscc,
-      ...commonRecord({ input, output: bytes, outputSha256, options, ctx, languages, wording, placement, sourceType, instanceId, manifestLabel: signed.manifestLabel, parentManifestKept: false, warnings, started }),
+      ...commonRecord({
+        input,
+        output: bytes,
+        outputSha256,
+        options,
+        ctx,
+        languages,
+        wording,
+        placement,
+        sourceType,
+        instanceId,
+        manifestLabel: signed.manifestLabel,
+        parentManifestKept: false,
+        warnings,
+        started,
+      }),
     },
   };
 }

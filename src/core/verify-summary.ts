@@ -17,7 +17,14 @@ export function summarise(c2pa: C2paSummary, signals: Signal[], v: Verdict, ocr?
   const note = untrustedWarningNote(c2pa);
   const unread = v.compliance.visibleWarning === null && ocr && !ocr.read && ocr.reason ? PIXELS_UNREAD[ocr.reason] : undefined;
   const reviewed = reviewSentence(c2pa);
-  const parts: Words[] = [aiSentence(v.aiGenerated, evidence), provenanceSentence(c2pa, who, failures), complianceSentence(v, signals), ...(note ? [note] : []), ...(unread ? [unread] : []), ...(reviewed ? [reviewed] : [])];
+  const parts: Words[] = [
+    aiSentence(v.aiGenerated, evidence),
+    provenanceSentence(c2pa, who, failures),
+    complianceSentence(v, signals),
+    ...(note ? [note] : []),
+    ...(unread ? [unread] : []),
+    ...(reviewed ? [reviewed] : []),
+  ];
   return {
     kk: parts.map((p) => p.kk).join(' '),
     ru: parts.map((p) => p.ru).join(' '),
@@ -57,11 +64,23 @@ function provenanceSentence(c: C2paSummary, who: string, failures: string): Word
   }
   switch (c.state) {
     case 'absent':
-      return { kk: 'C2PA мәліметтері (Content Credentials) жоқ.', ru: 'Учётных данных C2PA (Content Credentials) нет.', en: 'It carries no C2PA Content Credentials.' };
+      return {
+        kk: 'C2PA мәліметтері (Content Credentials) жоқ.',
+        ru: 'Учётных данных C2PA (Content Credentials) нет.',
+        en: 'It carries no C2PA Content Credentials.',
+      };
     case 'trusted':
-      return { kk: `C2PA мәліметтері бүтін, сенімді қол қоюшы қол қойған (${who}).`, ru: `Учётные данные C2PA целы и подписаны доверенным подписантом (${who}).`, en: `Its C2PA Content Credentials are intact and signed by a trusted signer (${who}).` };
+      return {
+        kk: `C2PA мәліметтері бүтін, сенімді қол қоюшы қол қойған (${who}).`,
+        ru: `Учётные данные C2PA целы и подписаны доверенным подписантом (${who}).`,
+        en: `Its C2PA Content Credentials are intact and signed by a trusted signer (${who}).`,
+      };
     case 'valid':
-      return { kk: `C2PA мәліметтері бүтін, бірақ қол қоюшы (${who}) сенімді тізімде жоқ.`, ru: `Учётные данные C2PA целы, но подписант (${who}) не входит в список доверенных.`, en: `Its C2PA Content Credentials are intact, but the signer (${who}) is not on the trust list.` };
+      return {
+        kk: `C2PA мәліметтері бүтін, бірақ қол қоюшы (${who}) сенімді тізімде жоқ.`,
+        ru: `Учётные данные C2PA целы, но подписант (${who}) не входит в список доверенных.`,
+        en: `Its C2PA Content Credentials are intact, but the signer (${who}) is not on the trust list.`,
+      };
     case 'invalid':
       return {
         kk: `C2PA мәліметтері бұзылған: файл қол қойылғаннан кейін өзгертілген немесе қолтаңба дұрыс емес (${failures}). Оларға сенуге болмайды.`,
@@ -69,7 +88,11 @@ function provenanceSentence(c: C2paSummary, who: string, failures: string): Word
         en: `Its C2PA Content Credentials are broken: the file was changed after signing or the signature is wrong (${failures}). Do not rely on them.`,
       };
     case 'unreadable':
-      return { kk: 'C2PA мәліметтері бар, бірақ оларды оқу мүмкін емес.', ru: 'Учётные данные C2PA есть, но прочитать их невозможно.', en: 'It carries C2PA Content Credentials that cannot be read.' };
+      return {
+        kk: 'C2PA мәліметтері бар, бірақ оларды оқу мүмкін емес.',
+        ru: 'Учётные данные C2PA есть, но прочитать их невозможно.',
+        en: 'It carries C2PA Content Credentials that cannot be read.',
+      };
     case 'remote':
       return {
         kk: `Файл ${c.remoteUrl} мекенжайындағы C2PA мәліметтеріне сілтейді; олар жүктелмеді.`,
@@ -110,11 +133,27 @@ const PIXELS_UNREAD: Record<NonNullable<OcrInfo['reason']>, Words> = {
     en: 'The pixels were not read: OCR (Tesseract with kaz, rus, eng and chi_sim) is not installed here.',
   },
   'not-needed': { kk: 'Пикселдер оқылмады.', ru: 'Пиксели не прочитаны.', en: 'The pixels were not read.' },
-  'not-asked': { kk: 'Пикселдер оқылмады (бұл тексеруде OCR өшірілген).', ru: 'Пиксели не прочитаны (OCR отключён для этой проверки).', en: 'The pixels were not read (OCR was turned off for this check).' },
-  'too-small': { kk: 'Сурет мәтінін оқу үшін тым кішкентай.', ru: 'Изображение слишком мало, чтобы прочитать текст на нём.', en: 'The picture is too small to read text on it.' },
+  'not-asked': {
+    kk: 'Пикселдер оқылмады (бұл тексеруде OCR өшірілген).',
+    ru: 'Пиксели не прочитаны (OCR отключён для этой проверки).',
+    en: 'The pixels were not read (OCR was turned off for this check).',
+  },
+  'too-small': {
+    kk: 'Сурет мәтінін оқу үшін тым кішкентай.',
+    ru: 'Изображение слишком мало, чтобы прочитать текст на нём.',
+    en: 'The picture is too small to read text on it.',
+  },
   timeout: { kk: 'Пикселдерді оқу уақытында аяқталмады.', ru: 'Чтение пикселей не завершилось вовремя.', en: 'Reading the pixels did not finish in time.' },
-  'too-much-text': { kk: 'Суретте толық оқу үшін тым көп мәтін бар.', ru: 'На изображении слишком много текста, чтобы прочитать его целиком.', en: 'The picture holds too much text to read in full.' },
-  'not-an-image': { kk: 'Бұл форматтағы файлдың пикселдері оқылмайды.', ru: 'Пиксели файлов этого формата не читаются.', en: 'The pixels of this format are not read.' },
+  'too-much-text': {
+    kk: 'Суретте толық оқу үшін тым көп мәтін бар.',
+    ru: 'На изображении слишком много текста, чтобы прочитать его целиком.',
+    en: 'The picture holds too much text to read in full.',
+  },
+  'not-an-image': {
+    kk: 'Бұл форматтағы файлдың пикселдері оқылмайды.',
+    ru: 'Пиксели файлов этого формата не читаются.',
+    en: 'The pixels of this format are not read.',
+  },
   failed: { kk: 'Пикселдерді оқу мүмкін болмады.', ru: 'Пиксели прочитать не удалось.', en: 'The pixels could not be read.' },
 };
 
@@ -138,7 +177,11 @@ function complianceSentence(v: Verdict, signals: Signal[]): Words {
     };
   }
   if (v.aiGenerated === false) {
-    return { kk: 'ЖИ таңбалау талабы бұл файлға қолданылмайды.', ru: 'Требование о маркировке ИИ к этому файлу не применяется.', en: 'The AI-labelling rule does not apply to this file.' };
+    return {
+      kk: 'ЖИ таңбалау талабы бұл файлға қолданылмайды.',
+      ru: 'Требование о маркировке ИИ к этому файлу не применяется.',
+      en: 'The AI-labelling rule does not apply to this file.',
+    };
   }
   const found: Words[] = [];
   const missing: Words[] = [];
@@ -149,10 +192,18 @@ function complianceSentence(v: Verdict, signals: Signal[]): Words {
   const but: Words = { kk: ', бірақ ', ru: ', но ', en: ', but ' };
   const layers = (l: Lang) => `${found.map((w) => w[l]).join('; ')}${found.length ? but[l] : ''}${missing.map((w) => w[l]).join('; ')}`;
   const advice: Words = v.tampered
-    ? { kk: 'Бұл көшірмеге сенбеңіз; түпнұсқаны көзінен алыңыз.', ru: 'Не доверяйте этой копии; получите оригинал из источника.', en: 'Do not trust this copy; get the original from its source.' }
+    ? {
+        kk: 'Бұл көшірмеге сенбеңіз; түпнұсқаны көзінен алыңыз.',
+        ru: 'Не доверяйте этой копии; получите оригинал из источника.',
+        en: 'Do not trust this copy; get the original from its source.',
+      }
     : v.aiGenerated === true
       ? { kk: 'Жарияламас бұрын файлды таңбалаңыз.', ru: 'Промаркируйте файл перед публикацией.', en: 'Label it before publishing.' }
-      : { kk: 'Егер оны ЖИ жасаса, жарияламас бұрын таңбалаңыз.', ru: 'Если он создан ИИ, промаркируйте его перед публикацией.', en: 'If it was made with AI, label it before publishing.' };
+      : {
+          kk: 'Егер оны ЖИ жасаса, жарияламас бұрын таңбалаңыз.',
+          ru: 'Если он создан ИИ, промаркируйте его перед публикацией.',
+          en: 'If it was made with AI, label it before publishing.',
+        };
   return {
     kk: `21-баптың 2-тармағының талабы орындалмаған: ${layers('kk')}. ${advice.kk}`,
     ru: `Требование ст. 21(2) не выполнено: ${layers('ru')}. ${advice.ru}`,
@@ -193,7 +244,7 @@ function evidenceOf(signals: Signal[]): string {
 /** An editor's approval signed into the manifest: said only when its signer is believed (our own, or trusted). */
 function reviewSentence(c: C2paSummary): Words | undefined {
   const r = c.review;
-  if (!r || r.decision !== 'approved') return undefined;
+  if (r?.decision !== 'approved') return undefined;
   if (!(r.signer === 'own' || r.signer === 'trusted') || !(c.state === 'valid' || c.state === 'trusted')) {
     return {
       kk: 'Редакция тексергені туралы мәлімдеме біз сенбейтін қол қоюшыдан келген, сондықтан оған сүйенуге болмайды.',

@@ -69,7 +69,12 @@ async function readProvenance(input: Buffer, sniffed: Sniffed, policy: VerifyPol
   if (!media) throw unsupported(sniffed);
   // Before any reader inflates it: a report built from half the metadata would not be evidence.
   checkMetadataSize(input, media.format);
-  return { kind: 'image', format: media.format, mimeType: media.mimeType, ...(await readImageProvenance(input, media, check, { ocr: policy.ocr !== false, maxPixels })) };
+  return {
+    kind: 'image',
+    format: media.format,
+    mimeType: media.mimeType,
+    ...(await readImageProvenance(input, media, check, { ocr: policy.ocr !== false, maxPixels })),
+  };
 }
 
 function imageOf(kind: Sniffed): { format: string; mimeType: string; labelable: boolean } | undefined {

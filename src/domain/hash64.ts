@@ -3,7 +3,9 @@
 export type Hash64 = string;
 
 export function hamming(a: Hash64, b: Hash64): number {
-  return popcount32((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) + popcount32((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0);
+  return (
+    popcount32((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) + popcount32((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0)
+  );
 }
 
 export function popcount32(x: number): number {

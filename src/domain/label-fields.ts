@@ -7,7 +7,18 @@
  */
 import { z } from 'zod';
 import { LabellerError } from './errors.js';
-import { LANGS, PLACEMENTS, SOURCE_TYPES, TEXT_FORMATS, TEXT_PLACEMENTS, type Lang, type Placement, type SourceType, type TextFormat, type TextPlacement } from './vocabulary.js';
+import {
+  LANGS,
+  PLACEMENTS,
+  SOURCE_TYPES,
+  TEXT_FORMATS,
+  TEXT_PLACEMENTS,
+  type Lang,
+  type Placement,
+  type SourceType,
+  type TextFormat,
+  type TextPlacement,
+} from './vocabulary.js';
 
 export interface LabelOptions {
   languages?: Lang[];
@@ -63,7 +74,9 @@ const quality = z.union([z.string(), z.number()]).transform((v, ctx) => {
 /** Form fields / sidecar keys, canonical spelling. Every value may arrive as a string. */
 export const LabelFieldsSchema = z
   .object({
-    languages: languages.optional().meta({ description: `Languages of the visible warning, comma-separated (${LANGS.join(', ')}); default DEFAULT_LANGUAGES (kk,ru).`, example: 'kk,ru' }),
+    languages: languages
+      .optional()
+      .meta({ description: `Languages of the visible warning, comma-separated (${LANGS.join(', ')}); default DEFAULT_LANGUAGES (kk,ru).`, example: 'kk,ru' }),
     placement: z
       .enum([...PLACEMENTS, ...TEXT_PLACEMENTS], { error: oneOf([...PLACEMENTS, ...TEXT_PLACEMENTS]) })
       .optional()
@@ -89,7 +102,10 @@ export const LabelFieldsSchema = z
       .union([z.literal(true), z.enum(['required'])], { error: oneOf(['required']) })
       .transform(() => 'required' as const)
       .optional()
-      .meta({ description: "required: hold the labelled file for an editor's approval (202 + a job) instead of releasing it; REVIEW_REQUIRED=true does so for every file." }),
+      .meta({
+        description:
+          "required: hold the labelled file for an editor's approval (202 + a job) instead of releasing it; REVIEW_REQUIRED=true does so for every file.",
+      }),
   })
   .strict();
 

@@ -44,7 +44,11 @@ export function parseRecordQuery(raw: Record<string, unknown>, spelling: OptionS
   if (parsed.success) return parsed.data;
   const name = (k: unknown) => (spelling === 'cli' ? cliFlagOf(String(k)) : String(k));
   const msg = parsed.error.issues
-    .map((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${JSON.stringify(k.slice(0, 40))} is not a filter`).join('; ') : `${name(i.path[0] ?? 'query')}: ${i.message}`))
+    .map((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => `${JSON.stringify(k.slice(0, 40))} is not a filter`).join('; ')
+        : `${name(i.path[0] ?? 'query')}: ${i.message}`,
+    )
     .join('; ');
   throw new LabellerError('bad_option', msg);
 }

@@ -12,7 +12,16 @@ export function isLang(x: string): x is Lang {
 }
 
 /** Where the warning goes on an image. `corner` = `corner-bottom-left`, `band` = `band-bottom`. */
-export const PLACEMENTS = ['corner', 'band', 'corner-bottom-left', 'corner-bottom-right', 'corner-top-left', 'corner-top-right', 'band-bottom', 'band-top'] as const;
+export const PLACEMENTS = [
+  'corner',
+  'band',
+  'corner-bottom-left',
+  'corner-bottom-right',
+  'corner-top-left',
+  'corner-top-right',
+  'band-bottom',
+  'band-top',
+] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
 /** Where the notice goes in a text. */
@@ -20,7 +29,13 @@ export const TEXT_PLACEMENTS = ['start', 'end'] as const;
 export type TextPlacement = (typeof TEXT_PLACEMENTS)[number];
 
 /** IPTC digital source types a labelled file may declare (https://cv.iptc.org/newscodes/digitalsourcetype/). */
-export const SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'algorithmicallyEnhanced', 'compositeSynthetic'] as const;
+export const SOURCE_TYPES = [
+  'trainedAlgorithmicMedia',
+  'compositeWithTrainedAlgorithmicMedia',
+  'algorithmicMedia',
+  'algorithmicallyEnhanced',
+  'compositeSynthetic',
+] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export const TEXT_FORMATS = ['txt', 'md', 'html'] as const;

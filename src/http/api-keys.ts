@@ -72,9 +72,16 @@ export function parseApiKeys(spec: string): KeyEntry[] {
       let role: Role | undefined;
       // A trailing `:word` is the role (secrets are long random strings; a word is not one).
       const j = secret.lastIndexOf(':');
-      const tail = j >= 0 ? secret.slice(j + 1).trim().toLowerCase() : '';
+      const tail =
+        j >= 0
+          ? secret
+              .slice(j + 1)
+              .trim()
+              .toLowerCase()
+          : '';
       if (j >= 16 && /^[a-z]{3,12}$/.test(tail)) {
-        if (!isRole(tail)) throw new LabellerError('bad_config', `Invalid configuration: API_KEYS key "${name}" has the role "${tail}"; roles are labeller, editor and admin`);
+        if (!isRole(tail))
+          throw new LabellerError('bad_config', `Invalid configuration: API_KEYS key "${name}" has the role "${tail}"; roles are labeller, editor and admin`);
         role = tail;
         secret = secret.slice(0, j).trim();
       }

@@ -106,7 +106,10 @@ export function registerHealthGauges(metrics: Metrics, read: { watchHalted: () =
 }
 
 /** Webhook deliveries (WEBHOOK_URL): delivered, retried and given-up events since start, events waiting, and whether the last attempt failed. */
-export function registerWebhookStats(metrics: Metrics, stats: () => { delivered: number; retried: number; failed: number; pending: number; failing: number }): void {
+export function registerWebhookStats(
+  metrics: Metrics,
+  stats: () => { delivered: number; retried: number; failed: number; pending: number; failing: number },
+): void {
   if (metrics.registry.getSingleMetric('labeller_webhook_deliveries')) return;
   new Gauge({
     name: 'labeller_webhook_deliveries',

@@ -28,11 +28,15 @@ const labelFields = labelFieldsJsonSchema();
 
 const errors = {
   '400': problem('No file, a malformed form (unknown or malformed field name, repeated file...) or an invalid option'),
-  '408': problem('The upload was too slow (UPLOAD_IDLE_TIMEOUT_MS without a byte, below UPLOAD_MIN_BYTES_PER_S, or over UPLOAD_TIMEOUT_MS); the connection is closed'),
+  '408': problem(
+    'The upload was too slow (UPLOAD_IDLE_TIMEOUT_MS without a byte, below UPLOAD_MIN_BYTES_PER_S, or over UPLOAD_TIMEOUT_MS); the connection is closed',
+  ),
   '413': problem('Larger than MAX_UPLOAD_BYTES, or more pixels than MAX_PIXELS'),
   '415': problem('Not a supported type (SVG, GIF, PDF...)'),
   '422': problem('Truncated or corrupt file'),
-  '429': problem('Rate limit (RATE_LIMIT_PER_MINUTE per key, ANON_VERIFY_PER_MINUTE per address without a key) or too many uploads from one address at once; see Retry-After'),
+  '429': problem(
+    'Rate limit (RATE_LIMIT_PER_MINUTE per key, ANON_VERIFY_PER_MINUTE per address without a key) or too many uploads from one address at once; see Retry-After',
+  ),
   '503': problem('Too many jobs or uploads at once (see Retry-After), the request timed out, or a storage I/O error (io_error)'),
   '507': problem('io_error: the service ran out of storage space'),
 };
@@ -40,7 +44,13 @@ const errors = {
 /** The list filters, generated from the one record query contract. */
 function recordQueryParameters(): object[] {
   const schema = z.toJSONSchema(RecordQuerySchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, { description?: string }> };
-  return Object.entries(schema.properties).map(([name, { description, ...rest }]) => ({ name, in: 'query', required: false, schema: rest, description: description ?? name }));
+  return Object.entries(schema.properties).map(([name, { description, ...rest }]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: rest,
+    description: description ?? name,
+  }));
 }
 
 export function openApiDocument(version: string): Record<string, unknown> {
@@ -78,14 +88,21 @@ export function openApiDocument(version: string): Record<string, unknown> {
           properties: {
             version: { type: 'string' },
             organisation: { type: 'string', description: 'The signer name written into manifests (ORGANISATION).' },
-            signer: { type: 'object', properties: { development: { type: 'boolean', description: 'Signing with the development identity: outputs verify as valid but untrusted.' } } },
+            signer: {
+              type: 'object',
+              properties: { development: { type: 'boolean', description: 'Signing with the development identity: outputs verify as valid but untrusted.' } },
+            },
             limits: { type: 'object', properties: { maxUploadBytes: { type: 'integer' }, maxPixels: { type: 'integer' } } },
             languages: { type: 'array', items: { type: 'string' } },
             defaultLanguages: { type: 'array', items: { type: 'string' } },
             placements: {
               type: 'object',
               description: 'Each place once (without the aliases corner and band), per file type, with the defaults.',
-              properties: { image: { type: 'array', items: { type: 'string' } }, text: { type: 'array', items: { type: 'string' } }, defaults: { type: 'object' } },
+              properties: {
+                image: { type: 'array', items: { type: 'string' } },
+                text: { type: 'array', items: { type: 'string' } },
+                defaults: { type: 'object' },
+              },
             },
             sourceTypes: { type: 'array', items: { type: 'string' } },
             defaultSourceType: { type: 'string' },
@@ -94,7 +111,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
             verifyRequiresKey: { type: 'boolean' },
           },
         },
-        VerifyReport: { type: 'object', description: 'The verification report; the same schema as `labeller verify --json` (schema/verify-report.schema.json).' },
+        VerifyReport: {
+          type: 'object',
+          description: 'The verification report; the same schema as `labeller verify --json` (schema/verify-report.schema.json).',
+        },
         Job: {
           type: 'object',
           description: 'A file held for review. Labellers see their own jobs; editors and admins see all.',
@@ -103,7 +123,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             id: { type: 'string' },
             state: { type: 'string', enum: ['pending_review', 'approved', 'rejected', 'expired'] },
             createdAt: { type: 'string', format: 'date-time' },
-            expiresAt: { type: 'string', format: 'date-time', description: 'A pending draft is deleted then (REVIEW_TTL_DAYS), and an approved file as long after its approval.' },
+            expiresAt: {
+              type: 'string',
+              format: 'date-time',
+              description: 'A pending draft is deleted then (REVIEW_TTL_DAYS), and an approved file as long after its approval.',
+            },
             submitter: { type: 'object', properties: { actor: { type: 'string' }, door: { type: 'string' } } },
             fileName: { type: 'string' },
             kind: { type: 'string', enum: ['image', 'text'] },
@@ -111,7 +135,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
             mimeType: { type: 'string' },
             options: { type: 'object', description: 'Languages, placement, source type, AI system and version, prompt and its writer.' },
             draft: { type: 'object', description: 'The held draft: its hash, wording, languages, warnings.' },
-            reviewedWording: { type: 'object', additionalProperties: { type: 'string' }, description: 'The wording an editor may choose on approval («… редакция тексерген» / «… проверено редакцией» / "… reviewed by the editors").' },
+            reviewedWording: {
+              type: 'object',
+              additionalProperties: { type: 'string' },
+              description: 'The wording an editor may choose on approval («… редакция тексерген» / «… проверено редакцией» / "… reviewed by the editors").',
+            },
             decision: { type: 'object', description: 'decision, at, by { key, name, role }, reason (rejections), wording (approvals), recordId.' },
             output: { type: 'object', description: 'Approved: sha256, bytes, recordId of the released file.' },
             links: { type: 'object', description: 'self; before, after, approve, reject while pending; output once approved.' },
@@ -153,7 +181,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
               content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
             },
             '202': {
-              description: 'Held for review (review=required or REVIEW_REQUIRED): the job, with Location /api/v1/jobs/{id}; the file is released only once an editor approves it.',
+              description:
+                'Held for review (review=required or REVIEW_REQUIRED): the job, with Location /api/v1/jobs/{id}; the file is released only once an editor approves it.',
               headers: { Location: { schema: { type: 'string' }, description: 'The job' } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/Job' } } },
             },
@@ -176,18 +205,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
               in: 'query',
               required: false,
               schema: { type: 'string', enum: ['1'] },
-              description: 'Images: add the manifest thumbnail and the ingredient tree with thumbnails (small data: URIs) to the report, for the Verify page. Not stored in the record.',
+              description:
+                'Images: add the manifest thumbnail and the ingredient tree with thumbnails (small data: URIs) to the report, for the Verify page. Not stored in the record.',
             },
             {
               name: 'ocr',
               in: 'query',
               required: false,
               schema: { type: 'string', enum: ['true', 'false'] },
-              description: 'Images: `false` skips reading the pixels for the visible warning (OCR); the visible layer is then known only from a trusted claim. Also accepted as a form field.',
+              description:
+                'Images: `false` skips reading the pixels for the visible warning (OCR); the visible layer is then known only from a trusted claim. Also accepted as a form field.',
             },
           ],
           requestBody: upload({}),
-          responses: { '200': json('The report', { $ref: '#/components/schemas/VerifyReport' }), '401': problem('Key required by configuration'), '403': problem('Wrong API key'), '501': problem('Verification not available'), ...errors },
+          responses: {
+            '200': json('The report', { $ref: '#/components/schemas/VerifyReport' }),
+            '401': problem('Key required by configuration'),
+            '403': problem('Wrong API key'),
+            '501': problem('Verification not available'),
+            ...errors,
+          },
         },
       },
       '/api/v1/records': {
@@ -195,11 +232,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
           operationId: 'listRecords',
           summary: 'The provenance record: labels, verifications and review events, newest first (labellers and editors: their own rows; admins: all)',
           security: [{ bearer: [] }, { apiKey: [] }],
-          parameters: [
-            ...recordQueryParameters(),
-          ],
+          parameters: [...recordQueryParameters()],
           responses: {
-            '200': json('One page of records', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/StoredRecord' } }, next: { type: 'string' } } }),
+            '200': json('One page of records', {
+              type: 'object',
+              properties: { items: { type: 'array', items: { $ref: '#/components/schemas/StoredRecord' } }, next: { type: 'string' } },
+            }),
             '400': problem('Invalid query'),
             '401': problem('No API key'),
             '403': problem('Wrong API key'),
@@ -214,32 +252,72 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'One record',
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }), '401': problem('No API key'), '403': problem('Wrong API key'), '404': problem('No such record'), '429': problem('Rate limit; see Retry-After'), '501': problem('No record is kept') },
+          responses: {
+            '200': json('The record', { $ref: '#/components/schemas/StoredRecord' }),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            '404': problem('No such record'),
+            '429': problem('Rate limit; see Retry-After'),
+            '501': problem('No record is kept'),
+          },
         },
       },
       '/api/v1/survive': {
         post: {
           operationId: 'survive',
-          summary: 'Survival report: the copies platforms and editors make of a labelled file (Telegram-, WhatsApp-, Facebook-, X-like, screenshot, crop, resize, greyscale, WebP; for texts plain paste, Markdown to HTML to text, half excerpt) and which layers survive each',
+          summary:
+            'Survival report: the copies platforms and editors make of a labelled file (Telegram-, WhatsApp-, Facebook-, X-like, screenshot, crop, resize, greyscale, WebP; for texts plain paste, Markdown to HTML to text, half excerpt) and which layers survive each',
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [
-            { name: 'preview', in: 'query', required: false, schema: { type: 'string', enum: ['1'] }, description: 'Add a small JPEG of each image copy (data: URI) and the first characters of each text copy, for the web page.' },
-            { name: 'ocr', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: '`false`: do not read the pixels of the copies for the warning; the recorded region is compared instead.' },
+            {
+              name: 'preview',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['1'] },
+              description: 'Add a small JPEG of each image copy (data: URI) and the first characters of each text copy, for the web page.',
+            },
+            {
+              name: 'ocr',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['true', 'false'] },
+              description: '`false`: do not read the pixels of the copies for the warning; the recorded region is compared instead.',
+            },
           ],
           requestBody: upload({}),
-          responses: { '200': json('The survival report (schema/survival-report.schema.json)', { type: 'object' }), '401': problem('No API key'), '403': problem('Wrong API key'), ...errors },
+          responses: {
+            '200': json('The survival report (schema/survival-report.schema.json)', { type: 'object' }),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            ...errors,
+          },
         },
       },
       '/api/v1/lookup': {
         get: {
           operationId: 'lookupIscc',
-          summary: 'Soft-binding resolver: the labelled output (record and manifest label) whose ISCC Content-Code is near the given one (within 10 of 64 bits)',
+          summary:
+            'Soft-binding resolver: the labelled output (record and manifest label) whose ISCC Content-Code is near the given one (within 10 of 64 bits)',
           security: [{ bearer: [] }, { apiKey: [] }],
-          parameters: [{ name: 'iscc', in: 'query', required: true, schema: { type: 'string', example: 'ISCC:EEAZ7XRXKQ5F6WOM' }, description: 'An ISCC Image-Code or Text-Code (ISO 24138) of 64 bits or more, as computed from a copy' }],
+          parameters: [
+            {
+              name: 'iscc',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', example: 'ISCC:EEAZ7XRXKQ5F6WOM' },
+              description: 'An ISCC Image-Code or Text-Code (ISO 24138) of 64 bits or more, as computed from a copy',
+            },
+          ],
           responses: {
             '200': json('The matching record', {
               type: 'object',
-              properties: { iscc: { type: 'string' }, distance: { type: 'integer', description: 'Bits (of 64) between the code and the nearest stored one' }, matched: { type: 'string', description: 'The stored code it met (the whole output, a crop or a half-text window)' }, manifestLabel: { type: ['string', 'null'] }, record: { $ref: '#/components/schemas/StoredRecord' } },
+              properties: {
+                iscc: { type: 'string' },
+                distance: { type: 'integer', description: 'Bits (of 64) between the code and the nearest stored one' },
+                matched: { type: 'string', description: 'The stored code it met (the whole output, a crop or a half-text window)' },
+                manifestLabel: { type: ['string', 'null'] },
+                record: { $ref: '#/components/schemas/StoredRecord' },
+              },
             }),
             '400': problem('Not an ISCC Image- or Text-Code'),
             '401': problem('No API key'),
@@ -263,10 +341,21 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'readyz',
           summary: 'Readiness: signer loaded, exiftool usable, record open',
-          responses: { '200': json('Ready', { type: 'object' }), '503': json('Not ready: shutting down, a failed check, less than MIN_FREE_BYTES free in DATA_DIR, or the watch folder halted (see reasons)', { type: 'object' }) },
+          responses: {
+            '200': json('Ready', { type: 'object' }),
+            '503': json('Not ready: shutting down, a failed check, less than MIN_FREE_BYTES free in DATA_DIR, or the watch folder halted (see reasons)', {
+              type: 'object',
+            }),
+          },
         },
       },
-      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
       '/api/openapi.json': { get: { operationId: 'openapi', summary: 'This document', responses: { '200': json('OpenAPI 3.1', { type: 'object' }) } } },
     },
   };
@@ -277,7 +366,12 @@ function jobPaths(): Record<string, object> {
   const security = [{ bearer: [] }, { apiKey: [] }];
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
   const job = json('The job', { $ref: '#/components/schemas/Job' });
-  const common = { '401': problem('No API key'), '403': problem('Wrong API key, or role_required: the key lacks the role (the detail names it)'), '404': problem('No job with this id that this key may see'), '429': problem('Rate limit; see Retry-After') };
+  const common = {
+    '401': problem('No API key'),
+    '403': problem('Wrong API key, or role_required: the key lacks the role (the detail names it)'),
+    '404': problem('No job with this id that this key may see'),
+    '429': problem('Rate limit; see Retry-After'),
+  };
   const decision = (props: Record<string, object>, required: string[] = []) => ({
     required: false,
     content: {
@@ -293,17 +387,30 @@ function jobPaths(): Record<string, object> {
         summary: 'Jobs held for review, newest first (labellers: their own; editors and admins: all)',
         security,
         parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: ['pending_review', 'approved', 'rejected', 'expired'] } }],
-        responses: { '200': json('The jobs', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Job' } } } }), '400': problem('Invalid state'), ...common },
+        responses: {
+          '200': json('The jobs', { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Job' } } } }),
+          '400': problem('Invalid state'),
+          ...common,
+        },
       },
     },
-    '/api/v1/jobs/{id}': { get: { operationId: 'getJob', summary: 'One job (its submitter, editors, admins)', security, parameters: [id], responses: { '200': job, ...common } } },
+    '/api/v1/jobs/{id}': {
+      get: { operationId: 'getJob', summary: 'One job (its submitter, editors, admins)', security, parameters: [id], responses: { '200': job, ...common } },
+    },
     '/api/v1/jobs/{id}/output': {
       get: {
         operationId: 'jobOutput',
         summary: 'The released file of an approved job, to its submitter and to editors',
         security,
         parameters: [id],
-        responses: { '200': { description: 'The file, signed with the review inside its manifest', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, ...common, '409': problem('job_state: pending, rejected or expired jobs release nothing') },
+        responses: {
+          '200': {
+            description: 'The file, signed with the review inside its manifest',
+            content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...common,
+          '409': problem('job_state: pending, rejected or expired jobs release nothing'),
+        },
       },
     },
     '/api/v1/jobs/{id}/preview/{side}': {
@@ -312,17 +419,34 @@ function jobPaths(): Record<string, object> {
         summary: 'Editors: before/after of a pending job (a small JPEG without metadata, or the text without its manifest), never the file',
         security,
         parameters: [id, { name: 'side', in: 'path', required: true, schema: { type: 'string', enum: ['before', 'after'] } }],
-        responses: { '200': { description: 'The preview', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'text/plain': { schema: { type: 'string' } } } }, ...common, '409': problem('job_state: the job is not pending') },
+        responses: {
+          '200': {
+            description: 'The preview',
+            content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...common,
+          '409': problem('job_state: the job is not pending'),
+        },
       },
     },
     '/api/v1/jobs/{id}/approve': {
       post: {
         operationId: 'approveJob',
-        summary: 'Editors: approve a pending job; it is labelled again with the review signed into its manifest (kz.labeller.review, c2pa.published), recorded and released',
+        summary:
+          'Editors: approve a pending job; it is labelled again with the review signed into its manifest (kz.labeller.review, c2pa.published), recorded and released',
         security,
         parameters: [id],
-        requestBody: decision({ wording: { type: 'string', enum: ['reviewed', 'draft'], description: 'reviewed: the reviewed wording; draft (default): as labelled' }, reviewerName }),
-        responses: { '200': job, '400': problem('Invalid wording or name'), ...common, '409': problem('job_state: already decided or expired'), '503': problem('Too many jobs at once; see Retry-After') },
+        requestBody: decision({
+          wording: { type: 'string', enum: ['reviewed', 'draft'], description: 'reviewed: the reviewed wording; draft (default): as labelled' },
+          reviewerName,
+        }),
+        responses: {
+          '200': job,
+          '400': problem('Invalid wording or name'),
+          ...common,
+          '409': problem('job_state: already decided or expired'),
+          '503': problem('Too many jobs at once; see Retry-After'),
+        },
       },
     },
     '/api/v1/jobs/{id}/reject': {

@@ -434,13 +434,28 @@ export async function ocrGrey(
     const scale = Math.min(o.maxScale, o.shortSide / Math.min(width, height), o.maxLongSide / Math.max(width, height));
     const W = Math.max(1, Math.round(width * scale));
     const H = Math.max(1, Math.round(height * scale));
-    const small = await open(input, o.maxPixels, 'error').rotate().flatten({ background: '#808080' }).resize(W, H, { fit: 'fill' }).greyscale().extractChannel(0).raw().toBuffer();
+    const small = await open(input, o.maxPixels, 'error')
+      .rotate()
+      .flatten({ background: '#808080' })
+      .resize(W, H, { fit: 'fill' })
+      .greyscale()
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     // Stretched on the small picture: normalise() on the decode would decode the file twice.
-    const data = await sharp(small, { raw: { width: W, height: H, channels: 1 } }).normalise().extractChannel(0).raw().toBuffer();
+    const data = await sharp(small, { raw: { width: W, height: H, channels: 1 } })
+      .normalise()
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     const grey = { data, width: W, height: H };
     const hw = Math.max(1, Math.round(W / 2));
     const hh = Math.max(1, Math.round(H / 2));
-    const half = await sharp(data, { raw: { width: W, height: H, channels: 1 } }).resize(hw, hh, { fit: 'fill' }).extractChannel(0).raw().toBuffer();
+    const half = await sharp(data, { raw: { width: W, height: H, channels: 1 } })
+      .resize(hw, hh, { fit: 'fill' })
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     return { width, height, scale, grey, half: { data: half, width: hw, height: hh } };
   } catch (err) {
     throw decodeFailed('image', err);
@@ -589,7 +604,12 @@ export async function distributionCopy(input: Buffer, r: CopyRecipe, maxPixels: 
  * the recorded warning region of the original and of a copy); undefined when the rectangle
  * leaves the picture by more than a pixel.
  */
-export async function greyPatch(input: Buffer, region: { x: number; y: number; width: number; height: number }, size: { cols: number; rows: number }, maxPixels: number): Promise<Buffer | undefined> {
+export async function greyPatch(
+  input: Buffer,
+  region: { x: number; y: number; width: number; height: number },
+  size: { cols: number; rows: number },
+  maxPixels: number,
+): Promise<Buffer | undefined> {
   const { width: W, height: H } = await uprightSize(input);
   const left = Math.max(0, Math.round(region.x));
   const top = Math.max(0, Math.round(region.y));

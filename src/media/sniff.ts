@@ -75,7 +75,10 @@ export function unsupported(s: Sniffed): LabellerError {
     return new LabellerError('svg_not_supported', 'SVG is not accepted: it is a document that can carry scripts; export it to PNG first');
   }
   if (s.mimeType === 'image/gif') return new LabellerError('unsupported_type', 'GIF is not supported; use PNG, JPEG, WebP, AVIF or TIFF');
-  return new LabellerError('unsupported_type', `not a supported image or text file (detected ${s.mimeType}); accepted: JPEG, PNG, WebP, AVIF, TIFF, plain text, Markdown, HTML`);
+  return new LabellerError(
+    'unsupported_type',
+    `not a supported image or text file (detected ${s.mimeType}); accepted: JPEG, PNG, WebP, AVIF, TIFF, plain text, Markdown, HTML`,
+  );
 }
 
 /** What may come before an SVG root element: [opener, closer], lower case. */
@@ -86,7 +89,10 @@ const SVG_PROLOG = [
 ] as const;
 
 function looksLikeSvg(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '');
+  const head = bytes
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   const lower = head.toLowerCase();
   // Prolog, doctype and comments may come first; the root element decides. The head without them
   // (as /<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi removed them) is read only up to

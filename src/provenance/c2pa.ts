@@ -42,7 +42,9 @@ export function localSigner(chainPem: Buffer | string, keyPem: Buffer | string, 
 
 /** A signer whose raw signatures come from `sign` (a KMS or HSM): the key never enters this process. */
 export function callbackSigner(chainPem: Buffer, alg: SigningAlg, sign: (data: Buffer) => Promise<Buffer>, tsaUrl?: string): C2paSigner {
-  return CallbackSigner.newSigner({ alg, certs: [chainPem], reserveSize: 20_000, tsaUrl, directCoseHandling: false }, async (data: Buffer) => Buffer.from(await sign(data)));
+  return CallbackSigner.newSigner({ alg, certs: [chainPem], reserveSize: 20_000, tsaUrl, directCoseHandling: false }, async (data: Buffer) =>
+    Buffer.from(await sign(data)),
+  );
 }
 
 async function signWith(signer: C2paSigner, builder: Builder, input: { buffer: Buffer; mimeType: string }, out: { buffer: Buffer | null }): Promise<Buffer> {
@@ -72,7 +74,10 @@ export interface ReadSettings {
 }
 
 export function c2paSettings(opts: ReadSettings = {}): Record<string, unknown> {
-  const trust = { ...(opts.trustAnchorsPem ? { trust_anchors: opts.trustAnchorsPem } : {}), ...(opts.allowedListPem ? { allowed_list: opts.allowedListPem } : {}) };
+  const trust = {
+    ...(opts.trustAnchorsPem ? { trust_anchors: opts.trustAnchorsPem } : {}),
+    ...(opts.allowedListPem ? { allowed_list: opts.allowedListPem } : {}),
+  };
   return {
     verify: { remote_manifest_fetch: false },
     ...(Object.keys(trust).length ? { trust } : {}),
@@ -142,7 +147,10 @@ export async function signAsset(req: SignRequest): Promise<Signed> {
     if (req.thumbnail) await builder.addResource('thumbnail', { buffer: req.thumbnail.bytes, mimeType: req.thumbnail.mimeType });
     if (req.parent) {
       // The SDK reads the input's own store, so the generator's chain is kept whole.
-      await builder.addIngredient(JSON.stringify({ title: req.parent.title, relationship: 'parentOf', label: 'parent' }), { buffer: req.bytesBeforeEdit ?? req.bytes, mimeType: req.mimeType });
+      await builder.addIngredient(JSON.stringify({ title: req.parent.title, relationship: 'parentOf', label: 'parent' }), {
+        buffer: req.bytesBeforeEdit ?? req.bytes,
+        mimeType: req.mimeType,
+      });
     }
     const out: { buffer: Buffer | null } = { buffer: null };
     const input = { buffer: req.bytes, mimeType: req.mimeType };

@@ -65,7 +65,10 @@ export async function generateDevIdentity(organisation: string): Promise<Generat
   });
 
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim()}\n-----END PRIVATE KEY-----\n`;
   return {
     rootPem: root.toString('pem') + '\n',
     chainPem: leaf.toString('pem') + '\n' + root.toString('pem') + '\n',

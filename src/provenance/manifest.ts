@@ -37,7 +37,13 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
         { action: 'c2pa.opened', parameters: { ingredientIds: ['parent'] } },
         // The AI source type is repeated on the edit so that readers which look only at the
         // active manifest (platform "AI info" labels) still see it.
-        { action: 'c2pa.edited', digitalSourceType: dst, softwareAgent: labeller, description: 'Visible AI-disclosure warning added', ...(generator ? { parameters: { aiSystem: generator } } : {}) },
+        {
+          action: 'c2pa.edited',
+          digitalSourceType: dst,
+          softwareAgent: labeller,
+          description: 'Visible AI-disclosure warning added',
+          ...(generator ? { parameters: { aiSystem: generator } } : {}),
+        },
       ]
     : [
         { action: 'c2pa.created', digitalSourceType: dst, ...(generator ? { softwareAgent: generator } : {}) },

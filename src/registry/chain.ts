@@ -31,8 +31,23 @@ export interface ChainedRow {
 }
 
 const CHAINED_COLUMNS: (keyof ChainedRow)[] = [
-  'seq', 'id', 'time', 'type', 'actor', 'door', 'input_sha256', 'output_sha256', 'format', 'width',
-  'height', 'options', 'wording', 'manifest_label', 'verdict', 'fingerprint', 'data',
+  'seq',
+  'id',
+  'time',
+  'type',
+  'actor',
+  'door',
+  'input_sha256',
+  'output_sha256',
+  'format',
+  'width',
+  'height',
+  'options',
+  'wording',
+  'manifest_label',
+  'verdict',
+  'fingerprint',
+  'data',
 ];
 
 export function rowHash(prevHash: string, row: ChainedRow): string {

@@ -30,7 +30,10 @@ export function compactReport(report: VerifyReport): Record<string, unknown> {
       signer: signer ? clip(signer.organisation ?? signer.commonName, 80) : undefined,
     },
     sources: [...new Set(report.signals.map((s) => clip(String(s.source), 32)))].slice(0, 16),
-    registryRecords: report.signals.filter((s) => s.source === 'registry' && typeof s.recordId === 'string').slice(0, 2).map((s) => clip(s.recordId as string, 40)),
+    registryRecords: report.signals
+      .filter((s) => s.source === 'registry' && typeof s.recordId === 'string')
+      .slice(0, 2)
+      .map((s) => clip(s.recordId as string, 40)),
     checkedAt: report.checkedAt,
   };
   if (Buffer.byteLength(canonicalJson(full)) <= MAX_COMPACT_BYTES) return full;

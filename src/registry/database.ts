@@ -54,7 +54,10 @@ export function migrate(db: Db): number {
   const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
   let current = row.v ?? 0;
   if (current > MIGRATIONS.length) {
-    throw new LabellerError('bad_config', `the provenance record has schema version ${current}, newer than this program knows (${MIGRATIONS.length}); upgrade the labeller`);
+    throw new LabellerError(
+      'bad_config',
+      `the provenance record has schema version ${current}, newer than this program knows (${MIGRATIONS.length}); upgrade the labeller`,
+    );
   }
   for (const [i, sql] of MIGRATIONS.entries()) {
     const version = i + 1;

@@ -9,8 +9,23 @@ import { MAX_PAGE } from './query.js';
 export type ExportFormat = 'csv' | 'json';
 
 export const CSV_COLUMNS = [
-  'seq', 'id', 'time', 'type', 'actor', 'door', 'format', 'verdict', 'input_sha256', 'output_sha256',
-  'manifest_label', 'languages', 'wording', 'ai_system', 'source_type', 'hash', 'prev_hash',
+  'seq',
+  'id',
+  'time',
+  'type',
+  'actor',
+  'door',
+  'format',
+  'verdict',
+  'input_sha256',
+  'output_sha256',
+  'manifest_label',
+  'languages',
+  'wording',
+  'ai_system',
+  'source_type',
+  'hash',
+  'prev_hash',
 ] as const;
 
 /** All records from `from` to `to` (ISO dates; a bare `to` date includes its day), oldest first. */
@@ -54,7 +69,11 @@ export function toCsv(records: StoredRecord[]): string {
       output_sha256: r.outputSha256,
       manifest_label: r.manifestLabel,
       languages: d.languages?.join(' '),
-      wording: d.wording ? Object.entries(d.wording).map(([k, v]) => `${k}: ${v}`).join(' | ') : undefined,
+      wording: d.wording
+        ? Object.entries(d.wording)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(' | ')
+        : undefined,
       ai_system: d.aiSystem,
       source_type: d.sourceType,
       hash: r.hash,

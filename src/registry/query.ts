@@ -8,7 +8,8 @@ export { DEFAULT_PAGE, MAX_PAGE };
 
 export function pageSize(limit?: number): number {
   if (limit === undefined) return DEFAULT_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new LabellerError('bad_option', `Expected a page size from 1 to ${MAX_PAGE} but received ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw new LabellerError('bad_option', `Expected a page size from 1 to ${MAX_PAGE} but received ${limit}`);
   return limit;
 }
 
@@ -65,7 +66,8 @@ export function buildListQuery(q: RecordQuery, beforeSeq: number | undefined, li
     params.verdict = q.verdict;
   }
   if (q.type) {
-    if (q.type !== 'label' && q.type !== 'verify' && q.type !== 'review') throw new LabellerError('bad_option', `Expected label, verify or review for type but received "${q.type}"`);
+    if (q.type !== 'label' && q.type !== 'verify' && q.type !== 'review')
+      throw new LabellerError('bad_option', `Expected label, verify or review for type but received "${q.type}"`);
     where.push('type = @type');
     params.type = q.type;
   }

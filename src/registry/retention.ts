@@ -25,7 +25,9 @@ export function pruneExpired(registry: SqliteRegistry, retentionDays: number, no
       const head = db.prepare('SELECT max(seq) AS s FROM records').get() as { s: number | null };
       if (head.s === null) return { removed: 0 };
       const through = firstKept.s === null ? head.s : firstKept.s - 1;
-      const last = db.prepare('SELECT seq, hash FROM records WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(through) as { seq: number; hash: string } | undefined;
+      const last = db.prepare('SELECT seq, hash FROM records WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(through) as
+        | { seq: number; hash: string }
+        | undefined;
       if (!last) return { removed: 0 };
       const before = registry.anchor();
       db.prepare('UPDATE retention_gate SET open = 1').run();

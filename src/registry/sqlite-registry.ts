@@ -12,7 +12,17 @@ import { canonicalJson, GENESIS_HASH, rowHash, type ChainedRow } from './chain.j
 import { fingerprintsOfGrey, imageFingerprints, QUERY_CROPS, STORED_CROPS, textSimhashOf, type Hash64 } from './fingerprint.js';
 import { greyMaster } from '../media/sharp.js';
 import { codeDistance } from '../domain/iscc/index.js';
-import { imageCodesOfGrey, indexHex, IsccIndex, MIN_TEXT_CHARACTERS, QUERY_ISCC_CROPS, STORED_ISCC_CROPS, storedCodes, textCodesOf, type StoredIscc } from './iscc-index.js';
+import {
+  imageCodesOfGrey,
+  indexHex,
+  IsccIndex,
+  MIN_TEXT_CHARACTERS,
+  QUERY_ISCC_CROPS,
+  STORED_ISCC_CROPS,
+  storedCodes,
+  textCodesOf,
+  type StoredIscc,
+} from './iscc-index.js';
 import { newRecordId } from './ids.js';
 import { FingerprintIndex } from './fingerprint-index.js';
 import { bandsOf, IMAGE_MATCH_DISTANCE, MAX_GUARANTEED_DISTANCE, splitHashes, TEXT_MATCH_DISTANCE } from './near-index.js';
@@ -350,7 +360,8 @@ export function toStored(row: Row): StoredRecord {
 
 function traceSignal(rec: StoredRecord, match: 'exact' | 'near', distance: number, via: 'iscc' | 'fingerprint' = 'fingerprint'): Signal {
   const measure = via === 'iscc' ? 'ISCC distance' : 'fingerprint distance';
-  const how = match === 'exact' ? 'is byte for byte' : `is a near copy (${measure} ${distance} of 64: resized, recompressed, cropped or stripped of metadata) of`;
+  const how =
+    match === 'exact' ? 'is byte for byte' : `is a near copy (${measure} ${distance} of 64: resized, recompressed, cropped or stripped of metadata) of`;
   return {
     source: 'registry',
     ai: true,

@@ -12,6 +12,7 @@ import { smallJpeg } from '../media/sharp.js';
 import type { C2paSummary, Ingredient } from '../domain/report.js';
 import { type ManifestReader, readManifest } from '../provenance/c2pa.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: c2pa-node's reader JSON is untyped; each field is checked where it is read.
 type Json = Record<string, any>;
 
 /** At most this many thumbnails and tree nodes per report, and this deep. */

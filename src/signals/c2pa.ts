@@ -10,7 +10,15 @@ import { ISCC_ALG, softBindingsOf } from '../domain/iscc/index.js';
 import { warningSigner } from '../domain/warning-trust.js';
 import type { C2paState, C2paSummary, Signal } from '../domain/report.js';
 import { errorMessage } from '../domain/errors.js';
-import { activeSignerTrusted, type ManifestReader, mayCarryManifest, readManifest, readManifestStore, type ReadOutcome, type ReadSettings } from '../provenance/c2pa.js';
+import {
+  activeSignerTrusted,
+  type ManifestReader,
+  mayCarryManifest,
+  readManifest,
+  readManifestStore,
+  type ReadOutcome,
+  type ReadSettings,
+} from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
@@ -27,6 +35,7 @@ export interface C2paFindings {
   signals: Signal[];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: c2pa-node's reader JSON is untyped; each field is checked where it is read.
 type Json = Record<string, any>;
 
 export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paCheck): Promise<C2paFindings> {
@@ -34,7 +43,8 @@ export async function detectC2pa(bytes: Buffer, mimeType: string, check: C2paChe
   const outcome: ReadOutcome = await readManifest(bytes, mimeType, settings);
   if (outcome.kind === 'remote') {
     const url = outcome.url;
-    if (!hostAllowed(url, check.remoteManifestHosts)) return remote(url, `remote manifest referenced at ${url}, not fetched (its host is not on the allow-list)`);
+    if (!hostAllowed(url, check.remoteManifestHosts))
+      return remote(url, `remote manifest referenced at ${url}, not fetched (its host is not on the allow-list)`);
     try {
       const store = await fetchRemoteManifest(url);
       return await detectC2paStore(store, bytes, mimeType, check, url);
@@ -57,13 +67,23 @@ export async function detectC2paStore(store: Buffer, asset: Buffer, mimeType: st
   return findingsOf(outcome, (s) => readManifestStore(store, asset, mimeType, s), check, fetchedFrom);
 }
 
-async function findingsOf(outcome: ReadOutcome, readAgain: (s: ReadSettings) => Promise<ReadOutcome>, check: C2paCheck, fetchedFrom?: string): Promise<C2paFindings> {
+async function findingsOf(
+  outcome: ReadOutcome,
+  readAgain: (s: ReadSettings) => Promise<ReadOutcome>,
+  check: C2paCheck,
+  fetchedFrom?: string,
+): Promise<C2paFindings> {
   if (outcome.kind === 'absent') return absent();
   if (outcome.kind === 'remote') return remote(outcome.url, `remote manifest referenced at ${outcome.url}, not fetched`);
   if (outcome.kind === 'unreadable') {
     const reason = outcome.message.slice(0, 200);
     return {
-      c2pa: { state: 'unreadable', codes: ['manifest.unreadable'], message: `a C2PA manifest is present but cannot be read: ${reason}`, ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}) },
+      c2pa: {
+        state: 'unreadable',
+        codes: ['manifest.unreadable'],
+        message: `a C2PA manifest is present but cannot be read: ${reason}`,
+        ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
+      },
       signals: [{ source: 'c2pa', ai: null, label: false, detail: `a C2PA manifest is present but cannot be read (${reason})` }],
     };
   }
@@ -86,12 +106,17 @@ async function judgeWarning(found: C2paFindings, ownCertPem: string | undefined,
   if (s && signer === 'untrusted') {
     s.label = false;
     s.believed = false;
-    if (s.verified) s.detail = 'the C2PA manifest claims a visible AI warning, but its signer is neither this service\'s own signing identity nor trusted, so the claim is not relied on';
+    if (s.verified)
+      s.detail =
+        "the C2PA manifest claims a visible AI warning, but its signer is neither this service's own signing identity nor trusted, so the claim is not relied on";
   }
 }
 
 function remote(url: string, message: string): C2paFindings {
-  return { c2pa: { state: 'remote', codes: ['manifest.remote.notFetched'], remoteUrl: url, message }, signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: url, detail: message }] };
+  return {
+    c2pa: { state: 'remote', codes: ['manifest.remote.notFetched'], remoteUrl: url, message },
+    signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: url, detail: message }],
+  };
 }
 
 function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
@@ -118,7 +143,9 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
     ...(claimGenerator ? { claimGenerator } : {}),
     actions,
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
-    ...(warning ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) } : {}),
+    ...(warning
+      ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) }
+      : {}),
     ...(softBinding ? { softBinding } : {}),
     ...reviewOf(active),
     ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
@@ -144,15 +171,45 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
   for (const [mLabel, m] of Object.entries((store.manifests ?? {}) as Record<string, Json>)) {
     if (mLabel === label) continue;
     for (const a of actionsOf(m).filter((x) => x.digitalSourceType && sourceTypeSaysAi(x.digitalSourceType) === true)) {
-      signals.push({ source: 'c2pa-ingredient', ai: true, label: false, verified, manifest: mLabel, value: a.digitalSourceType, detail: `an ingredient's C2PA manifest declares source type "${sourceTypeName(a.digitalSourceType!)}"` });
+      signals.push({
+        source: 'c2pa-ingredient',
+        ai: true,
+        label: false,
+        verified,
+        manifest: mLabel,
+        value: a.digitalSourceType,
+        detail: `an ingredient's C2PA manifest declares source type "${sourceTypeName(a.digitalSourceType!)}"`,
+      });
     }
   }
   const generator = knownGenerator(claimGenerator) ?? actions.map((a) => knownGenerator(a.softwareAgent)).find(Boolean);
-  if (generator) signals.push({ source: 'c2pa-generator', ai: true, label: false, verified, generator, detail: `the C2PA manifest was made by or names the AI generator ${generator}` });
+  if (generator)
+    signals.push({
+      source: 'c2pa-generator',
+      ai: true,
+      label: false,
+      verified,
+      generator,
+      detail: `the C2PA manifest was made by or names the AI generator ${generator}`,
+    });
   if (warning) {
-    signals.push({ source: 'c2pa-visible-warning', ai: true, label: verified, verified, wording: warning.wording, detail: `the C2PA manifest records a visible AI warning burned into the picture${verified ? '' : ', but the manifest failed validation'}` });
+    signals.push({
+      source: 'c2pa-visible-warning',
+      ai: true,
+      label: verified,
+      verified,
+      wording: warning.wording,
+      detail: `the C2PA manifest records a visible AI warning burned into the picture${verified ? '' : ', but the manifest failed validation'}`,
+    });
   }
-  if (!signals.some((s) => s.source === 'c2pa')) signals.push({ source: 'c2pa', ai: null, label: false, verified, detail: `C2PA manifest ${verified ? `${state}, ${proof}` : 'failed validation'}; it declares no digital source type` });
+  if (!signals.some((s) => s.source === 'c2pa'))
+    signals.push({
+      source: 'c2pa',
+      ai: null,
+      label: false,
+      verified,
+      detail: `C2PA manifest ${verified ? `${state}, ${proof}` : 'failed validation'}; it declares no digital source type`,
+    });
   return { c2pa, signals };
 }
 
@@ -210,7 +267,9 @@ function ingredientOf(i: Json, deltas: Map<string, Json>): NonNullable<C2paSumma
 function deltasOf(store: Json): Map<string, Json> {
   const out = new Map<string, Json>();
   for (const d of (store.validation_results?.ingredientDeltas ?? []) as Json[]) {
-    const label = String(d.ingredientAssertionURI ?? '').split('/').pop();
+    const label = String(d.ingredientAssertionURI ?? '')
+      .split('/')
+      .pop();
     if (label) out.set(label, d.validationDeltas ?? {});
   }
   return out;
@@ -226,6 +285,22 @@ function reviewOf(active: Json): { review?: NonNullable<C2paSummary['review']> }
   const d = ((active.assertions ?? []) as Json[]).find((a) => a.label === REVIEW_ASSERTION)?.data as Json | undefined;
   const str = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 200) : undefined);
   if (!d || !str(d.reviewer) || !str(d.at)) return {};
-  const wording = d.wording && typeof d.wording === 'object' ? Object.fromEntries(Object.entries(d.wording as Json).filter(([k, v]) => /^[a-z]{2}$/.test(k) && typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 200)])) : undefined;
-  return { review: clean({ reviewer: str(d.reviewer)!, reviewerName: str(d.reviewerName), role: str(d.role), at: str(d.at)!, decision: str(d.decision) ?? 'approved', wording }) };
+  const wording =
+    d.wording && typeof d.wording === 'object'
+      ? Object.fromEntries(
+          Object.entries(d.wording as Json)
+            .filter(([k, v]) => /^[a-z]{2}$/.test(k) && typeof v === 'string')
+            .map(([k, v]) => [k, (v as string).slice(0, 200)]),
+        )
+      : undefined;
+  return {
+    review: clean({
+      reviewer: str(d.reviewer)!,
+      reviewerName: str(d.reviewerName),
+      role: str(d.role),
+      at: str(d.at)!,
+      decision: str(d.decision) ?? 'approved',
+      wording,
+    }),
+  };
 }

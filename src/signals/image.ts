@@ -37,7 +37,8 @@ export async function readImageProvenance(
   // C2PA validation (native threads) overlaps the header read; the pixels are read after, when still needed.
   const [found, meta] = await Promise.all([detectC2pa(input, media.mimeType, check), readMetadata(input, media.format)]);
   // A picture whose header cannot be read (a truncated TIFF's IFD) is refused as damaged, as labelling does.
-  if (meta.headerError && media.labelable) throw new LabellerError('corrupt_input', `the ${media.format.toUpperCase()} file cannot be read (${meta.headerError})`);
+  if (meta.headerError && media.labelable)
+    throw new LabellerError('corrupt_input', `the ${media.format.toUpperCase()} file cannot be read (${meta.headerError})`);
   const visible = await readPixels(input, media, pixels, found.c2pa);
   const signals: Signal[] = [
     ...found.signals,

@@ -23,7 +23,12 @@ export function detectIptc(xmp: XmpPacket | undefined): Signal[] {
       label: ai === true,
       field: 'Iptc4xmpExt:DigitalSourceType',
       value: value.slice(0, 300),
-      detail: ai === true ? `IPTC Digital Source Type "${name}" declares AI-generated content` : ai === false ? `IPTC Digital Source Type "${name}" declares camera- or human-made content (unsigned)` : `IPTC Digital Source Type "${name}"`,
+      detail:
+        ai === true
+          ? `IPTC Digital Source Type "${name}" declares AI-generated content`
+          : ai === false
+            ? `IPTC Digital Source Type "${name}" declares camera- or human-made content (unsigned)`
+            : `IPTC Digital Source Type "${name}"`,
     });
   }
   const system = xmp.first(XMP_NS.iptcExt, 'AISystemUsed')?.slice(0, MAX_NAME);
@@ -42,7 +47,9 @@ export function detectIptc(xmp: XmpPacket | undefined): Signal[] {
       ...(prompt ? { prompt: prompt.slice(0, 500) } : {}),
       ...(writer ? { promptWriter: writer } : {}),
       ...(generator ? { generator } : {}),
-      detail: system ? `IPTC AI fields name the AI system "${system}${version ? ` ${version}` : ''}"` : 'IPTC AI fields carry the prompt used to generate the image',
+      detail: system
+        ? `IPTC AI fields name the AI system "${system}${version ? ` ${version}` : ''}"`
+        : 'IPTC AI fields carry the prompt used to generate the image',
     });
   }
   return signals;

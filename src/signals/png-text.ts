@@ -41,7 +41,15 @@ export function detectPngText(chunks: PngText[], userComment?: string): Signal[]
     });
   }
   const novel = byKey.get('software');
-  if (novel && /novelai/i.test(novel.text)) signals.push({ source: 'png-text', ai: true, label: false, generator: 'NovelAI', field: `PNG ${novel.chunk} "Software"`, detail: 'PNG text chunk "Software" names NovelAI' });
+  if (novel && /novelai/i.test(novel.text))
+    signals.push({
+      source: 'png-text',
+      ai: true,
+      label: false,
+      generator: 'NovelAI',
+      field: `PNG ${novel.chunk} "Software"`,
+      detail: 'PNG text chunk "Software" names NovelAI',
+    });
   return signals;
 }
 

@@ -22,11 +22,26 @@ export function detectSoftware(exif: ExifFields, xmp: XmpPacket | undefined): Si
     const generator = knownGenerator(value);
     if (!generator || seen.has(generator)) continue;
     seen.add(generator);
-    signals.push({ source: 'exif-software', ai: true, label: false, field, value: value!.slice(0, 200), generator, detail: `${field} names the AI generator ${generator} ("${value!.slice(0, 80)}")` });
+    signals.push({
+      source: 'exif-software',
+      ai: true,
+      label: false,
+      field,
+      value: value!.slice(0, 200),
+      generator,
+      detail: `${field} names the AI generator ${generator} ("${value!.slice(0, 80)}")`,
+    });
   }
   if (exif.make || exif.model) {
     const camera = [exif.make, exif.model].filter(Boolean).join(' ');
-    signals.push({ source: 'exif-camera', ai: null, label: false, field: 'EXIF Make/Model', value: camera, detail: `EXIF names a camera (${camera}); this alone does not prove the picture is not AI-made` });
+    signals.push({
+      source: 'exif-camera',
+      ai: null,
+      label: false,
+      field: 'EXIF Make/Model',
+      value: camera,
+      detail: `EXIF names a camera (${camera}); this alone does not prove the picture is not AI-made`,
+    });
   }
   return signals;
 }

@@ -30,6 +30,8 @@ function toSignal(raw: string): Signal {
     label: !!meaning,
     field: 'TC260:AIGC',
     aigc,
-    detail: meaning ? `GB 45438 (TC260) implicit label marks the content as ${meaning}${producer ? ` by ${producer}` : ''}` : `GB 45438 (TC260) metadata is present with an unknown Label "${label}"`,
+    detail: meaning
+      ? `GB 45438 (TC260) implicit label marks the content as ${meaning}${producer ? ` by ${producer}` : ''}`
+      : `GB 45438 (TC260) metadata is present with an unknown Label "${label}"`,
   };
 }

@@ -55,7 +55,14 @@ function* c2paScripts(html: string): Generator<{ start: number; end: number; bod
 function* c2paLinks(html: string): Generator<{ start: number; end: number; href?: string }> {
   for (const tag of startTags(html, ['link'])) {
     const attrs = attributesOf(html, tag);
-    if (!attrs.get('rel')?.value.toLowerCase().split(/[ \t\n\f\r]+/).includes('c2pa-manifest')) continue;
+    if (
+      !attrs
+        .get('rel')
+        ?.value.toLowerCase()
+        .split(/[ \t\n\f\r]+/)
+        .includes('c2pa-manifest')
+    )
+      continue;
     yield { start: tag.start, end: tag.end, href: attrs.get('href')?.value.trim() || undefined };
   }
 }
@@ -78,7 +85,9 @@ const OUR_METAS = ['ai-generated', 'digital-source-type'];
 /** Removes what a previous label put in the head: our script(s) and disclosure metas. */
 export function stripOurHead(html: string): string {
   const withoutScripts = stripRanges(html, [...c2paScripts(html)]);
-  const metas = [...startTags(withoutScripts, ['meta'])].filter((t) => OUR_METAS.includes(attributesOf(withoutScripts, t).get('name')?.value.trim().toLowerCase() ?? ''));
+  const metas = [...startTags(withoutScripts, ['meta'])].filter((t) =>
+    OUR_METAS.includes(attributesOf(withoutScripts, t).get('name')?.value.trim().toLowerCase() ?? ''),
+  );
   return stripRanges(withoutScripts, metas);
 }
 
@@ -123,7 +132,11 @@ export function declareUtf8(html: string): string {
     }
     if (charsetDone && contentDone) break;
   }
-  return replaceRanges(html, edits.sort((a, b) => a.start - b.start), 'utf-8');
+  return replaceRanges(
+    html,
+    edits.sort((a, b) => a.start - b.start),
+    'utf-8',
+  );
 }
 
 const HIDDEN = ['script', 'style', 'template'];

@@ -38,7 +38,9 @@ export function findA9Blocks(text: string): FoundBlock[] {
     const at = { start: begin, end: m.end };
     if (m.ref.startsWith(DATA_PREFIX)) {
       const b64 = m.ref.slice(DATA_PREFIX.length);
-      found.push(/^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? { ...at, store: Buffer.from(b64, 'base64') } : { ...at, problem: 'the C2PA manifest block holds invalid base64' });
+      found.push(
+        /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? { ...at, store: Buffer.from(b64, 'base64') } : { ...at, problem: 'the C2PA manifest block holds invalid base64' },
+      );
     } else if (/^https?:\/\//i.test(m.ref)) {
       found.push({ ...at, url: m.ref });
     } else {

@@ -39,7 +39,8 @@ export function decodeText(bytes: Buffer): DecodedText {
 
 function utf8(bytes: Buffer): string {
   const s = tryUtf8(bytes);
-  if (s === undefined) throw new LabellerError('text_encoding_undecidable', 'the file starts with a UTF-8 byte-order mark but is not valid UTF-8; save it as UTF-8 again');
+  if (s === undefined)
+    throw new LabellerError('text_encoding_undecidable', 'the file starts with a UTF-8 byte-order mark but is not valid UTF-8; save it as UTF-8 again');
   return s;
 }
 

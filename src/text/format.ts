@@ -10,7 +10,31 @@ import { startTags, startsWithCi } from './html-scan.js';
 
 export const TEXT_MIME: Record<TextFormat, string> = { txt: 'text/plain', md: 'text/markdown', html: 'text/html' };
 
-const BLOCK_TAGS = ['p', 'div', 'span', 'article', 'section', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'a', 'table', 'em', 'strong', 'b', 'i', 'blockquote', 'figure', 'body'];
+const BLOCK_TAGS = [
+  'p',
+  'div',
+  'span',
+  'article',
+  'section',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'table',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'blockquote',
+  'figure',
+  'body',
+];
 const OPEN_TAGS = [...BLOCK_TAGS, 'br', 'img'];
 const CLOSE_TAG = new RegExp(`<\\/(?:${BLOCK_TAGS.join('|')})>`, 'gi'); // fixed-length alternatives: linear
 

@@ -52,7 +52,17 @@ export function prepareTextLabel(input: Buffer, r: LabelRequest): PreparedText {
   const encoding = 'body' in source ? 'utf-8' : source.encoding;
   // The labelled text without its carrier is what readers see: its Text-Code goes into the manifest.
   const code = readerTextCode(format, Buffer.concat([plan.before, plan.after]).toString('utf8'));
-  return { format, encoding, kind: plan.kind, before: plan.before, after: plan.after, noticeDescription: plan.noticeDescription, warnings, iscc: code.iscc, characters: code.characters };
+  return {
+    format,
+    encoding,
+    kind: plan.kind,
+    before: plan.before,
+    after: plan.after,
+    noticeDescription: plan.noticeDescription,
+    warnings,
+    iscc: code.iscc,
+    characters: code.characters,
+  };
 }
 
 /** The general path: any encoding and format, on the decoded string. */

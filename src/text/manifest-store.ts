@@ -28,7 +28,13 @@ export interface SignedText {
 const lastStoreLength = new Map<string, number>();
 
 /** `beforeHash`, when given, is sha256 already fed `plan.before` (left untouched): a megabyte not hashed twice. */
-export async function signTextStore(kind: string, manifest: Record<string, unknown>, plan: CarrierPlan, signer: C2paSigner, beforeHash?: Hash): Promise<SignedText> {
+export async function signTextStore(
+  kind: string,
+  manifest: Record<string, unknown>,
+  plan: CarrierPlan,
+  signer: C2paSigner,
+  beforeHash?: Hash,
+): Promise<SignedText> {
   const hash = (beforeHash?.copy() ?? createHash('sha256').update(plan.before)).update(plan.after).digest();
   let guess = lastStoreLength.get(kind) ?? 0;
   // The store's length depends (a little) on the exclusion it records, which depends on the

@@ -148,7 +148,9 @@ export function findNotice(visible: string, recorded?: Record<string, string>): 
 export function findRecordedNotice(visible: string, visibleNfc: string | undefined, recorded: Record<string, string>): NoticeFinding {
   // Our outputs are NFC; normalising a large text costs a full pass, so only on a miss.
   const has = (w: string) => visible.includes(w) || visible.includes(escapeHtml(w));
-  let languages = Object.entries(recorded).filter(([, w]) => has(w)).map(([l]) => l);
+  let languages = Object.entries(recorded)
+    .filter(([, w]) => has(w))
+    .map(([l]) => l);
   if (languages.length < Object.keys(recorded).length) {
     const nfc = visibleNfc ?? visible.normalize('NFC');
     languages = Object.entries(recorded)
@@ -180,7 +182,11 @@ const END_LINES = 3;
 
 /** The first and last few non-blank lines (cut from the ends only: a large text is never split whole). */
 function endLines(text: string): string[] {
-  const lines = (part: string) => part.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (part: string) =>
+    part
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   if (text.length <= 2 * END_CHARS) {
     const all = lines(text);
     return [...all.slice(0, END_LINES), ...all.slice(Math.max(END_LINES, all.length - END_LINES))];

@@ -113,7 +113,13 @@ export function planHtml(text: string, wording: Record<string, string>, placemen
     after = `${nl}${html}`;
     warnings.push('the HTML is a fragment without <head>: the C2PA script and the AI meta tags were put at its start');
   }
-  return carrierPlan('A.7', Buffer.from(before, 'utf8'), Buffer.from(after, 'utf8'), `an element (class "ai-disclosure") at the ${placement} of the body`, warnings);
+  return carrierPlan(
+    'A.7',
+    Buffer.from(before, 'utf8'),
+    Buffer.from(after, 'utf8'),
+    `an element (class "ai-disclosure") at the ${placement} of the body`,
+    warnings,
+  );
 }
 
 function insertNoticeHtml(html: string, element: string, placement: Placement, nl: string): string {

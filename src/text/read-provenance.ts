@@ -36,15 +36,35 @@ export async function readTextProvenance(input: Buffer, hint: TextFormat | undef
   const wording = c2pa.visibleWarning?.wording;
   const recorded = wording && Object.keys(wording).length ? findRecordedNotice(analysis.visible, analysis.visibleNfc, wording) : analysis.genericNotice;
   const notice = !c2pa.visibleWarning || believedWarning(c2pa) ? recorded : { ...recorded, found: recorded.found && analysis.genericNotice.found };
-  if (notice.found) signals.push({ source: 'text-notice', ai: true, visible: true, detail: `a visible AI warning is in the text: "${notice.excerpt}"`, languages: notice.languages });
-  else if (notice.languages.length) signals.push({ source: 'text-notice', ai: true, visible: false, partial: true, detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})` });
+  if (notice.found)
+    signals.push({
+      source: 'text-notice',
+      ai: true,
+      visible: true,
+      detail: `a visible AI warning is in the text: "${notice.excerpt}"`,
+      languages: notice.languages,
+    });
+  else if (notice.languages.length)
+    signals.push({
+      source: 'text-notice',
+      ai: true,
+      visible: false,
+      partial: true,
+      detail: `the visible warning is only partly there (languages: ${notice.languages.join(', ')})`,
+    });
 
   // Plain fields anyone can write: machine-readable labels like IPTC on an image, never proof of "not AI".
   const claims = analysis.claims;
   if (claims?.aiGenerated !== undefined) {
     const source = analysis.format === 'md' ? 'front-matter' : 'html-meta';
     const where = analysis.format === 'md' ? 'the front matter says ai_generated' : "the page's meta tag says ai-generated";
-    signals.push({ source, ai: claims.aiGenerated, label: claims.aiGenerated, detail: `${where}: ${claims.aiGenerated}`, ...(claims.digitalSourceType ? { digitalSourceType: claims.digitalSourceType } : {}) });
+    signals.push({
+      source,
+      ai: claims.aiGenerated,
+      label: claims.aiGenerated,
+      detail: `${where}: ${claims.aiGenerated}`,
+      ...(claims.digitalSourceType ? { digitalSourceType: claims.digitalSourceType } : {}),
+    });
   }
   return { format: analysis.format, mimeType: TEXT_MIME[analysis.format], c2pa, signals, visibleLayerRead: true };
 }
@@ -63,16 +83,25 @@ async function findingsOf(asset: Buffer, carriers: Carrier[], check: C2paCheck):
   const where = carriers.map((c) => c.kind).join(', ');
   if (carriers.length > 1) {
     const message = `the text holds ${carriers.length} C2PA carriers (${where}); a text may hold only one, so none is relied on`;
-    return { c2pa: { state: 'invalid', codes: ['text.multipleManifests'], message }, signals: [{ source: 'c2pa', ai: null, label: false, verified: false, detail: message }] };
+    return {
+      c2pa: { state: 'invalid', codes: ['text.multipleManifests'], message },
+      signals: [{ source: 'c2pa', ai: null, label: false, verified: false, detail: message }],
+    };
   }
   const [carrier] = carriers;
   if (carrier.url) {
     const message = `a reference to a remote C2PA manifest (${carrier.url}), not fetched`;
-    return { c2pa: { state: 'remote', codes: [], remoteUrl: carrier.url, message }, signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: carrier.url, detail: message }] };
+    return {
+      c2pa: { state: 'remote', codes: [], remoteUrl: carrier.url, message },
+      signals: [{ source: 'c2pa', ai: null, label: false, remoteUrl: carrier.url, detail: message }],
+    };
   }
   if (!carrier.store) {
     const message = `a C2PA carrier (${where}) that cannot be read: ${carrier.problem ?? 'unknown reason'}`;
-    return { c2pa: { state: 'unreadable', codes: ['text.carrierMalformed'], message: carrier.problem }, signals: [{ source: 'c2pa', ai: null, label: false, detail: message }] };
+    return {
+      c2pa: { state: 'unreadable', codes: ['text.carrierMalformed'], message: carrier.problem },
+      signals: [{ source: 'c2pa', ai: null, label: false, detail: message }],
+    };
   }
   return detectC2paStore(carrier.store, asset, 'text/plain', check);
 }

@@ -35,7 +35,10 @@ export function refusalOf(kind: EntryKind, what: string, st?: Stats): Refusal | 
     case 'file':
       return undefined;
     case 'symlink':
-      return { code: 'not_regular_file', reason: `${what} is a symbolic link; the watch folder never follows links, so what it points to was not read, copied or moved. Copy the file itself into the folder.` };
+      return {
+        code: 'not_regular_file',
+        reason: `${what} is a symbolic link; the watch folder never follows links, so what it points to was not read, copied or moved. Copy the file itself into the folder.`,
+      };
     case 'directory':
       return { code: 'not_regular_file', reason: `${what} is a folder, not a file.` };
     case 'special':
@@ -64,14 +67,16 @@ export async function readRegularFile(p: string, what: string, maxBytes: number)
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') return { refused: refusalOf('symlink', what)! };
     if (code === 'ENXIO') return { refused: refusalOf('special', what)! };
-    if (code === 'EACCES' || code === 'EPERM') return { refused: { code: 'not_readable', reason: `${what} may not be read by the labeller (its permissions); it was not opened.` } };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { refused: { code: 'not_readable', reason: `${what} may not be read by the labeller (its permissions); it was not opened.` } };
     throw err;
   }
   try {
     const st = await fh.stat();
     const kind = kindOf(st);
     if (kind !== 'file') return { refused: refusalOf(kind, what, st)! };
-    if (st.ino !== seen.ino || st.dev !== seen.dev) return { refused: { code: 'not_regular_file', reason: `${what} was replaced while it was being opened; it was not read.` } };
+    if (st.ino !== seen.ino || st.dev !== seen.dev)
+      return { refused: { code: 'not_regular_file', reason: `${what} was replaced while it was being opened; it was not read.` } };
     if (st.size > maxBytes) return { tooLarge: st.size };
     const bytes = await fh.readFile();
     return bytes.length > maxBytes ? { tooLarge: bytes.length } : { bytes };

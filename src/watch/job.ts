@@ -71,13 +71,23 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
   const renames: { from: string; to: string }[] = [];
   let targets: (n: string) => string[];
   if (produced.kind === 'label') {
-    targets = (n) => [`${FOLDERS.outbox}/${n}`, `${FOLDERS.outbox}/${n}.json`, `${FOLDERS.originals}/${n}`, ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : [])];
+    targets = (n) => [
+      `${FOLDERS.outbox}/${n}`,
+      `${FOLDERS.outbox}/${n}.json`,
+      `${FOLDERS.originals}/${n}`,
+      ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : []),
+    ];
   } else if (produced.kind === 'held') {
     targets = (n) => [`${FOLDERS.review}/${n}.json`, `${FOLDERS.originals}/${n}`, ...(hasSidecar ? [`${FOLDERS.originals}/${n}.json`] : [])];
   } else if (produced.kind === 'verify') {
     targets = (n) => [`${FOLDERS.reports}/${n}.json`, `${FOLDERS.originals}/${n}`];
   } else if (produced.kind === 'failed') {
-    targets = (n) => [`${FOLDERS.failed}/${n}.error.json`, `${FOLDERS.originals}/${n}`, `${FOLDERS.failed}/${n}`, ...(hasSidecar ? [`${FOLDERS.failed}/${n}.json`] : [])];
+    targets = (n) => [
+      `${FOLDERS.failed}/${n}.error.json`,
+      `${FOLDERS.originals}/${n}`,
+      `${FOLDERS.failed}/${n}`,
+      ...(hasSidecar ? [`${FOLDERS.failed}/${n}.json`] : []),
+    ];
   } else {
     // Not a regular file: the entry itself (the link, not what it points to) goes to failed/; nothing is copied.
     targets = (n) => [`${FOLDERS.failed}/${n}.error.json`, `${FOLDERS.failed}/${n}`, ...(hasSidecar ? [`${FOLDERS.failed}/${n}.json`] : [])];
@@ -98,7 +108,14 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
     writes.push({ folder: FOLDERS.reports, bytes: json(produced.report), to: t0 });
     renames.push({ from: input, to: t1 });
   } else {
-    const error = { file: j.name, code: produced.code, reason: produced.reason, droppedIn: path.dirname(j.source), preset: j.preset, failedAt: new Date().toISOString() };
+    const error = {
+      file: j.name,
+      code: produced.code,
+      reason: produced.reason,
+      droppedIn: path.dirname(j.source),
+      preset: j.preset,
+      failedAt: new Date().toISOString(),
+    };
     writes.push({ folder: FOLDERS.failed, bytes: json(error), to: t0 });
     if (produced.kind === 'failed') {
       // The original is kept twice: in failed/ to retry it, in originals/ as the archive copy.
@@ -125,7 +142,12 @@ export async function processJob(root: string, j: Journal, deps: JobDeps): Promi
     }
     at('job:temps-written');
     moves.push(...renames);
-    await writeJournal(root, { ...j, state: 'commit', outcome: produced.kind === 'label' || produced.kind === 'verify' || produced.kind === 'held' ? 'done' : 'failed', moves });
+    await writeJournal(root, {
+      ...j,
+      state: 'commit',
+      outcome: produced.kind === 'label' || produced.kind === 'verify' || produced.kind === 'held' ? 'done' : 'failed',
+      moves,
+    });
     at('job:commit-journal-written');
     await applyMoves(root, moves, (i) => i === 0 && at('job:first-move-done'));
     at('job:moves-done');
@@ -147,11 +169,17 @@ async function produce(root: string, dir: string, j: Journal, deps: JobDeps): Pr
     const read = await readRegularFile(path.join(dir, INPUT), `"${j.name}"`, ctx.config.maxUploadBytes);
     if ('refused' in read) return { kind: 'refused', ...read.refused };
     if ('tooLarge' in read) {
-      throw new LabellerError('too_large', `the file is ${(read.tooLarge / 1e6).toFixed(1)} MB, above the limit of ${(ctx.config.maxUploadBytes / 1e6).toFixed(0)} MB`);
+      throw new LabellerError(
+        'too_large',
+        `the file is ${(read.tooLarge / 1e6).toFixed(1)} MB, above the limit of ${(ctx.config.maxUploadBytes / 1e6).toFixed(0)} MB`,
+      );
     }
     input = read.bytes;
     if (j.mode === 'label' && /\.json$/i.test(j.name)) {
-      throw new LabellerError('bad_option', `a .json file in the inbox holds label options for the file of the same name (photo.jpg.json for photo.jpg), and no such file arrived`);
+      throw new LabellerError(
+        'bad_option',
+        `a .json file in the inbox holds label options for the file of the same name (photo.jpg.json for photo.jpg), and no such file arrived`,
+      );
     }
     if (j.mode === 'verify') {
       const report = await verify(input, { ...deps.verifyPolicy, textFormat: textFormatFromName(j.name), fileName: j.name }, ctx, actor);
@@ -192,7 +220,14 @@ function reviewTicket(job: Job): Record<string, unknown> {
   };
 }
 
-async function makeLabel(dir: string, j: Journal, input: Buffer, options: LabelOptions, ctx: CoreContext, actor: Actor): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
+async function makeLabel(
+  dir: string,
+  j: Journal,
+  input: Buffer,
+  options: LabelOptions,
+  ctx: CoreContext,
+  actor: Actor,
+): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
   const opts = watchLabelOptions(options, j);
   // Recorded by the caller, after the output is saved in the work area.
   const result = await label(input, opts, { ...ctx, records: undefined }, actor);
@@ -231,7 +266,8 @@ async function sidecarOptions(dir: string, j: Journal): Promise<Record<string, u
   const name = path.basename(j.sidecarSource ?? 'the options file');
   const read = await readRegularFile(file, `the options file ${name}`, MAX_SIDECAR_BYTES);
   if ('refused' in read) throw new RefusedEntry(read.refused);
-  if ('tooLarge' in read) throw new LabellerError('bad_option', `the options file ${name} is larger than ${MAX_SIDECAR_BYTES / 1024} KB; label options fit in a few lines`);
+  if ('tooLarge' in read)
+    throw new LabellerError('bad_option', `the options file ${name} is larger than ${MAX_SIDECAR_BYTES / 1024} KB; label options fit in a few lines`);
   let raw: unknown;
   try {
     raw = JSON.parse(read.bytes.toString('utf8').replace(/^\uFEFF/, ''));
@@ -240,7 +276,8 @@ async function sidecarOptions(dir: string, j: Journal): Promise<Record<string, u
     const at = /position (\d+)/.exec(errorMessage(err))?.[1];
     throw new LabellerError('bad_option', `the options file ${name} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new LabellerError('bad_option', `the options file ${name} must hold a JSON object such as {"languages": "kk,ru"}`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new LabellerError('bad_option', `the options file ${name} must hold a JSON object such as {"languages": "kk,ru"}`);
   return raw as Record<string, unknown>;
 }
 

@@ -31,7 +31,10 @@ export async function ensureLayout(root: string): Promise<void> {
     if (!st) await fs.mkdir(p, { recursive: true });
     else if (!st.isDirectory() && f !== FOLDERS.inbox && f !== FOLDERS.verifyInbox) {
       // Outputs go only into real folders inside the root, never through a link to somewhere else.
-      throw new LabellerError('bad_config', `${p} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; the watch folder writes only into real folders inside ${root}`);
+      throw new LabellerError(
+        'bad_config',
+        `${p} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; the watch folder writes only into real folders inside ${root}`,
+      );
     }
     // An inbox that is a link is left alone here and never read (the worker logs it).
   }

@@ -97,7 +97,10 @@ export async function startWatcher(dir: string, ctx: CoreContext, opts: WatchOpt
   try {
     const rec = await recoverWorkArea(root);
     if (rec.resume.length || rec.completed || rec.rolledBack || rec.tempsRemoved) {
-      log.warn({ event: 'watch.recovered', resumed: rec.resume.length, completed: rec.completed, rolledBack: rec.rolledBack, tempsRemoved: rec.tempsRemoved }, 'finished the work an earlier run left half-done');
+      log.warn(
+        { event: 'watch.recovered', resumed: rec.resume.length, completed: rec.completed, rolledBack: rec.rolledBack, tempsRemoved: rec.tempsRemoved },
+        'finished the work an earlier run left half-done',
+      );
     }
     const loop = new WatchLoop(root, ctx, opts, log, release);
     await loop.start(rec.resume);
@@ -179,7 +182,9 @@ class WatchLoop implements Watcher {
     if (this.stopped || this.halted) return Promise.resolve();
     this.releasing ??= releaseDecided(this.dir, this.ctx, this.log)
       .then(() => undefined)
-      .catch((err) => this.log.error({ event: 'watch.release-failed', err: errorMessage(err) }, 'carrying out review decisions failed; retried on the next pass'))
+      .catch((err) =>
+        this.log.error({ event: 'watch.release-failed', err: errorMessage(err) }, 'carrying out review decisions failed; retried on the next pass'),
+      )
       .finally(() => (this.releasing = undefined));
     return this.releasing;
   }
@@ -232,7 +237,9 @@ class WatchLoop implements Watcher {
       const origin = originOf(this.dir, p);
       if (origin && this.track(p, origin)) void this.pump();
     };
-    w.on('add', seen).on('change', seen).on('addDir', () => void this.rescan());
+    w.on('add', seen)
+      .on('change', seen)
+      .on('addDir', () => void this.rescan());
     w.on('error', (err) => this.log.warn({ event: 'watch.events-error', err: errorMessage(err) }, 'filesystem events failed; rescans continue'));
     return w;
   }
@@ -350,7 +357,11 @@ class WatchLoop implements Watcher {
         this.claiming.delete(p);
         if (sidecar) this.claiming.delete(sidecar);
       }
-      if (j === 'swapped') this.log.warn({ event: 'watch.claim-swapped', file: path.relative(this.dir, p) }, 'a folder was replaced by a link while a file was taken; the entry was put back');
+      if (j === 'swapped')
+        this.log.warn(
+          { event: 'watch.claim-swapped', file: path.relative(this.dir, p) },
+          'a folder was replaced by a link while a file was taken; the entry was put back',
+        );
       else if (j !== 'gone') await this.runJob(j, 'new');
     });
   }
@@ -364,7 +375,10 @@ class WatchLoop implements Watcher {
   private warnOnce(folder: string): void {
     if (this.warned.has(folder)) return;
     this.warned.add(folder);
-    this.log.error({ event: 'watch.inbox-not-folder', folder }, `${folder} is a symbolic link or not a folder: it is not read (the watch folder never follows links); make it a real folder`);
+    this.log.error(
+      { event: 'watch.inbox-not-folder', folder },
+      `${folder} is a symbolic link or not a folder: it is not read (the watch folder never follows links); make it a real folder`,
+    );
   }
 
   private launch(work: () => Promise<void>): void {
@@ -387,13 +401,22 @@ class WatchLoop implements Watcher {
     const where = j.mode === 'verify' ? FOLDERS.reports : FOLDERS.outbox;
     if (r.outcome === 'done' && r.held) {
       this.counters.processed++;
-      this.log.info({ event: 'file.held', file: j.source, to: `${FOLDERS.review}/${r.finalName}.json`, job: j.id, review: r.held, how, ms }, `${j.source} held for review`);
+      this.log.info(
+        { event: 'file.held', file: j.source, to: `${FOLDERS.review}/${r.finalName}.json`, job: j.id, review: r.held, how, ms },
+        `${j.source} held for review`,
+      );
     } else if (r.outcome === 'done') {
       this.counters.processed++;
-      this.log.info({ event: j.mode === 'verify' ? 'file.verified' : 'file.labelled', file: j.source, to: `${where}/${r.finalName}`, job: j.id, how, ms }, `${j.source} done`);
+      this.log.info(
+        { event: j.mode === 'verify' ? 'file.verified' : 'file.labelled', file: j.source, to: `${where}/${r.finalName}`, job: j.id, how, ms },
+        `${j.source} done`,
+      );
     } else {
       this.counters.failed++;
-      this.log.warn({ event: 'file.failed', file: j.source, to: `${FOLDERS.failed}/${r.finalName}`, code: r.error?.code, reason: r.error?.reason, job: j.id, how, ms }, `${j.source} failed: ${r.error?.reason}`);
+      this.log.warn(
+        { event: 'file.failed', file: j.source, to: `${FOLDERS.failed}/${r.finalName}`, code: r.error?.code, reason: r.error?.reason, job: j.id, how, ms },
+        `${j.source} failed: ${r.error?.reason}`,
+      );
     }
   }
 

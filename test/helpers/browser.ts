@@ -159,7 +159,10 @@ export async function checkState(page: Page, name: string, lang: string): Promis
   // The narrowest phone: no sideways scroll there either.
   await page.setViewportSize({ width: 320, height: 900 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} (${lang}) at 320 px scrolls sideways`).toBeLessThanOrEqual(0);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    `${name} (${lang}) at 320 px scrolls sideways`,
+  ).toBeLessThanOrEqual(0);
   for (const width of [...WIDTHS].reverse()) {
     await page.setViewportSize({ width, height: 900 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -18,7 +18,12 @@ function linear(c: number): number {
 
 /** WCAG relative luminance of every pixel in a region of the decoded (upright) image. */
 export async function luminances(image: Buffer, box: Box): Promise<number[]> {
-  const { data, info } = await sharp(image).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
+    .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const out: number[] = [];
   for (let i = 0; i < data.length; i += info.channels) out.push(0.2126 * linear(data[i]) + 0.7152 * linear(data[i + 1]) + 0.0722 * linear(data[i + 2]));
   return out;
@@ -34,7 +39,11 @@ export async function textContrast(image: Buffer, box: Box): Promise<number> {
 
 /** Height in pixels of the first run of rows that contain text pixels (the first line's letters). */
 export async function firstLineHeight(image: Buffer, box: Box): Promise<number> {
-  const { data, info } = await sharp(image).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
+    .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   let start = -1;
   for (let y = 0; y < info.height; y++) {
     let bright = 0;

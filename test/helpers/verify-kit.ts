@@ -57,7 +57,9 @@ export function withPngText(png: Buffer, chunks: { keyword: string; text: string
 }
 
 export function xmpPacket(body: string, ns: Record<string, string>): string {
-  const xmlns = Object.entries(ns).map(([p, uri]) => `xmlns:${p}="${uri}"`).join(' ');
+  const xmlns = Object.entries(ns)
+    .map(([p, uri]) => `xmlns:${p}="${uri}"`)
+    .join(' ');
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" ${xmlns}>${body}</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 }
 
@@ -99,5 +101,8 @@ function typeMatches(v: unknown, t: string): boolean {
 }
 
 function resolveRef(root: Schema, ref: string): Schema {
-  return ref.replace(/^#\//, '').split('/').reduce((s: Schema, k) => s[k], root);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((s: Schema, k) => s[k], root);
 }

@@ -140,7 +140,10 @@ export interface TextCode {
 /** "ISCC:EA…" of a plain text (markup already removed). */
 export function textCode(text: string, bits = 64): TextCode {
   const collapsed = collapseText(text);
-  return { iscc: encodeUnit(MainType.CONTENT, ContentType.TEXT, 0, bits, minhash256(distinctFeatures(featureSequence(collapsed)))), characters: characterCount(collapsed) };
+  return {
+    iscc: encodeUnit(MainType.CONTENT, ContentType.TEXT, 0, bits, minhash256(distinctFeatures(featureSequence(collapsed)))),
+    characters: characterCount(collapsed),
+  };
 }
 
 /** Eighths of the text whose MinHashes are kept apart: every half-length excerpt window is a union of four. */

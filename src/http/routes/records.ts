@@ -19,7 +19,8 @@ export function listRecordsHandler(deps: AppDeps): RequestHandler {
     // Labellers and editors read their own rows; the whole record is the admin's.
     const me = callerOf(res);
     if (me.role !== 'admin') {
-      if (q.actor && q.actor !== me.key) throw new LabellerError('role_required', `reading another key's records needs the admin role; the key "${me.key}" has the ${me.role} role`);
+      if (q.actor && q.actor !== me.key)
+        throw new LabellerError('role_required', `reading another key's records needs the admin role; the key "${me.key}" has the ${me.role} role`);
       q.actor = me.key;
     }
     res.setHeader('Cache-Control', 'no-store');

@@ -12,7 +12,10 @@ export function verifyHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const { value: report, upload } = await runJob(deps, req, res, async (u) => {
       const ocr = ocrWanted(req.query.ocr ?? u.fields.ocr);
-      const r = await verify(u.bytes, { textFormat: textFormatFromName(u.name), fileName: u.name, ocr }, deps.ctx, { actor: String(res.locals.keyName ?? 'anonymous'), door: doorOf(req) });
+      const r = await verify(u.bytes, { textFormat: textFormatFromName(u.name), fileName: u.name, ocr }, deps.ctx, {
+        actor: String(res.locals.keyName ?? 'anonymous'),
+        door: doorOf(req),
+      });
       // The Verify page draws the chain: thumbnails and nested ingredients, after the record is written.
       if (req.query.preview === '1' && r.kind === 'image') await addPreview(r.c2pa, u.bytes, r.mimeType, deps.ctx.trustAnchorsPem);
       return r;
