@@ -49,15 +49,30 @@ for (const [i, c] of CASES.entries()) {
     const c1 = cpuMs();
     cpu.push(c1.main - c0.main + c1.ocr - c0.ocr);
     ocr.push(report.ocr?.ms ?? 0);
-    if ((report.compliance.visibleWarning === true) !== (c.kind === 'warning')) console.error(`unexpected verdict for ${c.text ?? 'no words'}: ${report.compliance.visibleWarning}`);
+    if ((report.compliance.visibleWarning === true) !== (c.kind === 'warning'))
+      console.error(`unexpected verdict for ${c.text ?? 'no words'}: ${report.compliance.visibleWarning}`);
   }
   all.without.push(...without);
   all.withOcr.push(...withOcr);
   all.ocr.push(...ocr);
   all.cpu.push(...cpu);
-  rows.push([c.text ? `«${c.text}» (${c.place})` : `no words (${c.background})`, median(without).toFixed(0), median(withOcr).toFixed(0), median(ocr).toFixed(0), percentile(ocr, 95).toFixed(0), median(cpu).toFixed(0)]);
+  rows.push([
+    c.text ? `«${c.text}» (${c.place})` : `no words (${c.background})`,
+    median(without).toFixed(0),
+    median(withOcr).toFixed(0),
+    median(ocr).toFixed(0),
+    percentile(ocr, 95).toFixed(0),
+    median(cpu).toFixed(0),
+  ]);
 }
-rows.push(['**all**', median(all.without).toFixed(0), median(all.withOcr).toFixed(0), median(all.ocr).toFixed(0), percentile(all.ocr, 95).toFixed(0), median(all.cpu).toFixed(0)]);
+rows.push([
+  '**all**',
+  median(all.without).toFixed(0),
+  median(all.withOcr).toFixed(0),
+  median(all.ocr).toFixed(0),
+  percentile(all.ocr, 95).toFixed(0),
+  median(all.cpu).toFixed(0),
+]);
 console.log(table(['12 MP picture', 'verify --no-ocr ms', 'verify ms', 'OCR ms (median)', 'OCR ms (p95)', 'CPU ms (all threads)'], rows));
 console.log(`load average during the run: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 process.exit(0);

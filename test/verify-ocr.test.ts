@@ -55,12 +55,31 @@ describe('disclosure phrases, as OCR reads them', () => {
     expect(words(s)?.language).toBe(lang);
   });
 
-  it.each(['Алматы 2026', 'AIR MAIL', 'MAIL · AIR · RAIN', 'МАГАЗИН ПРОДУКТЫ', 'Искусственный интеллект 2026', 'Конференция ИИ', 'AI', 'AI conference', 'Made in Almaty', 'Made with an AK', 'Fair trade', '北京欢迎你', '智能 生成', 'Lorem ipsum dolor', 'ЖИЛ ИИС', 'Жаңа жыл', 'ai_generated: false', 'Not AI-generated', 'Не создано ИИ', 'ЖИ жасаған емес', '不是人工智能生成'])(
-    '«%s» is not',
-    (s) => {
-      expect(words(s, 99)).toBeUndefined();
-    },
-  );
+  it.each([
+    'Алматы 2026',
+    'AIR MAIL',
+    'MAIL · AIR · RAIN',
+    'МАГАЗИН ПРОДУКТЫ',
+    'Искусственный интеллект 2026',
+    'Конференция ИИ',
+    'AI',
+    'AI conference',
+    'Made in Almaty',
+    'Made with an AK',
+    'Fair trade',
+    '北京欢迎你',
+    '智能 生成',
+    'Lorem ipsum dolor',
+    'ЖИЛ ИИС',
+    'Жаңа жыл',
+    'ai_generated: false',
+    'Not AI-generated',
+    'Не создано ИИ',
+    'ЖИ жасаған емес',
+    '不是人工智能生成',
+  ])('«%s» is not', (s) => {
+    expect(words(s, 99)).toBeUndefined();
+  });
 
   it('a lone «ЖИ» or «ИИ» counts only when read with confidence; «ЖИ · ИИ» together always', () => {
     expect(words('ИИ', 95)?.kind).toBe('short-mark');
@@ -117,7 +136,9 @@ describe('pictures with words burned in by ImageMagick', () => {
     const found = warnings.filter((c) => reports.get(c)?.compliance.visibleWarning === true).length;
     const falses = BURN_CASES.filter((c) => c.kind !== 'warning' && reports.get(c)?.compliance.visibleWarning === true).length;
     const ms = [...reports.values()].map((r) => r.ocr?.ms ?? 0).sort((a, b) => a - b);
-    console.log(`visible warnings: ${found}/${warnings.length} found, ${falses}/${BURN_CASES.length - warnings.length} false; OCR median ${ms[ms.length >> 1]} ms, max ${ms.at(-1)} ms`);
+    console.log(
+      `visible warnings: ${found}/${warnings.length} found, ${falses}/${BURN_CASES.length - warnings.length} false; OCR median ${ms[ms.length >> 1]} ms, max ${ms.at(-1)} ms`,
+    );
   }, 600_000);
 
   it.each(BURN_CASES.map((c) => [caseName(c), c] as const))('%s', (_name, c) => {
@@ -160,7 +181,9 @@ describe('a copy of our own output with all its metadata stripped (exiftool -all
     recordId = out.record.id;
     const dir = tempDir('labeller-strip-');
     fs.writeFileSync(path.join(dir, 'in.jpg'), labelled);
-    await new Promise<void>((resolve, reject) => execFile('/usr/bin/exiftool', ['-all=', '-o', path.join(dir, 'out.jpg'), path.join(dir, 'in.jpg')], (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      execFile('/usr/bin/exiftool', ['-all=', '-o', path.join(dir, 'out.jpg'), path.join(dir, 'in.jpg')], (err) => (err ? reject(err) : resolve())),
+    );
     stripped = fs.readFileSync(path.join(dir, 'out.jpg'));
   }, 120_000);
 
@@ -233,7 +256,9 @@ describe('when the pixels are not read', () => {
 
   it('a picture too small to read: unknown, too-small', async () => {
     const { ctx } = await tempContext();
-    const tiny = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#336699' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const r = await verify(tiny, {}, ctx);
     expect(r.ocr).toMatchObject({ available: true, read: false, reason: 'too-small' });
     expect(r.compliance.visibleWarning).toBeNull();
@@ -247,7 +272,14 @@ describe('the service: ocr=false, and /readyz says whether OCR can run', () => {
   const saved = process.env.TESSDATA_PREFIX;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATA_DIR: path.join(tempDir('labeller-ocr-http-'), 'data'), PORT: '0', HOST: '127.0.0.1', API_KEYS: 'desk:desk-secret-0123456789abcdef', LOG_LEVEL: 'silent', WATCH_ENABLED: 'false' } as NodeJS.ProcessEnv);
+    const config = loadConfig({
+      DATA_DIR: path.join(tempDir('labeller-ocr-http-'), 'data'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_KEYS: 'desk:desk-secret-0123456789abcdef',
+      LOG_LEVEL: 'silent',
+      WATCH_ENABLED: 'false',
+    } as NodeJS.ProcessEnv);
     srv = await startServer({ config });
     picture = await burnIn(BURN_CASES[7]); // «Made with AI»
   }, 120_000);

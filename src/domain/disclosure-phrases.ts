@@ -25,9 +25,40 @@ export interface DisclosureMatch {
 
 /** Letters OCR and fonts mix up, folded to one form; anything not listed is kept (lower case). */
 const FOLD: Record<string, string> = {
-  а: 'a', ә: 'a', е: 'e', ё: 'e', є: 'e', о: 'o', ө: 'o', '0': 'o', р: 'p', с: 'c', х: 'x', у: 'y', ү: 'y', ұ: 'y',
-  к: 'k', қ: 'k', м: 'm', н: 'h', ң: 'h', һ: 'h', в: 'b', т: 't', і: 'i', ї: 'i', l: 'i', '1': 'i', '|': 'i', '!': 'i', ı: 'i',
-  ғ: 'г', п: 'n', й: 'и', '3': 'з', '6': 'б',
+  а: 'a',
+  ә: 'a',
+  е: 'e',
+  ё: 'e',
+  є: 'e',
+  о: 'o',
+  ө: 'o',
+  '0': 'o',
+  р: 'p',
+  с: 'c',
+  х: 'x',
+  у: 'y',
+  ү: 'y',
+  ұ: 'y',
+  к: 'k',
+  қ: 'k',
+  м: 'm',
+  н: 'h',
+  ң: 'h',
+  һ: 'h',
+  в: 'b',
+  т: 't',
+  і: 'i',
+  ї: 'i',
+  l: 'i',
+  '1': 'i',
+  '|': 'i',
+  '!': 'i',
+  ı: 'i',
+  ғ: 'г',
+  п: 'n',
+  й: 'и',
+  '3': 'з',
+  '6': 'б',
 };
 
 const MAX_TOKEN = 32;
@@ -253,7 +284,8 @@ function madeWithA(tokens: Token[]): DisclosureMatch | undefined {
   for (const m of hitsOf(tokens, LANGUAGES.en.making)) {
     const link = tokens[m.end];
     const ai = tokens[m.end + 1];
-    if (link && ai && EN_LINKS.has(link.s) && ai.s.length === 2 && ai.s[0] === 'a' && I_MISREAD.has(ai.s[1]) && !negated(tokens, m.start, m.end + 1)) return { language: 'en', start: tokens[m.start].word, end: ai.word + 1, kind: 'phrase' };
+    if (link && ai && EN_LINKS.has(link.s) && ai.s.length === 2 && ai.s[0] === 'a' && I_MISREAD.has(ai.s[1]) && !negated(tokens, m.start, m.end + 1))
+      return { language: 'en', start: tokens[m.start].word, end: ai.word + 1, kind: 'phrase' };
   }
   return undefined;
 }

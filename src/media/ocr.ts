@@ -83,7 +83,11 @@ function probe(): Promise<OcrStatus> {
         return;
       }
       if (missing.length) {
-        resolve({ available: false, languages, reason: `the OCR languages ${missing.join(', ')} are not installed (Debian packages ${missing.map((l) => PACKAGES[l]).join(', ')})` });
+        resolve({
+          available: false,
+          languages,
+          reason: `the OCR languages ${missing.join(', ')} are not installed (Debian packages ${missing.map((l) => PACKAGES[l]).join(', ')})`,
+        });
         return;
       }
       resolve({ available: true, languages });
@@ -108,11 +112,14 @@ function turn(deadline: number): Promise<boolean> {
       running++;
       resolve(true);
     };
-    const timer = setTimeout(() => {
-      const i = waiting.indexOf(go);
-      if (i >= 0) waiting.splice(i, 1);
-      resolve(false);
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        const i = waiting.indexOf(go);
+        if (i >= 0) waiting.splice(i, 1);
+        resolve(false);
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     waiting.push(go);
   });
 }
@@ -155,7 +162,12 @@ export async function readPages(
   return result;
 }
 
-function run(list: string, o: { languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean }, deadline: number, result: OcrRun): Promise<void> {
+function run(
+  list: string,
+  o: { languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean },
+  deadline: number,
+  result: OcrRun,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     // psm 3: Tesseract lays out each page itself and leaves photo areas alone (faster, and fewer false words than sparse text).
     const child: ChildProcess = spawn(COMMAND, [list, 'stdout', '-l', o.languages.join('+'), '--psm', '3', 'tsv'], {
@@ -196,7 +208,15 @@ function run(list: string, o: { languages: readonly string[]; stopAfter?: (page:
       if (done || c[0] !== '5') return;
       const text = c.slice(11).join('\t').trim();
       if (!text || !result.pages[p - 1]) return;
-      result.pages[p - 1].push({ text, conf: Number(c[10]), left: Number(c[6]), top: Number(c[7]), width: Number(c[8]), height: Number(c[9]), line: `${c[2]}.${c[3]}.${c[4]}` });
+      result.pages[p - 1].push({
+        text,
+        conf: Number(c[10]),
+        left: Number(c[6]),
+        top: Number(c[7]),
+        width: Number(c[8]),
+        height: Number(c[9]),
+        line: `${c[2]}.${c[3]}.${c[4]}`,
+      });
     };
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {

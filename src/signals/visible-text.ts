@@ -55,25 +55,37 @@ export interface VisibleText {
 
 export async function detectVisibleText(input: Buffer, maxPixels: number): Promise<VisibleText> {
   const status = await ocrStatus();
-  if (!status.available) return { signals: [], ocr: { available: false, read: false, languages: status.languages, reason: 'unavailable', message: status.reason } };
+  if (!status.available)
+    return { signals: [], ocr: { available: false, read: false, languages: status.languages, reason: 'unavailable', message: status.reason } };
   const started = Date.now();
   const base = { available: true, languages: status.languages };
   try {
     const { width, height, scale, grey, half } = await ocrGrey(input, { maxPixels, ...WORKING, minShortSide: MIN_SHORT_SIDE });
     if (!grey || !half) {
-      return { signals: [], ocr: { ...base, read: false, ms: Date.now() - started, reason: 'too-small', message: `the picture is too small to read (${width}×${height})` } };
+      return {
+        signals: [],
+        ocr: { ...base, read: false, ms: Date.now() - started, reason: 'too-small', message: `the picture is too small to read (${width}×${height})` },
+      };
     }
     const pages = await ocrCrops(grey, [...lineCrops(half.data, half.width, half.height, grey), ...regionCrops(grey)]);
     const found: Signal[][] = [];
     const run = await readPages(
       pages.map((p) => p.pgm),
-      { deadlineMs: OCR_DEADLINE_MS, maxWaitMs: OCR_MAX_WAIT_MS, languages: status.languages, stopAfter: (i, words) => (found[i] = warningsOn(words, pages[i], scale, width, height)).length > 0 },
+      {
+        deadlineMs: OCR_DEADLINE_MS,
+        maxWaitMs: OCR_MAX_WAIT_MS,
+        languages: status.languages,
+        stopAfter: (i, words) => (found[i] = warningsOn(words, pages[i], scale, width, height)).length > 0,
+      },
     );
     const signals = found.find((s) => s?.length) ?? [];
     const ms = Date.now() - started;
     // A warning found is known even when the run was cut short; its absence is known only from a full read.
     if (run.incomplete && !signals.length) {
-      const why = run.incomplete === 'deadline' ? `reading the pixels did not finish in time (${OCR_DEADLINE_MS / 1000} s to read, ${OCR_MAX_WAIT_MS / 1000} s to wait for a turn)` : 'the picture holds too much text to read in full';
+      const why =
+        run.incomplete === 'deadline'
+          ? `reading the pixels did not finish in time (${OCR_DEADLINE_MS / 1000} s to read, ${OCR_MAX_WAIT_MS / 1000} s to wait for a turn)`
+          : 'the picture holds too much text to read in full';
       return { signals, ocr: { ...base, read: false, ms, reason: run.incomplete === 'deadline' ? 'timeout' : 'too-much-text', message: why } };
     }
     return { signals, ocr: { ...base, read: true, ms } };
@@ -104,7 +116,14 @@ function lineCrops(half: Uint8Array, hw: number, hh: number, grey: { width: numb
 }
 
 function regionCrops(grey: { width: number; height: number }): OcrCrop[] {
-  return REGIONS.map((r) => ({ name: r.name, left: r.x * grey.width, top: r.y * grey.height, width: r.width * grey.width, height: r.height * grey.height, maxLongSide: r.maxLongSide }));
+  return REGIONS.map((r) => ({
+    name: r.name,
+    left: r.x * grey.width,
+    top: r.y * grey.height,
+    width: r.width * grey.width,
+    height: r.height * grey.height,
+    maxLongSide: r.maxLongSide,
+  }));
 }
 
 /** Every warning on one page: each line alone, then each line with the next (a warning wrapped over two lines). */
@@ -147,7 +166,10 @@ function signalOf(words: OcrWord[], language: string, kind: 'phrase' | 'short-ma
   const x = clamp(Math.round((page.left * page.scale + x0) / k), 0, width - 1);
   const y = clamp(Math.round((page.top * page.scale + y0) / k), 0, height - 1);
   const region = { x, y, width: clamp(Math.round((x1 - x0) / k), 1, width - x), height: clamp(Math.round((y1 - y0) / k), 1, height - y) };
-  const text = words.map((w) => w.text).join(' ').slice(0, 200);
+  const text = words
+    .map((w) => w.text)
+    .join(' ')
+    .slice(0, 200);
   const confidence = Math.round(words.reduce((s, w) => s + Math.max(0, w.conf), 0) / words.length) / 100;
   const place = placeOf(region, width, height);
   return {

@@ -55,8 +55,13 @@ function run(args: string[]): Promise<Buffer> {
 async function backgroundOf(b: Background, width: number, height: number): Promise<Buffer> {
   if (b === 'noise') {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(200,60%,35%)"/><stop offset="1" stop-color="hsl(40,70%,70%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`;
-    const noise = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).png().toBuffer();
-    return sharp(Buffer.from(svg)).composite([{ input: noise, blend: 'overlay' }]).png().toBuffer();
+    const noise = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+      .png()
+      .toBuffer();
+    return sharp(Buffer.from(svg))
+      .composite([{ input: noise, blend: 'overlay' }])
+      .png()
+      .toBuffer();
   }
   return sharp(path.join(PEER_FIXTURES, PHOTOS[b])).resize(width, height, { fit: 'cover' }).png().toBuffer();
 }
@@ -110,10 +115,30 @@ export const BURN_CASES: BurnCase[] = [
   { kind: 'warning', lang: 'kk', text: 'ЖИ · ИИ', width: 1024, height: 768, background: 'gradient', place: 'bottom-right', style: 'outlined', share: 0.06 },
   { kind: 'warning', lang: 'ru', text: 'Создано ИИ', width: 4000, height: 3000, background: 'bridge', place: 'bottom-right', style: 'light-box' },
   { kind: 'warning', lang: 'ru', text: 'Сгенерировано нейросетью', width: 1080, height: 1920, background: 'gradient', place: 'top-left', style: 'outlined' },
-  { kind: 'warning', lang: 'ru', text: 'Изображение создано искусственным интеллектом', width: 3000, height: 2000, background: 'page', place: 'bottom', style: 'plain', share: 0.035 },
+  {
+    kind: 'warning',
+    lang: 'ru',
+    text: 'Изображение создано искусственным интеллектом',
+    width: 3000,
+    height: 2000,
+    background: 'page',
+    place: 'bottom',
+    style: 'plain',
+    share: 0.035,
+  },
   { kind: 'warning', lang: 'en', text: 'AI-generated', width: 4000, height: 3000, background: 'ribbons', place: 'top-left', style: 'dark-box' },
   { kind: 'warning', lang: 'en', text: 'Made with AI', width: 1200, height: 800, background: 'earth', place: 'top', style: 'light-box' },
-  { kind: 'warning', lang: 'en', text: 'Generated with AI', width: 3000, height: 2000, background: 'noise', place: 'bottom-left', style: 'outlined', share: 0.05 },
+  {
+    kind: 'warning',
+    lang: 'en',
+    text: 'Generated with AI',
+    width: 3000,
+    height: 2000,
+    background: 'noise',
+    place: 'bottom-left',
+    style: 'outlined',
+    share: 0.05,
+  },
   { kind: 'warning', lang: 'zh', text: '人工智能生成', width: 1920, height: 1080, background: 'ribbons', place: 'top-right', style: 'light-box' },
   { kind: 'warning', lang: 'zh', text: 'AI生成', width: 800, height: 800, background: 'gradient', place: 'bottom-right', style: 'dark-box' },
   { kind: 'warning', lang: 'zh', text: '由人工智能生成', width: 1600, height: 1200, background: 'page', place: 'top', style: 'plain' },
