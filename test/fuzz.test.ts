@@ -4,14 +4,15 @@
  * clear refusal (4xx / exit 1–2), never a crash, a 5xx, a stalled event loop, runaway memory or a
  * stray file. FUZZ_SEED=<n> reproduces a run; FUZZ_CASES=<n> makes it longer.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { FIXTURES, PEER_FIXTURES, ROOT, tempDir } from './helpers/context.js';
+import { FIXTURES, PEER_FIXTURES, tempDir } from './helpers/context.js';
 import { mulberry32, type Rng } from './helpers/rng.js';
+import { type ServiceProcess, startServiceProcess } from './helpers/service-process.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260127);
 const HTTP_CASES = Number(process.env.FUZZ_CASES ?? 220);
@@ -256,34 +257,20 @@ function makeCases(rng: Rng, n: number): Case[] {
 let child: ChildProcessWithoutNullStreams;
 let url = '';
 let dataDir = '';
-let logs = '';
+let service: ServiceProcess;
 
 beforeAll(async () => {
   dataDir = path.join(tempDir('labeller-fuzz-'), 'data');
-  child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WATCH_ENABLED: 'false',
-      API_KEYS: `fuzz:${KEY}`,
-      // The fuzz run measures robustness, not the rate limits (tested on their own).
-      RATE_LIMIT_PER_MINUTE: '100000',
-      ANON_VERIFY_PER_MINUTE: '100000',
-      MALLOC_ARENA_MAX: '2',
-    },
+  service = await startServiceProcess({
+    DATA_DIR: dataDir,
+    API_KEYS: `fuzz:${KEY}`,
+    // The fuzz run measures robustness, not the rate limits (tested on their own).
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ANON_VERIFY_PER_MINUTE: '100000',
+    MALLOC_ARENA_MAX: '2',
   });
-  child.stdout.on('data', (d) => (logs += d));
-  child.stderr.on('data', (d) => (logs += d));
-  for (let waited = 0; !/labeller listening/.test(logs); waited += 100) {
-    if (waited > 30_000 || child.exitCode !== null) throw new Error(`the service did not start:\n${logs.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const line = logs.split('\n').find((l) => l.includes('labeller listening'));
-  url = JSON.parse(line!).url as string;
+  child = service.child;
+  url = service.url;
 });
 
 afterAll(() => {
@@ -325,7 +312,7 @@ describe(`fuzz (seed ${SEED})`, () => {
         const tick = setInterval(() => !done && probes.push(healthLatency().catch(() => Number.POSITIVE_INFINITY)), 150);
         const where = `case ${i} (${route}, ${c.name.slice(0, 40)}, ${c.bytes.length} bytes, fields ${JSON.stringify(c.fields).slice(0, 120)}, seed ${SEED})`;
         const res = await pending.catch((err) => {
-          throw new Error(`${where}: no answer (${err.cause?.message ?? err}); service log:\n${logs.slice(-1500)}`);
+          throw new Error(`${where}: no answer (${err.cause?.message ?? err}); service log:\n${service.logs().slice(-1500)}`);
         });
         const body = Buffer.from(await res.arrayBuffer());
         done = true;
@@ -353,7 +340,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       expect(p95).toBeLessThan(200);
       expect(max).toBeLessThan(2000);
       expect(child.exitCode).toBeNull();
-      expect(logs).not.toMatch(/uncaught|unhandled/i);
+      expect(service.logs()).not.toMatch(/uncaught|unhandled/i);
     },
     FUZZ_TIMEOUT_MS,
   );

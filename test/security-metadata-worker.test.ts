@@ -10,7 +10,7 @@
  * 2-core machine shared by the suite: 500 ms for the event loop, 5 s for the label. The old
  * readers, on the event loop, held it 0.6-3 s at these sizes; ExifTool took 8 s.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,8 +26,9 @@ import { readTags } from '../src/provenance/exiftool.js';
 import { rawProfileBytes, readIim } from '../src/signals/iptc-iim.js';
 import { setMetadataDeadline } from '../src/signals/metadata.js';
 import { XMP_NS, XmpPacket } from '../src/signals/xmp-reader.js';
-import { fixture, ROOT, tempDir, testContext } from './helpers/context.js';
+import { fixture, tempDir, testContext } from './helpers/context.js';
 import { exifBlock, hostileExif, hostilePacket, hostilePngText, KB, MB, packet, run, webpWith } from './helpers/hostile-metadata.js';
+import { startServiceProcess } from './helpers/service-process.js';
 import { withPngText } from './helpers/verify-kit.js';
 
 const execFileP = promisify(execFile);
@@ -147,29 +148,13 @@ describe('the event loop stays free while 5-8 MB of hostile metadata is read', (
 
   it('/healthz answers within the bound while a hostile 7.5 MB packet is verified over HTTP (the built service in its own process)', async () => {
     const dataDir = path.join(tempDir('labeller-meta-http-'), 'data');
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        WATCH_ENABLED: 'false',
-        API_KEYS: 'desk:desk-secret-0123456789abcdef',
-        ANON_VERIFY_PER_MINUTE: '0',
-        RATE_LIMIT_PER_MINUTE: '0',
-      },
+    const { child, url } = await startServiceProcess({
+      DATA_DIR: dataDir,
+      API_KEYS: 'desk:desk-secret-0123456789abcdef',
+      ANON_VERIFY_PER_MINUTE: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
     });
-    let logs = '';
-    child.stdout.on('data', (d) => (logs += d));
-    child.stderr.on('data', (d) => (logs += d));
     try {
-      for (let waited = 0; !/labeller listening/.test(logs); waited += 100) {
-        if (waited > 30_000 || child.exitCode !== null) throw new Error(`the service did not start:\n${logs.slice(0, 2000)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const url = JSON.parse(logs.split('\n').find((l) => l.includes('labeller listening'))!).url as string;
       // The client is a process of its own too (this one builds megabytes of strings): it uploads
       // the file, the body built before it is sent, and probes /healthz until the answer comes.
       // The pixels are not read (OCR runs a child process of its own).
