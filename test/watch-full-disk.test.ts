@@ -100,6 +100,8 @@ describe('the watch folder on a full disk', () => {
 
       full = false; // space is back
       await until('both files', () => outbox(root).length === 4);
+      // Outputs are published before the job's folder is removed: wait for the job to end.
+      await until('the jobs to end', () => fs.readdirSync(path.join(root, '.work')).length === 0);
       expect(outbox(root)).toEqual(['first.jpg', 'first.jpg.json', 'second.jpg', 'second.jpg.json']);
       expect(w.health()).toEqual({ halted: false });
       expect(lines.some((l) => l.event === 'watch.resumed')).toBe(true);
@@ -146,6 +148,7 @@ describe('the watch folder on a full disk', () => {
 
       fs.rmSync(filler);
       await until('the output', () => fs.existsSync(path.join(root, 'outbox/noise.jpg.json')));
+      await until('the job to end', () => fs.readdirSync(path.join(root, '.work')).length === 0);
       expect(w.isHalted()).toBe(false);
       expect(fs.readFileSync(path.join(root, 'originals/noise.jpg')).equals(input)).toBe(true);
       expect(fs.readdirSync(path.join(root, '.work'))).toEqual([]);
