@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { LabellerError } from './domain/errors.js';
+import { DEFAULT_PROFILE, PROFILE_IDS } from './domain/profiles/types.js';
 
 const csv = z.string().transform((s) =>
   s
@@ -39,6 +40,8 @@ export const ConfigSchema = z.object({
   /** Hosts from which a remote manifest may be fetched during verification. Empty = never. */
   remoteManifestHosts: csv.or(z.array(z.string())).default([]),
   defaultLanguages: csv.or(z.array(z.string())).default(['kk', 'ru']),
+  /** The labelling rule when a request names none (src/domain/profiles). */
+  defaultProfile: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE),
   jpegQuality: z.coerce.number().int().min(1).max(100).default(92),
   maxPixels: z.coerce.number().int().positive().default(120_000_000),
   maxUploadBytes: z.coerce
@@ -100,6 +103,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   TRUST_ANCHORS: 'trustAnchors',
   REMOTE_MANIFEST_HOSTS: 'remoteManifestHosts',
   DEFAULT_LANGUAGES: 'defaultLanguages',
+  DEFAULT_PROFILE: 'defaultProfile',
   JPEG_QUALITY: 'jpegQuality',
   MAX_PIXELS: 'maxPixels',
   MAX_UPLOAD_BYTES: 'maxUploadBytes',

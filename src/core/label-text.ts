@@ -9,9 +9,11 @@ import type { LabelOptions } from './options.js';
 import type { CoreContext, LabelResult } from './types.js';
 import type { ReviewStamp } from '../domain/review.js';
 import { LabellerError } from '../domain/errors.js';
-import { commonRecord, languagesOf } from './record.js';
+import { commonRecord } from './record.js';
+import { latentOf, profileAssertions, profileMark, profileNote } from './profile-mark.js';
+import { aigcOf } from '../provenance/xmp.js';
 import { TEXT_MIME } from '../text/format.js';
-import { textWording, buildTextManifest } from '../text/text-manifest.js';
+import { flatWording, buildTextManifest } from '../text/text-manifest.js';
 import { carrierPlan, type TextPlan } from '../text/plans.js';
 import { runTextTask } from '../text/worker/pool.js';
 import { asBuffer } from '../text/worker/tasks.js';
@@ -24,9 +26,9 @@ export async function labelText(input: Buffer, options: LabelOptions & { approva
   if (placement !== 'start' && placement !== 'end') {
     throw new LabellerError('bad_option', `placement "${placement}" is for images; texts take start or end`);
   }
-  const languages = languagesOf(options, ctx);
-  const wording = textWording(languages, options.wording);
   const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
+  const { profile, languages, mark } = profileMark(options, sourceType, ctx);
+  const wording = flatWording(mark.wording);
   // Decoding, format, old label removal and the output around the carrier: off the event loop.
   const prepared = await runTextTask('label', input, { textFormat: options.textFormat, wording, placement, sourceType });
   const { format, warnings } = prepared;
@@ -42,9 +44,14 @@ export async function labelText(input: Buffer, options: LabelOptions & { approva
     aiSystem: options.aiSystem,
     aiSystemVersion: options.aiSystemVersion,
     organisation: ctx.identity.organisation,
-    mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription },
+    mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription, ...profileNote(profile, mark) },
     iscc: prepared.iscc,
     review: options.approval,
+    profileAssertions: profileAssertions(
+      profile,
+      aigcOf({ organisation: ctx.identity.organisation, instanceId, propagator: options.propagator }),
+      latentOf(profile, options, ctx, instanceId),
+    ),
   });
   // The output's hash continues from the hash of `before` the binding needs anyway.
   const outputHash = createHash('sha256').update(plan.before);
@@ -62,6 +69,7 @@ export async function labelText(input: Buffer, options: LabelOptions & { approva
       format,
       mimeType,
       iscc: prepared.iscc,
+      profile: profile.id,
       ...commonRecord({
         input,
         output: bytes,

@@ -7,18 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../domain/errors.js';
 import { labelPixels } from '../label/image.js';
 import { planMark, type Placement } from '../label/image-mark.js';
-import { shortMarkFor, wordingFor } from '../domain/wording.js';
 import { checkMetadataSize } from '../media/metadata-limits.js';
 import { checkName } from '../media/name-check.js';
 import { imageIsccOfGrey } from '../media/iscc-image.js';
 import { probeImage } from '../media/probe.js';
 import { IMAGE_EXT, IMAGE_MIME, sniff, unsupported, type ImageFormat } from '../media/sniff.js';
 import { mayCarryManifest, readManifest, signAsset, type ReadOutcome } from '../provenance/c2pa.js';
-import { buildXmp, type EditorialFields } from '../provenance/xmp.js';
+import { aigcOf, buildXmp, type EditorialFields } from '../provenance/xmp.js';
 import { readEditorial } from '../signals/metadata.js';
 import { TOOL } from '../domain/tool.js';
 import { buildManifest } from '../provenance/manifest.js';
-import { commonRecord, languagesOf } from './record.js';
+import { commonRecord } from './record.js';
+import { latentOf, lookOf, profileAssertions, profileMark, profileNote } from './profile-mark.js';
 import type { LabelOptions } from './options.js';
 import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
 import type { CoreContext } from './types.js';
@@ -57,13 +57,13 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
   const { config, identity } = ctx;
   const probe = await probeImage(input, format, config.maxPixels);
   const mimeType = IMAGE_MIME[format];
-  const languages = languagesOf(options, ctx);
-  const wording = wordingFor(languages, options.wording);
+  const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
+  const { profile, languages, mark } = profileMark(options, sourceType, ctx);
+  const wording = mark.wording;
   const placement = (options.placement ?? 'corner') as Placement;
   if (placement === ('start' as string) || placement === ('end' as string)) {
     throw new LabellerError('bad_option', `placement "${placement}" is for texts; images take corner, band or a corner-*/band-* position`);
   }
-  const sourceType = options.sourceType ?? 'trainedAlgorithmicMedia';
   const instanceId = `xmp:iid:${randomUUID()}`;
   const warnings: string[] = [];
 
@@ -72,7 +72,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
   const [editorial, plan] = await Promise.all([
     // Generators often write no metadata at all: then there is no caption or credit to keep. A PNG may keep them in text chunks.
     probe.hasMetadata || format === 'png' ? readEditorial(input, format, probe.metadata) : ({} as EditorialFields),
-    planMark(probe.width, probe.height, Object.values(wording), shortMarkFor(languages), placement),
+    planMark(probe.width, probe.height, Object.values(wording), mark.shortMark, placement, lookOf(mark)),
   ]);
   if (plan.mode !== 'words')
     warnings.push(
@@ -80,6 +80,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     );
 
   const disclosure = Object.values(wording).join(' / ');
+  const latent = latentOf(profile, options, ctx, instanceId);
   const xmp = buildXmp({
     sourceType,
     aiSystem: options.aiSystem,
@@ -91,6 +92,8 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     instanceId,
     editorial,
     creatorTool: `${TOOL.name} ${TOOL.version}`,
+    propagator: options.propagator,
+    latent,
   });
   // The labelled picture and its small copy (the manifest's thumbnail, the record's fingerprint pixels).
   const [{ bytes: pixels, preview }, upstream] = await Promise.all([
@@ -112,9 +115,10 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     aiSystemVersion: options.aiSystemVersion,
     hasParent,
     organisation: identity.organisation,
-    mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas },
+    mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas, ...profileNote(profile, mark) },
     review: options.approval,
     iscc,
+    profileAssertions: profileAssertions(profile, aigcOf({ organisation: identity.organisation, instanceId, propagator: options.propagator }), latent),
   });
   const signed = await signAsset({
     bytes: pixels,
@@ -140,6 +144,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
       height: plan.canvas.height,
       mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
       iscc,
+      profile: profile.id,
       ...commonRecord({
         input,
         output: signed.bytes,

@@ -16,6 +16,7 @@ import { type Actor, LIBRARY_CALLER } from '../domain/record.js';
 import type { CoreContext } from './types.js';
 import { combine } from './verdict.js';
 import { summarise } from './verify-summary.js';
+import { judgeProfiles } from './profile-evidence.js';
 
 /** Formats we do not label but whose C2PA we still check (sniff calls them 'other'). */
 const C2PA_ONLY: Record<string, string> = { 'image/gif': 'gif', 'image/svg+xml': 'svg', 'image/heic': 'heif', 'image/heif': 'heif' };
@@ -51,6 +52,7 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     sha256: sha256(input),
     bytes: input.length,
     ...verdict,
+    profiles: judgeProfiles(read.kind, verdict, read.c2pa, signals),
     c2pa,
     ...(review ? { review } : {}),
     signals,

@@ -19,6 +19,7 @@ import {
   type TextFormat,
   type TextPlacement,
 } from './vocabulary.js';
+import { PROFILE_IDS, type ProfileId } from './profiles/types.js';
 
 export interface LabelOptions {
   languages?: Lang[];
@@ -36,6 +37,10 @@ export interface LabelOptions {
   textFormat?: TextFormat;
   /** 'required': hold the labelled file for an editor's approval instead of releasing it. */
   review?: 'required';
+  /** The jurisdiction's labelling rule (src/domain/profiles); default DEFAULT_PROFILE, else kz. */
+  profile?: ProfileId;
+  /** cn: the platform passing the content on (TC260 ContentPropagator / PropagateID). */
+  propagator?: string;
 }
 
 const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
@@ -106,6 +111,13 @@ export const LabelFieldsSchema = z
         description:
           "required: hold the labelled file for an editor's approval (202 + a job) instead of releasing it; REVIEW_REQUIRED=true does so for every file.",
       }),
+    profile: z
+      .enum(PROFILE_IDS, { error: oneOf(PROFILE_IDS) })
+      .optional()
+      .meta({ description: `Labelling rule of a jurisdiction: ${PROFILE_IDS.join(', ')}; default DEFAULT_PROFILE (kz).` }),
+    propagator: text(200)
+      .optional()
+      .meta({ description: 'cn: the platform passing the content on, written as TC260 ContentPropagator (with a PropagateID).' }),
   })
   .strict();
 
@@ -183,6 +195,8 @@ export function parseLabelOptions(raw: Record<string, unknown>, spelling: Option
     title: f.title,
     textFormat: f.textFormat,
     review: f.review,
+    profile: f.profile,
+    propagator: f.propagator,
   };
   for (const k of Object.keys(options) as (keyof LabelOptions)[]) if (options[k] === undefined) delete options[k];
   return options;

@@ -125,6 +125,8 @@ export interface LabelRecord {
     /** Cap height over the shorter side of the original picture: at least 0.05. */
     textHeightShare: number;
   };
+  /** The labelling profile followed (src/domain/profiles): kz, eu, cn or us-ca. */
+  profile?: string;
   sourceType: string;
   digitalSourceType: string;
   aiSystem?: string;

@@ -3,6 +3,7 @@
  * Documented as JSON Schema in schema/verify-report.schema.json.
  */
 import type { TextFormat } from './vocabulary.js';
+import type { Judgement, ProfileId } from './profiles/types.js';
 
 export type C2paState = 'absent' | 'invalid' | 'valid' | 'trusted' | 'unreadable' | 'remote';
 
@@ -31,7 +32,14 @@ export interface C2paSummary {
    * Our own visible-warning assertion, when the manifest has one. `signer` says whether it is
    * believed: from our own signing certificate ('own') or a trusted signer ('trusted'); 'untrusted' is not.
    */
-  visibleWarning?: { wording?: Record<string, string>; languages?: string[]; region?: unknown; signer?: 'own' | 'trusted' | 'untrusted' };
+  visibleWarning?: {
+    wording?: Record<string, string>;
+    languages?: string[];
+    region?: unknown;
+    signer?: 'own' | 'trusted' | 'untrusted';
+    /** The EU common icon drawn with the warning (eu profile): its acronym and variant. */
+    icon?: { acronym?: string; variant?: string };
+  };
   /**
    * The active manifest's soft binding (`c2pa.soft-binding`): the algorithm and value, an
    * ISCC Content-Code for `io.iscc.v0`, by which a stripped copy can be traced back.
@@ -39,6 +47,10 @@ export interface C2paSummary {
   softBinding?: { alg: string; value: string };
   /** Our kz.labeller.review assertion, as read (the core reports it as `review`, not here). */
   review?: ReviewInfo;
+  /** GB 45438 implicit label signed into the manifest (kz.labeller.tc260-aigc), as read. */
+  aigc?: Record<string, unknown>;
+  /** California latent disclosure: our assertion, or the standard fields carrying the same facts. */
+  latentDisclosure?: { provider?: string; system?: string; systemVersion?: string; createdAt?: string; identifier?: string };
   remoteUrl?: string;
   message?: string;
 }
@@ -84,6 +96,8 @@ export interface VerifyReport {
     visibleWarning: boolean | null;
     compliant: boolean;
   };
+  /** Every labelling profile's verdict (src/domain/profiles): `compliance` is the kz one, kept as the contract. */
+  profiles?: Record<ProfileId, Judgement>;
   summary: { kk: string; ru: string; en: string };
   /** Images: whether the pixels were read for the visible warning (OCR), how long it took, or why not. */
   ocr?: OcrInfo;

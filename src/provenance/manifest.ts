@@ -26,7 +26,14 @@ export interface ManifestInput {
   review?: ReviewStamp;
   /** ISCC Content-Code of the labelled output: the c2pa.soft-binding assertion (alg io.iscc.v0). */
   iscc?: string;
+  /** A profile's own assertions (src/core/profile-mark.ts): the TC260 implicit label, the California latent disclosure. */
+  profileAssertions?: { label: string; data: Record<string, unknown> }[];
 }
+
+/** GB 45438 implicit label, signed (texts have no XMP to carry TC260:AIGC). */
+export const TC260_ASSERTION = 'kz.labeller.tc260-aigc';
+/** California AI Transparency Act latent disclosure. */
+export const LATENT_ASSERTION = 'kz.labeller.latent-disclosure';
 
 export function buildManifest(m: ManifestInput): Record<string, unknown> {
   const dst = DST_BASE + m.sourceType;
@@ -59,6 +66,7 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
       { label: MARK_ASSERTION, data: { ...m.mark, signer: m.organisation } },
       ...(m.review ? [{ label: REVIEW_ASSERTION, data: { ...m.review, organisation: m.organisation } }] : []),
       ...(m.iscc ? [softBindingAssertion(m.iscc)] : []),
+      ...(m.profileAssertions ?? []),
     ],
   };
 }

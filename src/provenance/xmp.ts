@@ -31,7 +31,14 @@ export interface XmpInput {
   instanceId: string;
   editorial: EditorialFields;
   creatorTool: string;
+  /** cn: the platform passing the content on (TC260 ContentPropagator; PropagateID = instanceId). */
+  propagator?: string;
+  /** us-ca: the California latent disclosure (SB 942), also signed into the manifest. */
+  latent?: { provider?: string; system?: string; systemVersion?: string; createdAt?: string; identifier?: string };
 }
+
+/** The latent-disclosure namespace: XMP-latent:Provider, SystemName, SystemVersion, CreateDate, Identifier in ExifTool. */
+export const LATENT_NS = 'http://ns.labeller.kz/latent-disclosure/1.0/';
 
 const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
@@ -44,18 +51,23 @@ const NS = {
   TC260: 'http://www.tc260.org.cn/ns/AIGC/1.0/',
 };
 
-export function buildXmp(x: XmpInput): string {
-  const e = x.editorial;
-  const description = e.description && !e.description.includes(x.disclosure) ? `${e.description}\n\n${x.disclosure}` : (e.description ?? x.disclosure);
-  const aigc = JSON.stringify({
+/** The GB 45438 implicit label (TC260 AIGC object): our organisation produced it, under this output's instance id. */
+export function aigcOf(x: Pick<XmpInput, 'organisation' | 'instanceId' | 'propagator'>): Record<string, string> {
+  return {
     Label: '1',
     ContentProducer: x.organisation,
     ProduceID: x.instanceId,
     ReservedCode1: '',
-    ContentPropagator: '',
-    PropagateID: '',
+    ContentPropagator: x.propagator ?? '',
+    PropagateID: x.propagator ? x.instanceId : '',
     ReservedCode2: '',
-  });
+  };
+}
+
+export function buildXmp(x: XmpInput): string {
+  const e = x.editorial;
+  const description = e.description && !e.description.includes(x.disclosure) ? `${e.description}\n\n${x.disclosure}` : (e.description ?? x.disclosure);
+  const aigc = JSON.stringify(aigcOf(x));
   const props = [
     simple('Iptc4xmpExt:DigitalSourceType', DST_BASE + x.sourceType),
     simple('Iptc4xmpExt:AISystemUsed', x.aiSystem),
@@ -76,8 +88,9 @@ export function buildXmp(x: XmpInput): string {
     simple('xmp:MetadataDate', new Date().toISOString()),
     simple('xmpMM:InstanceID', x.instanceId),
     simple('TC260:AIGC', aigc),
+    ...latentProps(x.latent),
   ].filter(Boolean);
-  const xmlns = Object.entries(NS)
+  const xmlns = Object.entries({ ...NS, ...(x.latent ? { latent: LATENT_NS } : {}) })
     .filter(([p]) => p !== 'rdf')
     .map(([p, uri]) => `xmlns:${p}="${uri}"`)
     .join('\n    ');
@@ -91,6 +104,17 @@ ${props.join('\n')}
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>`;
+}
+
+function latentProps(l: XmpInput['latent']): string[] {
+  if (!l) return [];
+  return [
+    simple('latent:Provider', l.provider),
+    simple('latent:SystemName', l.system),
+    simple('latent:SystemVersion', l.systemVersion),
+    simple('latent:CreateDate', l.createdAt),
+    simple('latent:Identifier', l.identifier),
+  ];
 }
 
 function esc(s: string): string {

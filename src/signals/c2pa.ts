@@ -20,6 +20,7 @@ import {
   type ReadSettings,
 } from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
+import { profileClaims } from './profile-claims.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
 
@@ -144,10 +145,11 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
     actions,
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
     ...(warning
-      ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement }) }
+      ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement, icon: warning.icon }) }
       : {}),
     ...(softBinding ? { softBinding } : {}),
     ...reviewOf(active),
+    ...profileClaims(active, sig),
     ...(fetchedFrom ? { remoteUrl: fetchedFrom } : {}),
     message: stateMessage(state, codes, sig),
   };

@@ -3,14 +3,19 @@
  * for images (provenance/manifest.ts), with the text's MIME type. The hard binding is added at
  * signing time (manifest-store.ts), once the carrier's place is known.
  */
-import { buildManifest } from '../provenance/manifest.js';
+import { buildManifest, type ManifestInput } from '../provenance/manifest.js';
 import { wordingFor, type Lang } from '../domain/wording.js';
 import type { SourceType } from '../provenance/xmp.js';
 import type { ReviewStamp } from '../domain/review.js';
 
 /** Wording per language; line breaks are flattened so the notice stays one line. */
 export function textWording(languages: Lang[], custom?: Partial<Record<Lang, string>>): Record<string, string> {
-  const out = wordingFor(languages, custom);
+  return flatWording(wordingFor(languages, custom));
+}
+
+/** Any profile's wording, flattened to one line per language and NFC-normalised. */
+export function flatWording(wording: Record<string, string>): Record<string, string> {
+  const out = { ...wording };
   for (const k of Object.keys(out)) out[k] = out[k].replace(/\s+/g, ' ').normalize('NFC');
   return out;
 }
@@ -26,6 +31,7 @@ export interface TextManifestInput {
   mark: Record<string, unknown>;
   iscc?: string;
   review?: ReviewStamp;
+  profileAssertions?: ManifestInput['profileAssertions'];
 }
 
 export function buildTextManifest(m: TextManifestInput): Record<string, unknown> {
@@ -41,5 +47,6 @@ export function buildTextManifest(m: TextManifestInput): Record<string, unknown>
     mark: m.mark,
     iscc: m.iscc,
     review: m.review,
+    profileAssertions: m.profileAssertions,
   });
 }
