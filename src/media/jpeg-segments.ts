@@ -12,7 +12,7 @@ const APP1 = 0xe1;
 const APP2 = 0xe2;
 const APP13 = 0xed;
 
-interface Segment {
+export interface Segment {
   marker: number;
   /** Offset of the 0xFF of the marker. */
   start: number;
@@ -21,7 +21,7 @@ interface Segment {
 }
 
 /** The segments before the first scan; undefined when the bytes are not a well-formed JPEG header. */
-function headerSegments(jpeg: Buffer): Segment[] | undefined {
+export function headerSegments(jpeg: Buffer): Segment[] | undefined {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== SOI) return undefined;
   const out: Segment[] = [];
   let at = 2;
