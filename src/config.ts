@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   watchEnabled: bool.default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   retentionDays: z.coerce.number().int().min(0).default(0),
+  /** Prompt texts (kept outside the record's chain) are erased this many days after their labelling; 0 keeps them. */
+  promptRetentionDays: z.coerce.number().int().min(0).default(0),
   /** Slow clients: no body byte for this long → 408; the whole body within UPLOAD_TIMEOUT_MS at UPLOAD_MIN_BYTES_PER_S. */
   uploadIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
   uploadTimeoutMs: z.coerce.number().int().positive().default(300_000),
@@ -85,6 +87,11 @@ export const ConfigSchema = z.object({
     .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
     .optional(),
   webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** postgres://… : the record on PostgreSQL, shared by several instances (unset: SQLite under DATA_DIR). */
+  databaseUrl: z
+    .string()
+    .refine((u) => /^postgres(ql)?:\/\//i.test(u), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -115,6 +122,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   WATCH_ENABLED: 'watchEnabled',
   LOG_LEVEL: 'logLevel',
   RETENTION_DAYS: 'retentionDays',
+  PROMPT_RETENTION_DAYS: 'promptRetentionDays',
   UPLOAD_IDLE_TIMEOUT_MS: 'uploadIdleTimeoutMs',
   UPLOAD_TIMEOUT_MS: 'uploadTimeoutMs',
   UPLOAD_MIN_BYTES_PER_S: 'uploadMinBytesPerS',
@@ -127,6 +135,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   REVIEW_TTL_DAYS: 'reviewTtlDays',
   WEBHOOK_URL: 'webhookUrl',
   WEBHOOK_SECRET: 'webhookSecret',
+  DATABASE_URL: 'databaseUrl',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {

@@ -6,16 +6,19 @@ import fs from 'node:fs';
 import { loadConfig, type Config } from './config.js';
 import { LabellerError } from './domain/errors.js';
 import { loadSigningIdentity } from './provenance/signer.js';
-import { openRegistry } from './registry/index.js';
+import { openRecordStore } from './registry/index.js';
 import type { CoreContext } from './core/types.js';
 
 /** `records: false` leaves the provenance record out (tests and tools that must not write one). */
 export async function createContext(opts: { config?: Config; warn?: (msg: string) => void; records?: false } = {}): Promise<CoreContext> {
   const config = opts.config ?? loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
+  // Instances sharing one record must sign as one: a development identity is made per DATA_DIR.
+  if (config.databaseUrl && !config.signerCert)
+    throw new LabellerError('bad_config', 'DATABASE_URL is set but no signing identity is: set SIGNER_CERT with SIGNER_KEY or SIGNER_MODULE');
   const identity = await loadSigningIdentity(config, opts.warn);
   const trustAnchorsPem = readAnchors(config.trustAnchors);
-  return { config, identity, trustAnchorsPem, records: opts.records === false ? undefined : openRegistry(config) };
+  return { config, identity, trustAnchorsPem, records: opts.records === false ? undefined : await openRecordStore(config) };
 }
 
 export function readAnchors(file?: string): string | undefined {

@@ -36,6 +36,7 @@ const TOOLS: Record<string, string> = {
   '@contentauth/c2pa-node': 'src/provenance/c2pa.ts',
   'exiftool-vendored': 'src/provenance/exiftool.ts',
   'better-sqlite3': 'src/registry/database.ts',
+  pg: 'src/registry/postgres.ts',
 };
 
 function sources(dir = SRC): string[] {

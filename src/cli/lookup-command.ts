@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { LabellerError } from '../domain/errors.js';
 import { decodeUnit } from '../domain/iscc/index.js';
-import { openRegistry } from '../registry/index.js';
+import { openRecordStore } from '../registry/index.js';
 import { EXIT, fail, say } from './common.js';
 
 export function registerLookup(records: Command): void {
@@ -20,7 +20,7 @@ export function registerLookup(records: Command): void {
         const unit = code.length <= 100 ? decodeUnit(code) : undefined;
         if (unit?.mainType !== 2 || unit.subType > 1 || unit.bits < 64)
           throw new LabellerError('bad_option', `"${code.slice(0, 100)}" is not an ISCC Image-Code or Text-Code of 64 bits or more (ISCC:EEA… or ISCC:EAA…)`);
-        const registry = openRegistry(loadConfig(), { mustExist: true });
+        const registry = await openRecordStore(loadConfig(), { mustExist: true });
         try {
           const found = await registry.lookupIscc(code);
           if (flags.json)

@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import type { StoredRecord } from '../core/types.js';
-import { checkChain, exportRecords, openRegistry, registryPath, type ExportFormat } from '../registry/index.js';
+import { checkRecord, exportRecords, openRecordStore, type ExportFormat } from '../registry/index.js';
 import { DEFAULT_PAGE, MAX_PAGE, parseRecordQuery } from '../domain/record-query.js';
 import { EXIT, fail, say, writeAtomic } from './common.js';
 import { registerLookup } from './lookup-command.js';
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--json', 'print the page as JSON')
     .action(async (flags: ListFlags) => {
       process.exitCode = await guarded(async () => {
-        const registry = openRegistry(loadConfig());
+        const registry = await openRecordStore(loadConfig());
         try {
           const { json: _json, ...filters } = flags;
           const page = await registry.list(parseRecordQuery(filters, 'cli'));
@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .option('-f, --force', 'replace an existing output file')
     .action(async (flags: { from: string; to: string; format: ExportFormat; output?: string; force?: boolean }) => {
       process.exitCode = await guarded(async () => {
-        const registry = openRegistry(loadConfig());
+        const registry = await openRecordStore(loadConfig());
         try {
           const text = await exportRecords(registry, { from: flags.from, to: flags.to }, flags.format);
           if (flags.output) writeAtomic(flags.output, text, flags.force);
@@ -83,12 +83,11 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (flags: { json?: boolean }) => {
       process.exitCode = await guarded(async () => {
-        const config = loadConfig();
-        const registry = openRegistry(config, { mustExist: true });
+        const registry = await openRecordStore(loadConfig(), { mustExist: true });
         try {
-          const report = checkChain(registry);
-          const types = countTypes(registry);
-          if (flags.json) process.stdout.write(JSON.stringify({ file: registryPath(config), ...report, types }, null, 2) + '\n');
+          const report = await checkRecord(registry);
+          const types = await registry.countTypes();
+          if (flags.json) process.stdout.write(JSON.stringify({ file: registry.where, ...report, types }, null, 2) + '\n');
           else if (report.intact) {
             const kinds = `${types.label ?? 0} labels, ${types.verify ?? 0} verifications, ${types.review ?? 0} review events`;
             process.stdout.write(
@@ -110,12 +109,6 @@ function listLine(r: StoredRecord): string {
   // A review row shows its event (submitted, approved, rejected, expired, purged) where a verification shows its verdict.
   const what = r.verdict ?? (r.type === 'review' ? String(r.data.event) : '-');
   return [r.seq, r.id, r.time, r.type, r.actor, r.door, r.format, what, (r.outputSha256 ?? r.inputSha256).slice(0, 12)].join('\t');
-}
-
-/** Rows of each type in the chain (labels, verifications, review events). */
-function countTypes(registry: ReturnType<typeof openRegistry>): Record<string, number> {
-  const rows = registry.db.prepare('SELECT type, count(*) AS n FROM records GROUP BY type').all() as { type: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }
 
 async function guarded(run: () => Promise<number>): Promise<number> {

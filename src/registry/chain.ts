@@ -30,7 +30,7 @@ export interface ChainedRow {
   data: string;
 }
 
-const CHAINED_COLUMNS: (keyof ChainedRow)[] = [
+export const CHAINED_COLUMNS: (keyof ChainedRow)[] = [
   'seq',
   'id',
   'time',

@@ -3,7 +3,8 @@
  * and retention that only this storage can do. One row per labelling and per verification.
  */
 import { sha256 } from '../domain/hash.js';
-import type { Actor, IsccMatch, LabelRecord, RecordQuery, RecordSink, StoredRecord } from '../domain/record.js';
+import type { Actor, IsccMatch, LabelRecord, PromptText, RecordQuery, StoredRecord } from '../domain/record.js';
+import { type EraseOutcome, SqlitePrompts, type StoredPrompt } from './prompts.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
 import type { ReviewRow } from '../domain/review.js';
 import type { GreyImage } from '../media/sharp.js';
@@ -33,6 +34,7 @@ import {
 } from './record-rows.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
 import { pruneExpired } from './retention.js';
+import type { ChainAnchor, RecordStore, StoredRow } from './store.js';
 
 export { toStored, type Row, type StoredFingerprint } from './record-rows.js';
 
@@ -42,7 +44,7 @@ export interface RegistryOptions {
   now?: () => Date;
 }
 
-export class SqliteRegistry implements RecordSink {
+export class SqliteRegistry implements RecordStore {
   readonly db: Db;
   private readonly maxPixels: number;
   private readonly now: () => Date;
@@ -50,6 +52,8 @@ export class SqliteRegistry implements RecordSink {
   readonly nearIndex: FingerprintIndex;
   /** The ISCC codes of labelled outputs, for tracing copies and for lookups by code. */
   readonly iscc: IsccIndex;
+  /** Prompt texts, outside the chain (prompts.ts). */
+  readonly prompts: SqlitePrompts;
   private readonly stmt;
 
   constructor(db: Db, opts: RegistryOptions = {}) {
@@ -71,19 +75,35 @@ export class SqliteRegistry implements RecordSink {
     };
     this.nearIndex = new FingerprintIndex(db);
     this.iscc = new IsccIndex(db);
+    this.prompts = new SqlitePrompts(db);
   }
 
-  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string> {
+  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage, prompt?: PromptText): Promise<string> {
     const [fingerprint, iscc] = await Promise.all([
       fingerprintOf(record.kind, output, STORED_CROPS, this.maxPixels, grey),
       isccOfOutput(record.kind, output, this.maxPixels, grey),
     ]);
-    return this.insertLabel(record, actor, iscc ? { ...fingerprint, iscc } : fingerprint);
+    return this.insertLabel(record, actor, iscc ? { ...fingerprint, iscc } : fingerprint, prompt);
   }
 
   /** The synchronous database part of recordLabel (the fingerprint is computed before). */
-  insertLabel(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined): string {
-    return this.append(labelAppend(record, actor, fingerprint));
+  insertLabel(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined, prompt?: PromptText): string {
+    return this.append(labelAppend(record, actor, fingerprint, prompt));
+  }
+
+  /** A label's prompt as kept (outside the chain), or when it was erased; never in list() or exports. */
+  async promptOf(id: string): Promise<StoredPrompt | undefined> {
+    return this.prompts.get(id);
+  }
+
+  /** Deletes a label's prompt text, writer and salt; the row and the chain are untouched. */
+  async erasePrompt(id: string): Promise<EraseOutcome> {
+    return this.prompts.erase(id, this.now());
+  }
+
+  /** PROMPT_RETENTION_DAYS: erases the prompts of labellings older than that. */
+  async expirePrompts(days: number): Promise<number> {
+    return this.prompts.expire(days, this.now());
   }
 
   /**
@@ -177,8 +197,25 @@ export class SqliteRegistry implements RecordSink {
     yield* this.db.prepare('SELECT * FROM records WHERE seq > ? ORDER BY seq').iterate(fromSeq) as IterableIterator<Row>;
   }
 
-  anchor(): { through_seq: number; hash: string; pruned: number; at: string } | undefined {
-    return this.stmt.anchor.get() as { through_seq: number; hash: string; pruned: number; at: string } | undefined;
+  anchor(): ChainAnchor | undefined {
+    return this.stmt.anchor.get() as ChainAnchor | undefined;
+  }
+
+  get where(): string {
+    return this.db.name;
+  }
+
+  async *chainRows(fromSeq = 0): AsyncIterable<StoredRow> {
+    yield* this.rows(fromSeq);
+  }
+
+  async chainAnchor(): Promise<ChainAnchor | undefined> {
+    return this.anchor();
+  }
+
+  async countTypes(): Promise<Record<string, number>> {
+    const rows = this.db.prepare('SELECT type, count(*) AS n FROM records GROUP BY type').all() as { type: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]));
   }
 
   private append(r: AppendInput): string {
@@ -195,6 +232,7 @@ export class SqliteRegistry implements RecordSink {
       const prev_hash = head?.hash ?? anchor?.hash ?? GENESIS_HASH;
       const row = chainedRow(r, seq, id, now);
       this.stmt.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row), job_id: r.actor.jobId ?? null });
+      if (r.prompt) this.prompts.insert(id, row.time, r.prompt);
       if (r.indexFingerprints) this.indexFingerprints(seq, r.fingerprint);
       return id;
     });
