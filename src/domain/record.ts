@@ -6,6 +6,9 @@
 import type { Signal, VerifyReport } from './report.js';
 import type { ReviewRow, ReviewStamp } from './review.js';
 import type { Door } from './vocabulary.js';
+import type { PrivacyItem, PromptText } from './personal-data.js';
+
+export type { PromptText } from './personal-data.js';
 
 /** A rectangle in pixels. */
 export interface Region {
@@ -29,7 +32,7 @@ export interface RecordSink {
    * `grey`, when given, is that picture already decoded small (the labeller's own thumbnail
    * pixels), so the fingerprints need no second decode of the output.
    */
-  recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string>;
+  recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage, prompt?: PromptText): Promise<string>;
   recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string>;
   /** A review event (held, approved, rejected, expired); `actor.jobId` makes it idempotent. */
   recordReview?(row: ReviewRow, actor: Actor): Promise<string>;
@@ -44,6 +47,12 @@ export interface RecordSink {
   /** The labelled output an ISCC Content-Code (computed by anyone from a copy) belongs to, if any is near enough. */
   lookupIscc?(code: string): Promise<IsccMatch | undefined>;
   list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
+  /** A label's prompt text as kept outside the chain, or when it was erased (records.ts of the doors; never in list()). */
+  promptOf?(id: string): Promise<PromptText | { erasedAt: string } | undefined>;
+  /** Deletes a label's prompt text, writer and salt; the chained row (with the salted hash) stays. */
+  erasePrompt?(id: string): Promise<'erased' | 'already-erased' | 'no-prompt' | 'no-record'>;
+  /** PROMPT_RETENTION_DAYS: erases prompts of labellings older than `days` (0: none); returns how many. */
+  expirePrompts?(days: number): Promise<number>;
   /** Removes rows older than `retentionDays` (0 keeps everything), keeping the chain checkable. */
   prune(retentionDays: number): Promise<{ removed: number }>;
   get(id: string): Promise<StoredRecord | undefined>;
@@ -127,6 +136,10 @@ export interface LabelRecord {
   };
   /** The labelling profile followed (src/domain/profiles): kz, eu, cn or us-ca. */
   profile?: string;
+  /** Personal data removed from the input's metadata (domain/personal-data.ts; names only, never values). */
+  privacy?: { removed: PrivacyItem[] };
+  /** Set by the record: SHA-256 of a per-prompt salt and the prompt (registry/prompts.ts); the text stays outside the chain. */
+  promptHash?: string;
   sourceType: string;
   digitalSourceType: string;
   aiSystem?: string;

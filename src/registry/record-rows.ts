@@ -5,7 +5,8 @@
  * (sqlite-registry.ts) and PostgreSQL (pg-registry.ts) differ only in how they store and find rows.
  */
 import { codeDistance } from '../domain/iscc/index.js';
-import type { Actor, GreyImage, LabelRecord, StoredRecord } from '../domain/record.js';
+import type { Actor, GreyImage, LabelRecord, PromptText, StoredRecord } from '../domain/record.js';
+import { sealPrompt, type SealedPrompt } from './prompts.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
 import type { ReviewRow } from '../domain/review.js';
 import { greyMaster } from '../media/sharp.js';
@@ -39,11 +40,14 @@ export interface AppendInput extends StoredAsGiven {
   data: Record<string, unknown>;
   indexFingerprints: boolean;
   recordId?: string;
+  /** A label's prompt: its salted hash is in `data` (chained), the text goes to the prompts table (prompts.ts). */
+  prompt?: SealedPrompt;
 }
 
 /** The row a labelling becomes (its fingerprints computed before). */
-export function labelAppend(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined): AppendInput {
+export function labelAppend(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined, prompt?: PromptText): AppendInput {
   const { id, ...rest } = record;
+  const sealed = prompt?.text ? sealPrompt(prompt) : undefined;
   return {
     type: 'label',
     actor,
@@ -64,9 +68,10 @@ export function labelAppend(record: LabelRecord, actor: Actor, fingerprint: Stor
     manifest_label: record.manifestLabel ?? null,
     verdict: null,
     fingerprint,
-    data: rest as unknown as Record<string, unknown>,
+    data: (sealed ? { ...rest, promptHash: sealed.hash } : rest) as unknown as Record<string, unknown>,
     indexFingerprints: true,
     recordId: id,
+    prompt: sealed,
   };
 }
 
