@@ -266,4 +266,19 @@ describe.each([
       await reg.close();
     }
   });
+
+  it("keeps a label's prompt outside the chain: the row holds a salted hash, erasing the text leaves the chain intact", async ({ skip: skipTest }) => {
+    if (skip()) return skipTest(postgresMissing);
+    const prompt = { text: 'Aigerim at the Almaty bazaar, photorealistic', writer: 'desk' };
+    const id = await store.recordLabel({ ...photo.record, id: undefined }, { actor: 'desk', door: 'rest' }, photo.bytes, photo.grey, prompt);
+    const row = await store.get(id);
+    expect(row!.data.promptHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain('Aigerim');
+    expect(await store.promptOf!(id)).toEqual(prompt);
+    expect(await store.erasePrompt!(id)).toBe('erased');
+    expect(await store.erasePrompt!(id)).toBe('already-erased');
+    expect(await store.erasePrompt!(photo.record.id!)).toBe('no-prompt');
+    expect(await store.promptOf!(id)).toMatchObject({ erasedAt: expect.any(String) });
+    expect(await checkRecord(store)).toMatchObject({ intact: true, rows: 47 });
+  });
 });

@@ -92,4 +92,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER records_no_delete BEFORE DELETE ON records FOR EACH ROW EXECUTE FUNCTION records_append_only();
   CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records FOR EACH STATEMENT EXECUTE FUNCTION records_append_only();
   `,
+  // v2: prompts outside the chain, as SQLite's v6 (prompts.ts): the row keeps a salted hash.
+  `
+  CREATE TABLE prompts (
+    record_id     TEXT PRIMARY KEY,
+    time          TEXT NOT NULL,
+    salt          TEXT,
+    prompt        TEXT,
+    prompt_writer TEXT,
+    erased_at     TEXT
+  );
+  CREATE INDEX prompts_time ON prompts (time) WHERE erased_at IS NULL;
+  `,
 ];

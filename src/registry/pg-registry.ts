@@ -5,7 +5,7 @@
  * serialised and the chain never forks; a job's idempotency key is checked under the same lock.
  */
 import { sha256 } from '../domain/hash.js';
-import type { Actor, GreyImage, IsccMatch, LabelRecord, RecordQuery, StoredRecord } from '../domain/record.js';
+import type { Actor, GreyImage, IsccMatch, LabelRecord, PromptText, RecordQuery, StoredRecord } from '../domain/record.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
 import type { ReviewRow } from '../domain/review.js';
 import { CHAINED_COLUMNS, GENESIS_HASH, rowHash } from './chain.js';
@@ -14,6 +14,8 @@ import { indexHex, ISCC_MATCH_DISTANCE, storedCodes } from './iscc-index.js';
 import { IMAGE_MATCH_DISTANCE, TEXT_MATCH_DISTANCE } from './near-index.js';
 import { indexColumns, nearestInSql } from './pg-near.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
+import { erasePrompt, expirePrompts, insertPrompt, promptOf } from './pg-prompts.js';
+import type { EraseOutcome, StoredPrompt } from './prompts.js';
 import { openPostgres, type PgDb, type PgQuery } from './postgres.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
 import {
@@ -68,17 +70,30 @@ export class PgRegistry implements RecordStore {
     return this.db.where;
   }
 
-  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage): Promise<string> {
+  async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage, prompt?: PromptText): Promise<string> {
     const [fingerprint, iscc] = await Promise.all([
       fingerprintOf(record.kind, output, STORED_CROPS, this.maxPixels, grey),
       isccOfOutput(record.kind, output, this.maxPixels, grey),
     ]);
-    return this.insertLabel(record, actor, iscc ? { ...fingerprint, iscc } : fingerprint);
+    return this.insertLabel(record, actor, iscc ? { ...fingerprint, iscc } : fingerprint, prompt);
   }
 
   /** The database part of recordLabel (the fingerprint is computed before). */
-  insertLabel(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined): Promise<string> {
-    return this.append(labelAppend(record, actor, fingerprint));
+  insertLabel(record: LabelRecord, actor: Actor, fingerprint: StoredFingerprint | undefined, prompt?: PromptText): Promise<string> {
+    return this.append(labelAppend(record, actor, fingerprint, prompt));
+  }
+
+  /** A label's prompt as kept (outside the chain), or when it was erased. */
+  promptOf(id: string): Promise<StoredPrompt | undefined> {
+    return promptOf(this.db, id);
+  }
+
+  erasePrompt(id: string): Promise<EraseOutcome> {
+    return erasePrompt(this.db, id, this.now());
+  }
+
+  expirePrompts(days: number): Promise<number> {
+    return expirePrompts(this.db, days, this.now());
   }
 
   async recordVerify(report: VerifyReport, actor: Actor, input: Buffer): Promise<string> {
@@ -163,6 +178,7 @@ export class PgRegistry implements RecordStore {
         await tx.query("SET LOCAL labeller.retention = 'on'");
         await tx.query('DELETE FROM fingerprints WHERE record_seq <= $1', [through]);
         await tx.query('DELETE FROM iscc_codes WHERE record_seq <= $1', [through]);
+        await tx.query('DELETE FROM prompts WHERE record_id IN (SELECT id FROM records WHERE seq <= $1)', [through]);
         const removed = (await tx.query('DELETE FROM records WHERE seq <= $1 RETURNING 1', [through])).length;
         await tx.query("SET LOCAL labeller.retention = 'off'");
         await tx.query(
@@ -251,6 +267,7 @@ export class PgRegistry implements RecordStore {
           COLUMNS.map((c) => stored[c] ?? null),
         );
         if (r.indexFingerprints) await indexRow(tx, seq, r.fingerprint);
+        if (r.prompt) await insertPrompt(tx, id, row.time, r.prompt);
         return id;
       },
       { lock: CHAIN_LOCK },
