@@ -1,11 +1,13 @@
 /**
- * `labeller records list|export|check`: the provenance record from the command line.
+ * `labeller records list|export|check|lookup|migrate`: the provenance record from the command line.
  * check exits 0 when the chain is intact, 1 when it was tampered with, 2 when unusable.
  */
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import type { StoredRecord } from '../core/types.js';
-import { checkRecord, exportRecords, openRecordStore, type ExportFormat } from '../registry/index.js';
+import { checkRecord, exportRecords, openRecordStore, openRegistry, type ExportFormat } from '../registry/index.js';
+import { migrateToPostgres } from '../registry/migrate.js';
+import { LabellerError } from '../domain/errors.js';
 import { DEFAULT_PAGE, MAX_PAGE, parseRecordQuery } from '../domain/record-query.js';
 import { EXIT, fail, say, writeAtomic } from './common.js';
 import { registerLookup } from './lookup-command.js';
@@ -76,6 +78,32 @@ export function register(program: Command): void {
     });
 
   registerLookup(records);
+
+  records
+    .command('migrate')
+    .description('Copy this SQLite record into an empty PostgreSQL database, then verify both chains: exit 0 verified, 1 not, 2 unusable')
+    .requiredOption('--to <url>', 'postgres://user:password@host:port/database (an empty database)')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: { to: string; json?: boolean }) => {
+      process.exitCode = await guarded(async () => {
+        if (!/^postgres(ql)?:\/\//i.test(flags.to)) throw new LabellerError('bad_option', '--to must be a postgres:// or postgresql:// URL');
+        const config = loadConfig();
+        const registry = openRegistry(config, { mustExist: true });
+        try {
+          const r = await migrateToPostgres(registry, flags.to, { maxPixels: config.maxPixels });
+          if (flags.json) process.stdout.write(JSON.stringify({ from: registry.where, to: r.where, ...r }, null, 2) + '\n');
+          else if (r.verified)
+            process.stdout.write(`copied ${r.copied} records and ${r.prompts} prompts to ${r.where}; chain verified: intact, head hash ${r.target.head}\n`);
+          else
+            process.stdout.write(
+              `NOT VERIFIED: the copy at ${r.where} has ${r.target.rows} intact rows, head ${r.target.head}; the original ${r.source.rows}, head ${r.source.head}\n`,
+            );
+          return r.verified ? EXIT.ok : EXIT.invalid;
+        } finally {
+          await registry.close();
+        }
+      });
+    });
 
   records
     .command('check')

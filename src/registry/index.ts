@@ -20,7 +20,10 @@ export function registryPath(config: Pick<Config, 'dataDir'>): string {
  * Opens (creating if needed) the record under DATA_DIR and applies RETENTION_DAYS once.
  * `mustExist` is for readers such as `labeller records check`, which must not create an empty one.
  */
-export function openRegistry(config: Pick<Config, 'dataDir' | 'maxPixels' | 'retentionDays'> & { promptRetentionDays?: number }, opts: { mustExist?: boolean } = {}): SqliteRegistry {
+export function openRegistry(
+  config: Pick<Config, 'dataDir' | 'maxPixels' | 'retentionDays'> & { promptRetentionDays?: number },
+  opts: { mustExist?: boolean } = {},
+): SqliteRegistry {
   const registry = new SqliteRegistry(openDatabase(registryPath(config), opts), { maxPixels: config.maxPixels });
   // Long-running doors (server, watch) call pruneExpired again on their own schedule.
   if (!opts.mustExist) {
@@ -35,12 +38,15 @@ export function openRegistry(config: Pick<Config, 'dataDir' | 'maxPixels' | 'ret
  * instance; node-postgres is loaded only then), else the SQLite file under DATA_DIR.
  */
 export async function openRecordStore(
-  config: Pick<Config, 'dataDir' | 'maxPixels' | 'retentionDays' | 'databaseUrl'>,
+  config: Pick<Config, 'dataDir' | 'maxPixels' | 'retentionDays' | 'databaseUrl'> & { promptRetentionDays?: number },
   opts: { mustExist?: boolean } = {},
 ): Promise<RecordStore> {
   if (!config.databaseUrl) return openRegistry(config, opts);
   const { openPgRegistry } = await import('./pg-registry.js');
   const registry = await openPgRegistry(config.databaseUrl, { maxPixels: config.maxPixels });
-  if (!opts.mustExist) await registry.prune(config.retentionDays);
+  if (!opts.mustExist) {
+    await registry.prune(config.retentionDays);
+    await registry.expirePrompts(config.promptRetentionDays ?? 0);
+  }
   return registry;
 }

@@ -4,6 +4,7 @@
  * transaction-scoped advisory lock, so the head read and the insert of every instance are
  * serialised and the chain never forks; a job's idempotency key is checked under the same lock.
  */
+import { LabellerError } from '../domain/errors.js';
 import { sha256 } from '../domain/hash.js';
 import type { Actor, GreyImage, IsccMatch, LabelRecord, PromptText, RecordQuery, StoredRecord } from '../domain/record.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
@@ -215,26 +216,34 @@ export class PgRegistry implements RecordStore {
   }
 
   /**
-   * Copies rows as they are (seq, hashes, job ids) after this record's head, with the near-copy
-   * indexes of label rows, and the anchor of a record retention had pruned: `records migrate`.
+   * Copies a whole record as it is (seqs, hashes, job ids, the retention anchor, prompts) into
+   * this empty one, in one transaction, with the near-copy indexes of label rows: `records migrate`.
    */
-  async importRows(rows: StoredRow[], anchor?: ChainAnchor): Promise<void> {
-    await this.db.transaction(
+  async importRecord(source: ImportSource): Promise<number> {
+    return this.db.transaction(
       async (tx) => {
-        if (anchor)
-          await tx.query('INSERT INTO chain_anchor (id, through_seq, hash, pruned, at) VALUES (1, $1, $2, $3, $4)', [
-            anchor.through_seq,
-            anchor.hash,
-            anchor.pruned,
-            anchor.at,
-          ]);
-        for (const row of rows) {
-          await tx.query(
-            INSERT,
-            COLUMNS.map((c) => row[c] ?? null),
-          );
-          if (row.type === 'label') await indexRow(tx, row.seq, JSON.parse(row.fingerprint ?? 'null') as StoredFingerprint | undefined);
+        const [{ n }] = await tx.query<{ n: number }>('SELECT (SELECT count(*) FROM records) + (SELECT count(*) FROM chain_anchor) AS n');
+        if (n > 0) throw new LabellerError('bad_option', `the record at ${this.where} is not empty: migrate into a new database`);
+        const a = source.anchor;
+        if (a)
+          await tx.query('INSERT INTO chain_anchor (id, through_seq, hash, pruned, at) VALUES (1, $1, $2, $3, $4)', [a.through_seq, a.hash, a.pruned, a.at]);
+        let copied = 0;
+        let batch: StoredRow[] = [];
+        const flush = async () => {
+          await tx.query('INSERT INTO records SELECT * FROM json_populate_recordset(NULL::records, $1)', [JSON.stringify(batch.map(columnsOf))]);
+          for (const row of batch)
+            if (row.type === 'label') await indexRow(tx, row.seq, JSON.parse(row.fingerprint ?? 'null') as StoredFingerprint | undefined);
+          copied += batch.length;
+          batch = [];
+        };
+        for await (const row of source.rows) {
+          batch.push(row);
+          if (batch.length === PAGE) await flush();
         }
+        if (batch.length) await flush();
+        if (source.prompts.length)
+          await tx.query('INSERT INTO prompts SELECT * FROM json_populate_recordset(NULL::prompts, $1)', [JSON.stringify(source.prompts)]);
+        return copied;
       },
       { lock: CHAIN_LOCK },
     );
@@ -273,6 +282,19 @@ export class PgRegistry implements RecordStore {
       { lock: CHAIN_LOCK },
     );
   }
+}
+
+/** What `importRecord` copies from another store. */
+export interface ImportSource {
+  anchor?: ChainAnchor;
+  rows: Iterable<StoredRow> | AsyncIterable<StoredRow>;
+  /** The prompts table's rows as they are (erased ones included). */
+  prompts: Record<string, unknown>[];
+}
+
+/** A row's stored columns in table order (the idempotency key null when absent). */
+function columnsOf(row: StoredRow): Record<(typeof COLUMNS)[number], unknown> {
+  return Object.fromEntries(COLUMNS.map((c) => [c, row[c] ?? null])) as Record<(typeof COLUMNS)[number], unknown>;
 }
 
 /** The pHash/SimHash and ISCC rows of a label, one INSERT per table. */
