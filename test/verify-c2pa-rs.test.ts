@@ -45,6 +45,9 @@ const TABLE: Row[] = [
     'test.tiff',
   ].map((f): Row => [f, 'absent', 'absent']),
 ];
+// These tests are about the C2PA layer: the pixels are not read (OCR has its own tests, and
+// reading 25 pictures twice made this file the slowest of the suite on a busy machine).
+const NO_OCR = { ocr: false } as const;
 const EXIT_OF: Record<C2paState, number> = { absent: 0, valid: 0, trusted: 0, remote: 0, invalid: 1, unreadable: 1 };
 const schema = JSON.parse(fs.readFileSync('schema/verify-report.schema.json', 'utf8'));
 
@@ -78,7 +81,7 @@ afterAll(async () => {
 describe('c2pa-rs corpus, in process', () => {
   it('every file gets the README state without trust anchors, with the failure codes named', async () => {
     for (const [file, state, , codes] of TABLE) {
-      const r = await verify(fs.readFileSync(path.join(C2PA_RS, file)), {}, ctx);
+      const r = await verify(fs.readFileSync(path.join(C2PA_RS, file)), NO_OCR, ctx);
       expect.soft(r.c2pa.state, file).toBe(state);
       expect.soft(r.tampered, file).toBe(state === 'invalid');
       for (const c of codes ?? []) expect.soft(r.c2pa.codes, file).toContain(c);
@@ -90,26 +93,26 @@ describe('c2pa-rs corpus, in process', () => {
 
   it('every file gets the README state with the test roots as anchors (given per call)', async () => {
     for (const [file, , state] of TABLE) {
-      const r = await verify(fs.readFileSync(path.join(C2PA_RS, file)), { trustAnchorsPem: anchors }, ctx);
+      const r = await verify(fs.readFileSync(path.join(C2PA_RS, file)), { ...NO_OCR, trustAnchorsPem: anchors }, ctx);
       expect.soft(r.c2pa.state, file).toBe(state);
       if (state === 'trusted') expect.soft(r.c2pa.codes, file).not.toContain('signingCredential.untrusted');
     }
   });
 
   it('takes configured anchors from the context too', async () => {
-    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'CA.jpg')), {}, { ...ctx, trustAnchorsPem: anchors });
+    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'CA.jpg')), NO_OCR, { ...ctx, trustAnchorsPem: anchors });
     expect(r.c2pa.state).toBe('trusted');
   });
 
   it('reports signer, actions and ingredients of the active manifest', async () => {
-    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'CACA.jpg')), { trustAnchorsPem: anchors }, ctx);
+    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'CACA.jpg')), { ...NO_OCR, trustAnchorsPem: anchors }, ctx);
     expect(r.c2pa.signer?.organisation).toBe('C2PA Test Signing Cert');
     expect(r.c2pa.signedAt).toMatch(/^\d{4}-\d\d-\d\d/);
     expect(r.c2pa.ingredients?.[0]).toMatchObject({ title: 'CA.jpg', relationship: 'parentOf', state: 'trusted' });
   });
 
   it('names the remote URL and says it was not fetched', async () => {
-    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'libpng-test_with_url.png')), {}, ctx);
+    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'libpng-test_with_url.png')), NO_OCR, ctx);
     expect(r.c2pa.remoteUrl).toBe('http://localhost:5000/libpng-test.c2pa');
     expect(r.c2pa.message).toContain('remote manifest referenced at http://localhost:5000/libpng-test.c2pa, not fetched');
     expect(r.signals.find((s) => s.source === 'c2pa')?.detail).toContain('not fetched');
@@ -119,7 +122,7 @@ describe('c2pa-rs corpus, in process', () => {
 describe('c2pa-rs corpus, CLI', () => {
   it('exits 0 for every file whose provenance is intact, absent or remote', async () => {
     const files = TABLE.filter(([, s]) => EXIT_OF[s] === 0).map(([f]) => path.join(C2PA_RS, f));
-    const run = await runCli(['verify', '--json', ...files], dataDir);
+    const run = await runCli(['verify', '--json', '--no-ocr', ...files], dataDir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const reports = JSON.parse(run.stdout) as VerifyReport[];
@@ -129,13 +132,13 @@ describe('c2pa-rs corpus, CLI', () => {
   // One process per file costs seconds on a shared machine: one invalid and one unreadable file
   // run alone; the batch run below covers the rest (its exit code is the worst file's).
   it.each(TABLE.filter(([f]) => f === 'XCA.jpg' || f === 'no_alg.jpg'))('exits 1 for %s alone (%s)', async (file, state) => {
-    const run = await runCli(['verify', '--json', path.join(C2PA_RS, file)], dataDir);
+    const run = await runCli(['verify', '--json', '--no-ocr', path.join(C2PA_RS, file)], dataDir);
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as VerifyReport).c2pa.state).toBe(state);
   });
 
   it('applies --trust-anchors to every file of a run', async () => {
-    const run = await runCli(['verify', '--json', '--trust-anchors', TEST_ROOTS, ...TABLE.map(([f]) => path.join(C2PA_RS, f))], dataDir);
+    const run = await runCli(['verify', '--json', '--no-ocr', '--trust-anchors', TEST_ROOTS, ...TABLE.map(([f]) => path.join(C2PA_RS, f))], dataDir);
     expect(run.code).toBe(1);
     const reports = JSON.parse(run.stdout) as VerifyReport[];
     expect(reports.map((r) => r.c2pa.state)).toEqual(TABLE.map(([, , s]) => s));
@@ -155,7 +158,7 @@ describe('remote manifests', () => {
   });
 
   it('fetches only from an allow-listed host (the listener then sees the request)', async () => {
-    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'libpng-test_with_url.png')), { remoteManifestHosts: ['localhost:5000'] }, ctx);
+    const r = await verify(fs.readFileSync(path.join(C2PA_RS, 'libpng-test_with_url.png')), { ...NO_OCR, remoteManifestHosts: ['localhost:5000'] }, ctx);
     expect(connections).toBeGreaterThan(0);
     expect(r.c2pa.state).toBe('remote');
     expect(r.c2pa.message).toContain('could not be fetched');
