@@ -13,7 +13,7 @@ import { loadConfig, type Config } from './config.js';
 import { createContext } from './startup.js';
 import type { CoreContext } from './core/types.js';
 import { errorMessage } from './domain/errors.js';
-import { loadKeys } from './http/api-keys.js';
+import { loadKeys, loadSharedKeys, type SharedKeySource } from './http/api-keys.js';
 import { createApp } from './http/app.js';
 import type { FreeSpaceFn } from './http/disk-space.js';
 import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
@@ -60,7 +60,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const config = opts.config ?? opts.ctx?.config ?? loadConfig();
   const logger = pino({ level: config.logLevel, base: { svc: 'labeller' } }, opts.logStream ?? pino.destination({ dest: 1, sync: true }));
   const ctx = opts.ctx ?? (await createContext({ config, warn: (msg) => logger.warn(msg) }));
-  const { store, created } = loadKeys(config.apiKeys, config.dataDir);
+  // Instances sharing a record on PostgreSQL share its keys too (stored hashed there).
+  const shared = config.databaseUrl ? (ctx.records as Partial<SharedKeySource> | undefined) : undefined;
+  const { store, created } = shared?.sharedKeys
+    ? await loadSharedKeys(config.apiKeys, shared as SharedKeySource)
+    : loadKeys(config.apiKeys, config.dataDir);
   if (created) (opts.onKeyCreated ?? printNewKey)(created.name, created.secret, created.file);
 
   const metrics = createMetrics();

@@ -131,3 +131,25 @@ export function loadKeys(apiKeys: string | undefined, dataDir: string): { store:
   });
   return { store: createKeyStore([entry]), created: { name: entry.name, secret, file } };
 }
+
+/** Where keys shared by several instances live (the record on PostgreSQL: registry/pg-keys.ts). */
+export interface SharedKeySource {
+  sharedKeys(first: { name: string; sha256: string; role: string }): Promise<{ keys: { name: string; sha256: string; role: string }[]; created: boolean }>;
+}
+
+/**
+ * loadKeys for instances sharing one record: configured keys as always; else the keys stored
+ * (hashed) in the shared database, the first instance to start creating the operator's key.
+ */
+export async function loadSharedKeys(
+  apiKeys: string | undefined,
+  source: SharedKeySource,
+): Promise<{ store: KeyStore; created?: { name: string; secret: string; file: string } }> {
+  if (apiKeys?.trim()) return loadKeys(apiKeys, '');
+  const secret = `lbl_${randomBytes(24).toString('base64url')}`;
+  const first = { name: 'admin', sha256: hash(secret).toString('hex'), role: 'admin' };
+  const { keys, created } = await source.sharedKeys(first);
+  const entries = (keys as unknown[]).filter(isKeyEntry);
+  if (!entries.length) throw new LabellerError('bad_config', 'the shared database holds no usable API key; set API_KEYS');
+  return { store: createKeyStore(entries), ...(created ? { created: { name: first.name, secret, file: 'the shared database (table api_keys)' } } : {}) };
+}

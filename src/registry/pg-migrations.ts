@@ -104,4 +104,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX prompts_time ON prompts (time) WHERE erased_at IS NULL;
   `,
+  // v3: API keys shared by every instance (pg-keys.ts): names, SHA-256 hashes and roles, never secrets.
+  `
+  CREATE TABLE api_keys (
+    name       TEXT PRIMARY KEY,
+    sha256     TEXT NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    role       TEXT NOT NULL CHECK (role IN ('labeller', 'editor', 'admin')),
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

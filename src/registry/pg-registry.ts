@@ -16,6 +16,7 @@ import { IMAGE_MATCH_DISTANCE, TEXT_MATCH_DISTANCE } from './near-index.js';
 import { indexColumns, nearestInSql } from './pg-near.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import { erasePrompt, expirePrompts, insertPrompt, promptOf } from './pg-prompts.js';
+import { type SharedKeyRow, sharedKeys } from './pg-keys.js';
 import type { EraseOutcome, StoredPrompt } from './prompts.js';
 import { openPostgres, type PgDb, type PgQuery } from './postgres.js';
 import { buildListQuery, decodeCursor, encodeCursor, pageSize } from './query.js';
@@ -191,6 +192,11 @@ export class PgRegistry implements RecordStore {
       },
       { lock: CHAIN_LOCK },
     );
+  }
+
+  /** The API keys every instance shares; `first` is stored when there is none (pg-keys.ts). */
+  sharedKeys(first: SharedKeyRow): Promise<{ keys: SharedKeyRow[]; created: boolean }> {
+    return sharedKeys(this.db, first, this.now());
   }
 
   async close(): Promise<void> {
