@@ -44,7 +44,9 @@ function open(bytes: Buffer, maxPixels: number, failOn: 'warning' | 'error' = 'w
 /** sharp's messages name libvips internals; keep the part an editor can use. */
 export function shortReason(err: unknown): string {
   const msg = errorMessage(err).split('\n')[0];
-  if (/premature end|truncat|unexpected end|end of file|not enough data|read error|bad seek|IDAT|Input buffer/i.test(msg))
+  // A decode warning under failOn 'warning' means damaged data; libvips' warning text itself is
+  // global and, with two decodes at once, may be taken by the other one: only this line is left.
+  if (/premature end|truncat|unexpected end|end of file|not enough data|read error|bad seek|IDAT|Input buffer|warning treated as error/i.test(msg))
     return 'the file is truncated or damaged';
   if (/unsupported image format/i.test(msg)) return 'unrecognised image data';
   if (/pixel limit/i.test(msg)) return 'too many pixels';
