@@ -23,7 +23,8 @@ export function evidenceOf(kind: 'image' | 'text', v: Verdict, c2pa: C2paSummary
     kz: v.compliance,
     manifestIntact: intact,
     timestamped: intact && !!c2pa.signedAt,
-    c2paAi: signals.some((s) => s.source === 'c2pa' && s.label === true),
+    // A text's carrier renames its manifest's signals c2pa-text (text/read-provenance.ts).
+    c2paAi: signals.some((s) => (s.source === 'c2pa' || s.source === 'c2pa-text') && s.label === true),
     iptcAi: signals.some((s) => s.source === 'xmp-iptc' && s.label === true),
     visible: v.compliance.visibleWarning,
     visibleLanguages: visibleLanguages(v, signals, believed?.languages),

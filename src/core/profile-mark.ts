@@ -27,7 +27,8 @@ export function profileOf(options: LabelOptions, ctx: CoreContext): Profile {
 
 export function profileMark(options: LabelOptions, sourceType: SourceType, ctx: CoreContext): ProfileMark {
   const profile = profileOf(options, ctx);
-  if (options.propagator && profile.id !== 'cn') throw new LabellerError('bad_option', 'propagator: only the cn profile writes a propagator (TC260 ContentPropagator)');
+  if (options.propagator && profile.id !== 'cn')
+    throw new LabellerError('bad_option', 'propagator: only the cn profile writes a propagator (TC260 ContentPropagator)');
   if (profile.id === 'us-ca' && !(options.aiSystem && options.aiSystemVersion))
     throw new LabellerError(
       'bad_option',

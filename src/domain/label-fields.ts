@@ -115,9 +115,7 @@ export const LabelFieldsSchema = z
       .enum(PROFILE_IDS, { error: oneOf(PROFILE_IDS) })
       .optional()
       .meta({ description: `Labelling rule of a jurisdiction: ${PROFILE_IDS.join(', ')}; default DEFAULT_PROFILE (kz).` }),
-    propagator: text(200)
-      .optional()
-      .meta({ description: 'cn: the platform passing the content on, written as TC260 ContentPropagator (with a PropagateID).' }),
+    propagator: text(200).optional().meta({ description: 'cn: the platform passing the content on, written as TC260 ContentPropagator (with a PropagateID).' }),
   })
   .strict();
 

@@ -40,8 +40,8 @@ export function findCjkFont(candidates: MarkFont[] = CJK_FONTS): MarkFont | unde
   return candidates.find((f) => fs.existsSync(f.file));
 }
 
-export function cjkFont(): MarkFont {
-  const font = findCjkFont();
+export function cjkFont(candidates: MarkFont[] = CJK_FONTS): MarkFont {
+  const font = findCjkFont(candidates);
   if (!font)
     throw new LabellerError(
       'bad_config',

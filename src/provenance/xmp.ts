@@ -37,7 +37,7 @@ export interface XmpInput {
   latent?: { provider?: string; system?: string; systemVersion?: string; createdAt?: string; identifier?: string };
 }
 
-/** The latent-disclosure namespace: XMP-latent:Provider, SystemName, SystemVersion, CreateDate, Identifier in ExifTool. */
+/** The latent-disclosure namespace: XMP-latent:Provider, SystemName, SystemVersion, CreatedAt, UniqueIdentifier in ExifTool. */
 export const LATENT_NS = 'http://ns.labeller.kz/latent-disclosure/1.0/';
 
 const NS = {
@@ -112,8 +112,8 @@ function latentProps(l: XmpInput['latent']): string[] {
     simple('latent:Provider', l.provider),
     simple('latent:SystemName', l.system),
     simple('latent:SystemVersion', l.systemVersion),
-    simple('latent:CreateDate', l.createdAt),
-    simple('latent:Identifier', l.identifier),
+    simple('latent:CreatedAt', l.createdAt),
+    simple('latent:UniqueIdentifier', l.identifier),
   ];
 }
 

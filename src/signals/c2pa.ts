@@ -145,7 +145,14 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
     actions,
     ingredients: ((active.ingredients ?? []) as Json[]).map((i) => ingredientOf(i, deltas)),
     ...(warning
-      ? { visibleWarning: clean({ wording: warning.wording, languages: warning.languages, region: warning.region ?? warning.element ?? warning.placement, icon: warning.icon }) }
+      ? {
+          visibleWarning: clean({
+            wording: warning.wording,
+            languages: warning.languages,
+            region: warning.region ?? warning.element ?? warning.placement,
+            icon: warning.icon,
+          }),
+        }
       : {}),
     ...(softBinding ? { softBinding } : {}),
     ...reviewOf(active),

@@ -54,8 +54,8 @@ export async function firstLineHeight(image: Buffer, box: Box): Promise<number> 
   return start < 0 ? 0 : info.height - start;
 }
 
-/** OCR of a region with Tesseract (kaz+rus+eng), light text turned dark for the engine. */
-export async function ocr(image: Buffer, box: Box): Promise<string> {
+/** OCR of a region with Tesseract (kaz+rus+eng, or the languages given), light text turned dark for the engine. */
+export async function ocr(image: Buffer, box: Box, languages = 'kaz+rus+eng'): Promise<string> {
   const dir = tempDir('labeller-ocr-');
   const file = path.join(dir, 'region.png');
   const scale = box.height < 120 ? Math.ceil(120 / box.height) : 1;
@@ -67,7 +67,7 @@ export async function ocr(image: Buffer, box: Box): Promise<string> {
     .png()
     .toFile(file);
   try {
-    const text = execFileSync('tesseract', [file, 'stdout', '-l', 'kaz+rus+eng', '--psm', '6'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const text = execFileSync('tesseract', [file, 'stdout', '-l', languages, '--psm', '6'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return text.replace(/\s+/g, ' ').trim(); // wrapped lines read as one phrase
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,12 @@ export const NEED = {
     'проверяемое видимое предупреждение (пиксели не прочитаны)',
     'a verifiable visible warning (the pixels were not read)',
   ),
-  intactManifest: r('intact-manifest', 'бүтін (бұзылмаған) C2PA манифесі', 'целый (не нарушенный) манифест C2PA', 'an intact C2PA manifest (this one is broken)'),
+  intactManifest: r(
+    'intact-manifest',
+    'бүтін (бұзылмаған) C2PA манифесі',
+    'целый (не нарушенный) манифест C2PA',
+    'an intact C2PA manifest (this one is broken)',
+  ),
   signedAiManifest: r(
     'signed-c2pa-ai',
     'ЖИ дереккөз түрін көрсететін қолтаңбалы бүтін C2PA манифесі',

@@ -33,7 +33,13 @@ export const US_CA: Profile = {
     const carried = e.manifestIntact && !!e.latent;
     return {
       compliant: carried && fields.length === 0 && !e.tampered,
-      missing: [...unmet([[!e.tampered, NEED.intactManifest], [carried || e.tampered, NEED.latentManifest]]), ...(e.latent ? fields : [])],
+      missing: [
+        ...unmet([
+          [!e.tampered, NEED.intactManifest],
+          [carried || e.tampered, NEED.latentManifest],
+        ]),
+        ...(e.latent ? fields : []),
+      ],
     };
   },
 };
