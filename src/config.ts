@@ -78,6 +78,8 @@ export const ConfigSchema = z.object({
     .default(64 * 1024 * 1024),
   /** Every label is held for an editor's approval before it is released (per request: review=required). */
   reviewRequired: bool.default(false),
+  /** Four eyes: nobody approves a file they submitted themselves (the same key, or the same CLI user). */
+  reviewFourEyes: bool.default(false),
   /** A held draft (and an approved output) is deleted this many days after it was made. */
   reviewTtlDays: z.coerce.number().int().min(1).max(3650).default(14),
   /** Operator-configured only: receives job.approved / job.rejected, signed with WEBHOOK_SECRET. */
@@ -132,6 +134,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   ANON_VERIFY_PER_MINUTE: 'anonVerifyPerMinute',
   MIN_FREE_BYTES: 'minFreeBytes',
   REVIEW_REQUIRED: 'reviewRequired',
+  REVIEW_FOUR_EYES: 'reviewFourEyes',
   REVIEW_TTL_DAYS: 'reviewTtlDays',
   WEBHOOK_URL: 'webhookUrl',
   WEBHOOK_SECRET: 'webhookSecret',

@@ -527,6 +527,7 @@ export default {
   // Editorial review (review.html, /api/v1/jobs).
   'nav.review': 'Review',
   'err.role_required': 'Your key’s role does not allow this (an editor’s key is needed to review).',
+  'err.four_eyes': 'You submitted this file yourself: under the four-eyes rule another editor approves it.',
   'err.job_state': 'This file is not in a state that allows it: already decided, waiting for an editor, or expired.',
   'api.op.listJobs': 'Files held for review, newest first: your own, or all of them for editors.',
   'api.op.getJob': 'One file held for review, with its state.',

@@ -121,6 +121,8 @@ export async function approveJob(id: string, by: Caller, choice: { wording?: 're
   const records = recordsOf(ctx);
   const store = storeOf(ctx);
   const job = await pendingJob(id, by, ctx);
+  if (ctx.config.reviewFourEyes && job.submitter.actor === by.key)
+    throw new LabellerError('four_eyes', `"${by.key}" submitted this file; under the four-eyes rule (REVIEW_FOUR_EYES) another editor approves it`);
   const input = await store.read(id, 'input');
   if (!input) throw new LabellerError('io_error', `the original of job ${id} is missing from the review store`);
   const reviewerName = nameOf(choice.reviewerName);

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'io_error'
   /** The caller's role may not do this (the message names the role needed). */
   | 'role_required'
+  /** Four eyes (REVIEW_FOUR_EYES): the approver submitted the file themselves. */
+  | 'four_eyes'
   /** A review job that is not in the state the request needs (decided already, not approved yet). */
   | 'job_state';
 

@@ -30,6 +30,7 @@ export const STATUS: Record<ProblemCode, number> = {
   missing_key: 401,
   bad_key: 403,
   role_required: 403,
+  four_eyes: 403,
   upload_timeout: 408,
   not_found: 404,
   route_not_found: 404,
