@@ -78,7 +78,7 @@ export const ConfigSchema = z.object({
     .default(64 * 1024 * 1024),
   /** Every label is held for an editor's approval before it is released (per request: review=required). */
   reviewRequired: bool.default(false),
-  /** Four eyes: nobody approves a file they submitted themselves (the same key, or the same CLI user). */
+  /** Four eyes: nobody approves a file they submitted themselves (the same key; the CLI is one operator). */
   reviewFourEyes: bool.default(false),
   /** A held draft (and an approved output) is deleted this many days after it was made. */
   reviewTtlDays: z.coerce.number().int().min(1).max(3650).default(14),
