@@ -94,6 +94,11 @@ export const ConfigSchema = z.object({
     .string()
     .refine((u) => /^postgres(ql)?:\/\//i.test(u), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** The invisible watermark's secret: 64 hex digits, or `off` (unset: generated into DATA_DIR/watermark.key). Never logged. */
+  watermarkKey: z
+    .string()
+    .refine((k) => k === 'off' || /^[0-9a-fA-F]{64}$/.test(k), 'must be 64 hex digits (32 bytes) or off')
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -139,6 +144,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   WEBHOOK_URL: 'webhookUrl',
   WEBHOOK_SECRET: 'webhookSecret',
   DATABASE_URL: 'databaseUrl',
+  WATERMARK_KEY: 'watermarkKey',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { LabellerError } from './domain/errors.js';
 import { loadSigningIdentity } from './provenance/signer.js';
 import { openRecordStore } from './registry/index.js';
+import { loadWatermarkKey } from './label/watermark/key.js';
 import type { CoreContext } from './core/types.js';
 
 /** `records: false` leaves the provenance record out (tests and tools that must not write one). */
@@ -18,7 +19,8 @@ export async function createContext(opts: { config?: Config; warn?: (msg: string
     throw new LabellerError('bad_config', 'DATABASE_URL is set but no signing identity is: set SIGNER_CERT with SIGNER_KEY or SIGNER_MODULE');
   const identity = await loadSigningIdentity(config, opts.warn);
   const trustAnchorsPem = readAnchors(config.trustAnchors);
-  return { config, identity, trustAnchorsPem, records: opts.records === false ? undefined : await openRecordStore(config) };
+  const watermarkKey = loadWatermarkKey(config);
+  return { config, identity, trustAnchorsPem, watermarkKey, records: opts.records === false ? undefined : await openRecordStore(config) };
 }
 
 export function readAnchors(file?: string): string | undefined {

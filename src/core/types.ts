@@ -6,6 +6,8 @@ import type { RecordSink } from '../domain/record.js';
 export interface CoreContext {
   config: Config;
   identity: SigningIdentity;
+  /** The invisible watermark's key (WATERMARK_KEY or DATA_DIR/watermark.key); absent: no watermark written or read. */
+  watermarkKey?: Buffer;
   /** PEM text of the configured trust anchors (TRUST_ANCHORS), if any. */
   trustAnchorsPem?: string;
   /** The provenance record; absent in tests that do not need one. */

@@ -6,6 +6,7 @@
 import type { Signal, VerifyReport } from './report.js';
 import type { ReviewRow, ReviewStamp } from './review.js';
 import type { Door } from './vocabulary.js';
+import type { WatermarkNote } from './watermark.js';
 import type { PrivacyItem, PromptText } from './personal-data.js';
 
 export type { PromptText } from './personal-data.js';
@@ -44,6 +45,8 @@ export interface RecordSink {
    * `source: 'registry'` naming the record, or an empty list.
    */
   traceCopy(input: Buffer, kind: 'image' | 'text'): Promise<Signal[]>;
+  /** The label record whose pixels carry the invisible watermark's mark id `markId` (domain/watermark.ts), if any. */
+  findByMark?(markId: number): Promise<StoredRecord | undefined>;
   /** The labelled output an ISCC Content-Code (computed by anyone from a copy) belongs to, if any is near enough. */
   lookupIscc?(code: string): Promise<IsccMatch | undefined>;
   list(query: RecordQuery): Promise<{ items: StoredRecord[]; next?: string }>;
@@ -147,6 +150,8 @@ export interface LabelRecord {
   manifestLabel?: string;
   /** ISCC Content-Code of the labelled output, as its manifest's soft binding carries it. */
   iscc?: string;
+  /** The invisible watermark in the output's pixels: its mark id is this record's key (findByMark). */
+  watermark?: WatermarkNote;
   instanceId: string;
   /** The input's own C2PA manifest was kept as the parent ingredient. */
   parentManifestKept: boolean;

@@ -6,7 +6,7 @@
  * costs one header read, one full-size decode (the labelled output) and one shrink-on-load
  * decode (thumbnail and fingerprint pixels).
  */
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
 import { LabellerError, errorMessage } from '../domain/errors.js';
 import { insertSegments, metadataSegments } from './jpeg-segments.js';
 import type { ImageFormat } from './sniff.js';
@@ -192,21 +192,36 @@ function encoderFor(img: Sharp, format: ImageFormat, quality: number): Sharp {
 
 /**
  * The labelled picture at full size: decode once, turn upright, extend, burn in the mark,
- * encode in the input's format with the new XMP packet, keeping EXIF, IPTC and the ICC profile.
+ * encode in the input's format with the new XMP packet, keeping EXIF, the ICC profile and (JPEG) IPTC.
  */
-export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: string; quality: number }): Promise<Buffer> {
+export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: string; quality: number }, watermark?: OverlayLayer): Promise<Buffer> {
   counts.full++;
   let img = open(input, p.maxPixels).rotate();
   // sharp applies extend before composite, so the mark can sit on the added band.
   if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
-  img = img
-    .composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }])
-    .keepMetadata()
-    .withXmp(o.xmp);
+  img = img.composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }, ...(watermark ? [await overlayInput(watermark)] : [])]);
+  // EXIF and the ICC profile; a JPEG also its IPTC segment. The personal fields in them are
+  // removed afterwards (output-scrub.ts); other formats' text chunks and IPTC are not kept.
+  img = (p.format === 'jpeg' ? img.keepMetadata() : img.keepExif()).keepIccProfile().withXmp(o.xmp);
   try {
     return await encoderFor(img, p.format, o.quality).toBuffer();
   } catch (err) {
     throw decodeFailed(`${p.format.toUpperCase()} image`, err);
+  }
+}
+
+/**
+ * A clean copy's pixels: decoded, turned upright and encoded again in the same format with a
+ * new XMP packet, keeping EXIF and the ICC profile (a JPEG also its IPTC segment), whose
+ * personal fields output-scrub.ts removes afterwards. The input's C2PA store is not copied.
+ */
+export async function reencode(input: Buffer, format: ImageFormat, o: { xmp: string; quality: number; maxPixels: number }): Promise<Buffer> {
+  counts.full++;
+  const img = open(input, o.maxPixels).rotate();
+  try {
+    return await encoderFor((format === 'jpeg' ? img.keepMetadata() : img.keepExif()).keepIccProfile().withXmp(o.xmp), format, o.quality).toBuffer();
+  } catch (err) {
+    throw decodeFailed(`${format.toUpperCase()} image`, err);
   }
 }
 
@@ -232,9 +247,11 @@ export async function labelledPreview(
   input: Buffer,
   p: LabelPixels & { canvas: { width: number; height: number }; markSize: { width: number; height: number } },
   maxSide: number,
-): Promise<Preview> {
+  work?: { width: number; height: number },
+): Promise<Preview & { work?: GreyPixels & { opaque: boolean } }> {
   const { width: W, height: H } = p.canvas;
-  const scale = Math.min(1, maxSide / Math.max(W, H));
+  // With a working size (the watermark's), the picture is decoded at that size and the preview made from it.
+  const scale = work ? work.width / W : Math.min(1, maxSide / Math.max(W, H));
   const px = (v: number) => Math.round(v * scale);
   const e = p.extend ?? { top: 0, bottom: 0, left: 0, right: 0 };
   const baseW = Math.max(1, px(W - e.left - e.right));
@@ -245,7 +262,9 @@ export async function labelledPreview(
   try {
     let img = open(input, p.maxPixels).rotate().resize(baseW, baseH, { fit: 'fill' });
     if (p.extend) img = img.extend({ top: px(e.top), bottom: px(e.bottom), left: px(e.left), right: px(e.right), background: { ...p.extendColour, alpha: 1 } });
-    const base = await img.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
+    const base = work
+      ? await flattenedOpaque(img)
+      : { ...(await img.flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true })), opaque: true };
     const { width: bw, height: bh, channels } = base.info;
     const markW = Math.max(1, Math.min(px(p.markSize.width), bw));
     const markH = Math.max(1, Math.min(px(p.markSize.height), bh));
@@ -254,7 +273,8 @@ export async function labelledPreview(
       .composite([{ input: mark, left: Math.min(px(p.mark.left), bw - markW), top: Math.min(px(p.mark.top), bh - markH) }])
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return await previewOfRaw(labelled.data, labelled.info);
+    if (!work) return await previewOfRaw(labelled.data, labelled.info);
+    return await previewAndWork(labelled.data, labelled.info, base.opaque, maxSide);
   } catch (err) {
     throw decodeFailed('image', err);
   }
@@ -282,6 +302,7 @@ export async function labelOnce(
   p: LabelPixels & { canvas: { width: number; height: number } },
   o: { xmp: string; quality: number; density?: number },
   maxSide: number,
+  watermark?: Watermarker,
 ): Promise<{ bytes: Buffer; preview: Preview }> {
   counts.full++;
   let img = open(input, p.maxPixels).rotate();
@@ -291,6 +312,7 @@ export async function labelOnce(
     // The mark covers a few percent of the picture: blended here, over its own rectangle only
     // (libvips' composite walks every pixel of the picture, ~60 ms for 12 MP).
     blendOver(full.data, full.info, mark, p.mark.left, p.mark.top);
+    if (watermark) await watermarkRaw(full.data, full.info, watermark);
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: full.info.channels } };
     const scale = Math.min(1, maxSide / Math.max(full.info.width, full.info.height));
     let encoder = sharp(full.data, raw).jpeg({ quality: o.quality }).withXmp(o.xmp);
@@ -358,6 +380,108 @@ export function blendOver(dst: Uint8Array, d: { width: number; height: number; c
       dst[di + 2] = div255(s[si + 2] * a + dst[di + 2] * b);
     }
   }
+}
+
+// ---------------------------------------------------------------- the invisible watermark's pixels
+
+/** The watermark's embedder (label/watermark), handed in by the label layer: the overlay layer for a working-size luminance. */
+export interface Watermarker {
+  size: { width: number; height: number };
+  overlay(grey: GreyPixels): Uint8Array;
+}
+
+/** An overlay layer (128 = no change) at working size, and the canvas it is scaled to. */
+export interface OverlayLayer {
+  layer: GreyPixels;
+  canvas: { width: number; height: number };
+}
+
+/** The overlay layer scaled to the canvas (bilinear), one byte per pixel. */
+function overlayAtFull(o: OverlayLayer): Promise<Buffer> {
+  return sharp(o.layer.data, { raw: { width: o.layer.width, height: o.layer.height, channels: 1 } })
+    .resize(o.canvas.width, o.canvas.height, { fit: 'fill', kernel: 'linear' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+}
+
+/** The overlay as a composite layer for libvips (blend "overlay", the same arithmetic as overlayOnto). */
+async function overlayInput(o: OverlayLayer): Promise<OverlayOptions> {
+  return { input: await overlayAtFull(o), raw: { width: o.canvas.width, height: o.canvas.height, channels: 1 }, blend: 'overlay' };
+}
+
+let overlayLut: Uint8Array | undefined;
+
+/** W3C "overlay" of value b under layer value o, for every pair: index (o << 8) | b. */
+function overlayTable(): Uint8Array {
+  if (!overlayLut) {
+    overlayLut = new Uint8Array(65536);
+    for (let o = 0; o < 256; o++)
+      for (let b = 0; b < 256; b++) {
+        const cb = b / 255;
+        const cs = o / 255;
+        const r = cb <= 0.5 ? 2 * cs * cb : 1 - 2 * (1 - cs) * (1 - cb);
+        overlayLut[(o << 8) | b] = Math.round(Math.min(1, Math.max(0, r)) * 255);
+      }
+  }
+  return overlayLut;
+}
+
+/** Overlay-blends a full-size layer into every colour channel of 3- or 4-channel pixels (alpha untouched). */
+export function overlayOnto(dst: Uint8Array, channels: number, layer: Uint8Array): void {
+  const lut = overlayTable();
+  for (let p = 0, i = 0; p < layer.length; p++, i += channels) {
+    const o = layer[p] << 8;
+    // 128 is the identity but for a rounding step: the pixel is left as it was.
+    if (o === 0x8000) continue;
+    dst[i] = lut[o | dst[i]];
+    dst[i + 1] = lut[o | dst[i + 1]];
+    dst[i + 2] = lut[o | dst[i + 2]];
+  }
+}
+
+/** The watermark added to full-size labelled pixels in place: luminance at working size → layer → blended. */
+async function watermarkRaw(data: Buffer, info: { width: number; height: number; channels: number }, w: Watermarker): Promise<void> {
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } };
+  const grey = await sharp(data, raw).resize(w.size.width, w.size.height, { fit: 'fill' }).greyscale().extractChannel(0).raw().toBuffer();
+  const layer = w.overlay({ data: grey, width: w.size.width, height: w.size.height });
+  const full = await overlayAtFull({
+    layer: { data: Buffer.from(layer.buffer, layer.byteOffset, layer.length), width: w.size.width, height: w.size.height },
+    canvas: info,
+  });
+  overlayOnto(data, info.channels, full);
+}
+
+/** Decoded pixels flattened on white, and whether they were all opaque. */
+async function flattenedOpaque(img: Sharp): Promise<{ data: Buffer; info: OutputInfo; opaque: boolean }> {
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  let opaque = true;
+  if (info.channels === 4 || info.channels === 2) for (let i = info.channels - 1; i < data.length && opaque; i += info.channels) opaque = data[i] === 255;
+  if (opaque && info.channels !== 4 && info.channels !== 2) return { data, info, opaque };
+  const flat = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 } })
+    .flatten({ background: '#ffffff' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { ...flat, opaque };
+}
+
+/** The preview of a labelled picture decoded at the working size, and its luminance at that size. */
+async function previewAndWork(
+  data: Buffer,
+  info: { width: number; height: number; channels: number },
+  opaque: boolean,
+  maxSide: number,
+): Promise<Preview & { work: GreyPixels & { opaque: boolean } }> {
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 } };
+  const scale = Math.min(1, maxSide / Math.max(info.width, info.height));
+  const [small, grey] = await Promise.all([
+    sharp(data, raw)
+      .resize(Math.max(1, Math.round(info.width * scale)), Math.max(1, Math.round(info.height * scale)), { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+    sharp(data, raw).flatten({ background: '#ffffff' }).greyscale().extractChannel(0).raw().toBuffer(),
+  ]);
+  return { ...(await previewOfRaw(small.data, small.info)), work: { data: grey, width: info.width, height: info.height, opaque } };
 }
 
 /** Thumbnail JPEG and grey pixels of a small labelled picture. */

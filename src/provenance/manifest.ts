@@ -4,6 +4,7 @@
  */
 import { DST_BASE, type SourceType } from './xmp.js';
 import { softBindingAssertion } from '../domain/iscc/index.js';
+import { watermarkSoftBinding, watermarkedAction, type WatermarkNote } from '../domain/watermark.js';
 
 /** Our assertion label (reverse-domain, as C2PA asks of non-standard assertions). */
 export const MARK_ASSERTION = 'kz.labeller.visible-warning';
@@ -26,9 +27,16 @@ export interface ManifestInput {
   review?: ReviewStamp;
   /** ISCC Content-Code of the labelled output: the c2pa.soft-binding assertion (alg io.iscc.v0). */
   iscc?: string;
+  /** The invisible watermark embedded: a c2pa.watermarked action and a second c2pa.soft-binding (our alg). */
+  watermark?: WatermarkNote;
   /** A profile's own assertions (src/core/profile-mark.ts): the TC260 implicit label, the California latent disclosure. */
   profileAssertions?: { label: string; data: Record<string, unknown> }[];
+  /** The prompt and its writer, only when the caller asked (--embed-prompt): our PROMPT_ASSERTION. */
+  prompt?: { text: string; writer?: string };
 }
+
+/** The prompt, in IPTC's words, when the caller chose to publish it (prompts may name people). */
+export const PROMPT_ASSERTION = 'kz.labeller.ai-prompt';
 
 /** GB 45438 implicit label, signed (texts have no XMP to carry TC260:AIGC). */
 export const TC260_ASSERTION = 'kz.labeller.tc260-aigc';
@@ -62,11 +70,16 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
     format: m.format,
     instance_id: m.instanceId,
     assertions: [
-      { label: 'c2pa.actions', data: { actions: m.review ? [...actions, reviewAction(m.review, labeller)] : actions } },
+      {
+        label: 'c2pa.actions',
+        data: { actions: [...actions, ...(m.watermark ? [watermarkedAction(labeller)] : []), ...(m.review ? [reviewAction(m.review, labeller)] : [])] },
+      },
       { label: MARK_ASSERTION, data: { ...m.mark, signer: m.organisation } },
       ...(m.review ? [{ label: REVIEW_ASSERTION, data: { ...m.review, organisation: m.organisation } }] : []),
       ...(m.iscc ? [softBindingAssertion(m.iscc)] : []),
+      ...(m.watermark ? [watermarkSoftBinding(m.watermark)] : []),
       ...(m.profileAssertions ?? []),
+      ...(m.prompt ? [{ label: PROMPT_ASSERTION, data: { AIPromptInformation: m.prompt.text, ...(m.prompt.writer ? { AIPromptWriterName: m.prompt.writer } : {}) } }] : []),
     ],
   };
 }

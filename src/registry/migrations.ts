@@ -137,4 +137,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX iscc_codes_record ON iscc_codes (record_seq);
   `,
+  // v6: the prompt of a labelling, kept outside the chain (it may name people): the chained row
+  // holds a salted hash of it (data.promptHash), so erasing the text and its salt (records erase
+  // --prompt, PROMPT_RETENTION_DAYS) leaves every row's hash intact and the hash unlinkable.
+  `
+  CREATE TABLE prompts (
+    record_id     TEXT PRIMARY KEY,
+    time          TEXT NOT NULL,
+    salt          TEXT,
+    prompt        TEXT,
+    prompt_writer TEXT,
+    erased_at     TEXT
+  );
+  CREATE INDEX prompts_time ON prompts (time) WHERE erased_at IS NULL;
+  `,
+  // v7: the invisible watermark's mark id of a labelled output (data.watermark.markId, which the chain
+  // covers), indexed so that verify finds the record a watermark names (findByMark).
+  `
+  CREATE INDEX records_watermark ON records (json_extract(data, '$.watermark.markId')) WHERE type = 'label';
+  `,
 ];

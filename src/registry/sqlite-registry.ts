@@ -179,6 +179,13 @@ export class SqliteRegistry implements RecordStore {
     return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1].seq) : undefined };
   }
 
+  async findByMark(markId: number): Promise<StoredRecord | undefined> {
+    const row = this.db
+      .prepare("SELECT * FROM records WHERE type = 'label' AND json_extract(data, '$.watermark.markId') = ? ORDER BY seq DESC LIMIT 1")
+      .get(markId) as Row | undefined;
+    return row && toStored(row);
+  }
+
   async get(id: string): Promise<StoredRecord | undefined> {
     const row = this.stmt.byId.get(id) as Row | undefined;
     return row && toStored(row);
