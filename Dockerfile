@@ -22,8 +22,9 @@ FROM node:24-bookworm-slim
 # DejaVu has the Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ І) of the visible warning; perl runs ExifTool;
 # Tesseract with Kazakh, Russian, English and Simplified Chinese reads the visible warning in
 # the pixels of images being verified (without it, verify reports that layer as unknown).
+# WenQuanYi Zen Hei draws the cn profile's «人工智能生成» (without it, cn labelling is refused).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core perl \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-zenhei perl \
       tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus tesseract-ocr-eng tesseract-ocr-chi-sim \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /data && chown node:node /data

@@ -34,8 +34,12 @@ const FALLBACK = {
   },
   sourceTypes: ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'algorithmicallyEnhanced', 'compositeSynthetic'],
   defaultSourceType: 'trainedAlgorithmicMedia',
+  profiles: ['kz', 'eu', 'cn', 'us-ca'],
+  defaultProfile: 'kz',
   signer: { development: false },
 };
+/** The warning's languages a profile starts with (src/domain/profiles): cn always writes «人工智能生成». */
+const PROFILE_LANGUAGES = { kz: ['kk', 'ru'], eu: ['en'], 'us-ca': ['en'] };
 const IMAGE_EXT = /\.(jpe?g|png|webp|avif|tiff?)$/i;
 const TEXT_EXT = /\.(txt|text|md|markdown|html?|xhtml)$/i;
 
@@ -70,6 +74,8 @@ function paintOptions() {
   fillSelect(document.getElementById('placement-image'), info.placements.image, placementName, info.placements.defaults?.image);
   fillSelect(document.getElementById('placement-text'), info.placements.text, placementName, info.placements.defaults?.text);
   fillSelect(document.getElementById('sourceType'), info.sourceTypes, sourceTypeName, info.defaultSourceType);
+  fillSelect(document.getElementById('profile'), info.profiles, (p) => tr(`profile.${p}`), info.defaultProfile);
+  paintProfile();
   document.getElementById('limit-note').textContent = tr('drop.limit', { size: fmtSize(info.limits.maxUploadBytes, lang()) });
   const kinds = new Set(chosen.map(kindOf));
   // Only the placement lists the chosen files need; both when nothing is chosen yet.
@@ -101,6 +107,20 @@ function paintChosen() {
   paintOptions();
 }
 
+/** cn takes no languages (its notice is Chinese) but may name a propagator. */
+function paintProfile() {
+  const profile = document.getElementById('profile').value;
+  document.getElementById('lang-group').disabled = profile === 'cn';
+  document.getElementById('propagator-field').hidden = profile !== 'cn';
+}
+
+/** A new profile starts from its own languages. */
+function chooseProfile() {
+  const wanted = PROFILE_LANGUAGES[document.getElementById('profile').value];
+  if (wanted) for (const c of form.querySelectorAll('input[name=lang]')) c.checked = wanted.includes(c.value);
+  paintProfile();
+}
+
 function placementFor(file) {
   const k = kindOf(file);
   if (k === 'image') return document.getElementById('placement-image').value;
@@ -119,8 +139,11 @@ function showLanguageError(on) {
 
 function options(file) {
   const fd = new FormData(form);
+  const profile = String(fd.get('profile') || '');
   return {
-    languages: languages().join(','),
+    languages: profile === 'cn' ? '' : languages().join(','),
+    profile,
+    propagator: profile === 'cn' ? String(fd.get('propagator') || '').trim() : '',
     placement: placementFor(file),
     sourceType: fd.get('sourceType'),
     aiSystem: String(fd.get('aiSystem') || '').trim(),
@@ -279,7 +302,7 @@ form.addEventListener('submit', async (e) => {
     input.focus();
     return;
   }
-  if (!languages().length) {
+  if (!languages().length && document.getElementById('profile').value !== 'cn') {
     showLanguageError(true);
     form.querySelector('input[name=lang]').focus();
     return;
@@ -345,6 +368,7 @@ document.getElementById('chosen-clear').addEventListener('click', () => {
 });
 for (const c of form.querySelectorAll('input[name=lang]')) c.addEventListener('change', () => languages().length && showLanguageError(false));
 for (const id of ['placement-image', 'placement-text']) document.getElementById(id).addEventListener('change', paintChosen);
+document.getElementById('profile').addEventListener('change', chooseProfile);
 
 onLanguageChange(() => {
   paintOptions();

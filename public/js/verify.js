@@ -175,6 +175,21 @@ async function drawPreview(r, file, url) {
   else img.addEventListener('load', place, { once: true });
 }
 
+/** One line per labelling profile: its verdict, and what it misses, in the report's own kk/ru/en words. */
+function profileLines(r) {
+  const l = lang();
+  return Object.entries(r.profiles ?? {}).map(([id, p]) =>
+    el(
+      'li',
+      { class: p.compliant ? 'ok' : 'no', 'data-profile': id },
+      el('strong', { text: `${tr(`profile.${id}`)}: ` }),
+      tr(p.compliant ? 'p.ok' : 'p.notOk'),
+      p.missing?.length ? ` · ${tr('p.missing', { list: p.missing.map((m) => m[l] ?? m.en).join('; ') })}` : '',
+      p.notes?.length ? ` · ${tr('p.notes', { list: p.notes.map((m) => m[l] ?? m.en).join('; ') })}` : '',
+    ),
+  );
+}
+
 function render() {
   if (!last) return;
   const { report: r, file, url } = last;
@@ -224,6 +239,7 @@ function render() {
     }),
     el('li', { class: comp.compliant ? 'good-text' : 'bad-text', text: tr(comp.compliant ? 'c.ok' : 'c.notOk') }),
   );
+  $('profiles').replaceChildren(...profileLines(r));
   const actions = c.actions ?? [];
   $('actions').replaceChildren(
     ...(actions.length ? actions.map((a) => el('li', { text: actionLine(a) })) : [el('li', { class: 'muted', text: tr('actions.none') })]),

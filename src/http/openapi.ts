@@ -106,6 +106,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
             sourceTypes: { type: 'array', items: { type: 'string' } },
             defaultSourceType: { type: 'string' },
+            profiles: { type: 'array', items: { type: 'string' }, description: 'Labelling profiles: kz, eu, cn, us-ca (README Profiles).' },
+            defaultProfile: { type: 'string', description: 'The profile a request without one follows (DEFAULT_PROFILE).' },
             accept: { type: 'object', description: 'MIME types and file extensions accepted for labelling, per kind.' },
             record: { type: 'boolean', description: 'A provenance record is kept.' },
             verifyRequiresKey: { type: 'boolean' },

@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { TOOL } from '../../domain/tool.js';
+import { PROFILE_IDS } from '../../domain/profiles/types.js';
 import { LANGS, PLACEMENTS, SOURCE_TYPES, TEXT_FORMATS, TEXT_PLACEMENTS } from '../../domain/vocabulary.js';
 import { IMAGE_EXT, IMAGE_MIME } from '../../media/sniff.js';
 import type { AppDeps } from '../deps.js';
@@ -23,6 +24,9 @@ export interface ServiceInfo {
   placements: { image: string[]; text: string[]; defaults: { image: string; text: string } };
   sourceTypes: readonly string[];
   defaultSourceType: string;
+  /** Labelling profiles (src/domain/profiles) and the one DEFAULT_PROFILE picks. */
+  profiles: readonly string[];
+  defaultProfile: string;
   accept: { image: { mimeTypes: string[]; extensions: string[] }; text: { mimeTypes: string[]; extensions: string[] } };
   record: boolean;
   verifyRequiresKey: boolean;
@@ -40,6 +44,8 @@ export function serviceInfo(deps: AppDeps): ServiceInfo {
     placements: { image: [...IMAGE_PLACES], text: [...TEXT_PLACEMENTS], defaults: { image: 'corner-bottom-left', text: 'start' } },
     sourceTypes: SOURCE_TYPES,
     defaultSourceType: 'trainedAlgorithmicMedia',
+    profiles: PROFILE_IDS,
+    defaultProfile: config.defaultProfile ?? 'kz',
     accept: {
       image: { mimeTypes: Object.values(IMAGE_MIME), extensions: [...new Set([...Object.values(IMAGE_EXT), 'jpeg', 'tiff'])] },
       text: { mimeTypes: ['text/plain', 'text/markdown', 'text/html'], extensions: [...TEXT_FORMATS, 'markdown', 'htm'] },
