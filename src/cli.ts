@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { description: string; load: () => Promise<Comman
     description: 'Label AI-generated files: burn in a visible warning, write IPTC/XMP, sign a C2PA manifest',
     load: () => import('./cli/label-command.js'),
   },
+  clean: {
+    description: 'A clean copy of a picture: GPS, serial numbers, owner names, device ids, previews and editing history removed',
+    load: () => import('./cli/clean-command.js'),
+  },
   records: { description: 'The provenance record: every labelling and verification, hash-chained', load: () => import('./cli/records-command.js') },
   review: {
     description: 'Held files: list, approve (released, signed with the review) or reject; the CLI acts as the admin',

@@ -119,11 +119,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // Retention also runs while the service stays up (opening the record applies it once).
   const records = ctx.records;
   const retention =
-    config.retentionDays > 0 && records
+    (config.retentionDays > 0 || config.promptRetentionDays > 0) && records
       ? setInterval(() => {
           records.prune(config.retentionDays).then(
             (r) => r.removed && logger.info({ removed: r.removed }, 'records past retention removed'),
             (err) => logger.error({ err: errorMessage(err) }, 'retention failed'),
+          );
+          records.expirePrompts?.(config.promptRetentionDays).then(
+            (n) => n && logger.info({ erased: n }, 'prompts past PROMPT_RETENTION_DAYS erased'),
+            (err) => logger.error({ err: errorMessage(err) }, 'prompt retention failed'),
           );
         }, RETENTION_INTERVAL_MS).unref()
       : undefined;

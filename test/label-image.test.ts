@@ -55,7 +55,11 @@ const FORMATS = [
 describe.each(FORMATS)('labelling %s', (file, format) => {
   let r: LabelResult;
   beforeAll(async () => {
-    r = await label(fixture('images', file), { aiSystem: 'Midjourney', aiSystemVersion: '7', prompt: 'steppe at dawn', promptWriter: 'Desk editor' }, ctx);
+    r = await label(
+      fixture('images', file),
+      { aiSystem: 'Midjourney', aiSystemVersion: '7', prompt: 'steppe at dawn', promptWriter: 'Desk editor', embedPrompt: true },
+      ctx,
+    );
   });
 
   it('keeps the format and stays decodable by libvips', async () => {

@@ -1,5 +1,5 @@
 /**
- * `labeller records list|export|check|lookup|migrate`: the provenance record from the command line.
+ * `labeller records list|export|check|lookup|erase|migrate`: the provenance record from the command line.
  * check exits 0 when the chain is intact, 1 when it was tampered with, 2 when unusable.
  */
 import { type Command, Option } from 'commander';
@@ -11,6 +11,7 @@ import { LabellerError } from '../domain/errors.js';
 import { DEFAULT_PAGE, MAX_PAGE, parseRecordQuery } from '../domain/record-query.js';
 import { EXIT, fail, say, writeAtomic } from './common.js';
 import { registerLookup } from './lookup-command.js';
+import { registerErase } from './erase-command.js';
 
 interface ListFlags {
   from?: string;
@@ -104,6 +105,7 @@ export function register(program: Command): void {
         }
       });
     });
+  registerErase(records);
 
   records
     .command('check')

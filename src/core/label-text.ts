@@ -9,7 +9,7 @@ import type { LabelOptions } from './options.js';
 import type { CoreContext, LabelResult } from './types.js';
 import type { ReviewStamp } from '../domain/review.js';
 import { LabellerError } from '../domain/errors.js';
-import { commonRecord } from './record.js';
+import { commonRecord, embeddedPrompt } from './record.js';
 import { latentOf, profileAssertions, profileMark, profileNote } from './profile-mark.js';
 import { aigcOf } from '../provenance/xmp.js';
 import { TEXT_MIME } from '../text/format.js';
@@ -47,6 +47,7 @@ export async function labelText(input: Buffer, options: LabelOptions & { approva
     mark: { wording, languages, placement, format, carrier: plan.kind, element: plan.noticeDescription, ...profileNote(profile, mark) },
     iscc: prepared.iscc,
     review: options.approval,
+    prompt: embeddedPrompt(options),
     profileAssertions: profileAssertions(
       profile,
       aigcOf({ organisation: ctx.identity.organisation, instanceId, propagator: options.propagator }),

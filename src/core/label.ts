@@ -17,7 +17,8 @@ import { aigcOf, buildXmp, type EditorialFields } from '../provenance/xmp.js';
 import { readEditorial } from '../signals/metadata.js';
 import { TOOL } from '../domain/tool.js';
 import { buildManifest } from '../provenance/manifest.js';
-import { commonRecord } from './record.js';
+import { watermarkFor, watermarkNote } from './watermark.js';
+import { commonRecord, embeddedPrompt, keepOf, promptOf } from './record.js';
 import { latentOf, lookOf, profileAssertions, profileMark, profileNote } from './profile-mark.js';
 import type { LabelOptions } from './options.js';
 import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
@@ -46,7 +47,7 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
     kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await (await import('./label-text.js')).labelText(input, options, ctx);
   result.record.warnings.unshift(...nameWarnings);
   if (options.fileName) result.record.fileName = options.fileName;
-  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey);
+  if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey, promptOf(options));
   return result;
 }
 
@@ -85,8 +86,9 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     sourceType,
     aiSystem: options.aiSystem,
     aiSystemVersion: options.aiSystemVersion,
-    prompt: options.prompt,
-    promptWriter: options.promptWriter,
+    // Prompts may name people: in the file only when asked; the record always keeps them (privately).
+    prompt: options.embedPrompt ? options.prompt : undefined,
+    promptWriter: options.embedPrompt ? options.promptWriter : undefined,
     disclosure,
     organisation: identity.organisation,
     instanceId,
@@ -96,13 +98,16 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     latent,
   });
   // The labelled picture and its small copy (the manifest's thumbnail, the record's fingerprint pixels).
-  const [{ bytes: pixels, preview }, upstream] = await Promise.all([
-    labelPixels(input, plan, probe, { xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels }),
+  // The invisible watermark goes in after the visible warning, before XMP and the signature: its mark id is drawn now.
+  const watermark = await watermarkFor(ctx);
+  const [{ bytes: pixels, preview, removed, watermarked }, upstream] = await Promise.all([
+    labelPixels(input, plan, probe, { xmp, quality: options.quality ?? config.jpegQuality, maxPixels: config.maxPixels, keep: keepOf(options), watermark }),
     upstreamRead,
   ]);
   if (upstream.kind === 'unreadable')
     warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
   if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
+  const wm = watermarkNote(watermark, watermarked, warnings);
   const hasParent = upstream.kind === 'manifest';
   // The soft binding describes the labelled pixels: from the small labelled copy, before the output is signed.
   const iscc = await imageIsccOfGrey(preview.grey);
@@ -118,6 +123,8 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     mark: { wording, languages, placement, region: plan.region, mode: plan.mode, fontPx: plan.fontPx, canvas: plan.canvas, ...profileNote(profile, mark) },
     review: options.approval,
     iscc,
+    watermark: wm,
+    prompt: embeddedPrompt(options),
     profileAssertions: profileAssertions(profile, aigcOf({ organisation: identity.organisation, instanceId, propagator: options.propagator }), latent),
   });
   const signed = await signAsset({
@@ -145,6 +152,8 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
       mark: { mode: plan.mode, region: plan.region, fontPx: plan.fontPx, capHeightPx: plan.capHeightPx, textHeightShare: round3(plan.capHeightPx / short) },
       iscc,
       profile: profile.id,
+      privacy: { removed },
+      ...(wm ? { watermark: wm } : {}),
       ...commonRecord({
         input,
         output: signed.bytes,

@@ -7,6 +7,8 @@ import type { LabelOptions } from './options.js';
 import type { CoreContext, LabelRecord } from './types.js';
 
 import { sha256 } from '../domain/hash.js';
+import type { KeepPersonal } from '../domain/personal-data.js';
+import type { PromptText } from '../domain/record.js';
 import { DEFAULT_LANGUAGES, isLang, type Lang } from '../domain/wording.js';
 
 export { sha256 };
@@ -60,4 +62,19 @@ export function languagesOf(options: LabelOptions, ctx: CoreContext): Lang[] {
   if (options.languages?.length) return options.languages;
   const configured = ctx.config.defaultLanguages.filter(isLang);
   return configured.length ? configured : DEFAULT_LANGUAGES;
+}
+
+/** The personal data a caller keeps in the output (--keep-location, --keep-camera). */
+export function keepOf(options: LabelOptions): KeepPersonal {
+  return { location: !!options.keepLocation, camera: !!options.keepCamera };
+}
+
+/** The prompt as the record keeps it (always, outside the chain), when one was given. */
+export function promptOf(options: LabelOptions): PromptText | undefined {
+  return options.prompt ? { text: options.prompt, ...(options.promptWriter ? { writer: options.promptWriter } : {}) } : undefined;
+}
+
+/** The prompt for the file itself (XMP, manifest): only with --embed-prompt. */
+export function embeddedPrompt(options: LabelOptions): PromptText | undefined {
+  return options.embedPrompt ? promptOf(options) : undefined;
 }

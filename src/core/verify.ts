@@ -14,7 +14,10 @@ import { sha256 } from './record.js';
 import type { C2paSummary, OcrInfo, Signal, VerifyPolicy, VerifyReport } from '../domain/report.js';
 import { type Actor, LIBRARY_CALLER } from '../domain/record.js';
 import type { CoreContext } from './types.js';
+import type { PrivacyItem } from '../domain/personal-data.js';
 import { combine } from './verdict.js';
+import { detectWatermarkSignal } from '../signals/watermark.js';
+import { resolveWatermark } from './watermark.js';
 import { summarise } from './verify-summary.js';
 import { judgeProfiles } from './profile-evidence.js';
 
@@ -28,6 +31,8 @@ interface Read {
   c2pa: C2paSummary;
   signals: Signal[];
   visibleLayerRead: boolean;
+  /** Images: personal data in the metadata. */
+  privacy?: PrivacyItem[];
   /** Images: how the pixels were read for the visible warning. */
   ocr?: OcrInfo;
 }
@@ -36,11 +41,13 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
   const sniffed = await sniff(input);
   checkName(policy.fileName, sniffed);
   const check = c2paCheck(ctx, policy);
-  const [read, traced] = await Promise.all([
+  const [read, traced, marked] = await Promise.all([
     readProvenance(input, sniffed, policy, check, ctx.config.maxPixels),
     ctx.records ? ctx.records.traceCopy(input, sniffed.kind === 'text' ? 'text' : 'image') : Promise.resolve([] as Signal[]),
+    sniffed.kind === 'image' ? detectWatermarkSignal(input, ctx.watermarkKey, ctx.config.maxPixels) : Promise.resolve([] as Signal[]),
   ]);
-  const signals = [...read.signals, ...traced];
+  await resolveWatermark(marked, ctx);
+  const signals = [...read.signals, ...traced, ...marked];
   const verdict = combine(read.c2pa, signals, read.visibleLayerRead);
   // The review the manifest records is reported on its own; the summary still reads it from the c2pa findings.
   const { review, ...c2pa } = read.c2pa;
@@ -53,6 +60,7 @@ export async function verify(input: Buffer, policy: VerifyPolicy, ctx: CoreConte
     bytes: input.length,
     ...verdict,
     profiles: judgeProfiles(read.kind, verdict, read.c2pa, signals),
+    privacy: read.privacy ?? [],
     c2pa,
     ...(review ? { review } : {}),
     signals,

@@ -41,6 +41,12 @@ export interface LabelOptions {
   profile?: ProfileId;
   /** cn: the platform passing the content on (TC260 ContentPropagator / PropagateID). */
   propagator?: string;
+  /** Keep GPS and location fields (removed by default: domain/personal-data.ts). */
+  keepLocation?: boolean;
+  /** Keep camera/lens serial numbers, owner name, maker notes and device ids (removed by default). */
+  keepCamera?: boolean;
+  /** Write the prompt into the file's XMP and manifest (by default it stays in the record only). */
+  embedPrompt?: boolean;
 }
 
 const quote = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v) : String(v));
@@ -66,6 +72,11 @@ const languages = z.union([z.string(), z.array(z.string())], { error: 'expected 
   }
   return [...new Set(items)] as Lang[];
 });
+
+/** A switch: true from a CLI flag or JSON, or spelled in a form field. */
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])], { error: oneOf(['true', 'false']) })
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v)));
 
 const quality = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const n = typeof v === 'number' ? v : /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : Number.NaN;
@@ -116,6 +127,13 @@ export const LabelFieldsSchema = z
       .optional()
       .meta({ description: `Labelling rule of a jurisdiction: ${PROFILE_IDS.join(', ')}; default DEFAULT_PROFILE (kz).` }),
     propagator: text(200).optional().meta({ description: 'cn: the platform passing the content on, written as TC260 ContentPropagator (with a PropagateID).' }),
+    keepLocation: flag.optional().meta({ description: 'Keep the GPS position and IPTC location fields of the input (removed by default).' }),
+    keepCamera: flag
+      .optional()
+      .meta({ description: 'Keep camera and lens serial numbers, owner name, maker notes and device ids of the input (removed by default).' }),
+    embedPrompt: flag
+      .optional()
+      .meta({ description: "Write the prompt and its writer into the file's XMP and C2PA manifest (by default they stay in the record only)." }),
   })
   .strict();
 
@@ -124,7 +142,7 @@ export type LabelField = keyof z.input<typeof LabelFieldsSchema>;
 export const LABEL_FIELDS = Object.keys(LabelFieldsSchema.shape) as LabelField[];
 const FIELDS = LABEL_FIELDS;
 /** Options the CLI spells as a switch without a value (`--review`). */
-export const CLI_SWITCHES: readonly LabelField[] = ['review'];
+export const CLI_SWITCHES: readonly LabelField[] = ['review', 'keepLocation', 'keepCamera', 'embedPrompt'];
 
 /** The option's one-line description (CLI help, OpenAPI). */
 export function fieldHelp(field: LabelField): string {
@@ -195,6 +213,9 @@ export function parseLabelOptions(raw: Record<string, unknown>, spelling: Option
     review: f.review,
     profile: f.profile,
     propagator: f.propagator,
+    keepLocation: f.keepLocation || undefined,
+    keepCamera: f.keepCamera || undefined,
+    embedPrompt: f.embedPrompt || undefined,
   };
   for (const k of Object.keys(options) as (keyof LabelOptions)[]) if (options[k] === undefined) delete options[k];
   return options;

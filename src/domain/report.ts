@@ -2,13 +2,14 @@
  * The verification report: one schema for every door (CLI --json, REST, watch reports).
  * Documented as JSON Schema in schema/verify-report.schema.json.
  */
+import type { PrivacyItem } from './personal-data.js';
 import type { TextFormat } from './vocabulary.js';
 import type { Judgement, ProfileId } from './profiles/types.js';
 
 export type C2paState = 'absent' | 'invalid' | 'valid' | 'trusted' | 'unreadable' | 'remote';
 
 export interface Signal {
-  /** Which detector or trace: 'c2pa', 'xmp-iptc', 'exif-software', 'png-text', 'tc260', 'registry', 'text-notice'... */
+  /** Which detector or trace: 'c2pa', 'xmp-iptc', 'exif-software', 'png-text', 'tc260', 'registry', 'watermark', 'text-notice'... */
   source: string;
   /** What this trace says about AI: true (AI-made), false (says not AI), null (neutral). */
   ai: boolean | null;
@@ -98,6 +99,8 @@ export interface VerifyReport {
   };
   /** Every labelling profile's verdict (src/domain/profiles): `compliance` is the kz one, kept as the contract. */
   profiles?: Record<ProfileId, Judgement>;
+  /** Personal data in the file's metadata (source protection): field names, never values; empty when none. A clean copy removes them. */
+  privacy?: PrivacyItem[];
   summary: { kk: string; ru: string; en: string };
   /** Images: whether the pixels were read for the visible warning (OCR), how long it took, or why not. */
   ocr?: OcrInfo;

@@ -264,6 +264,25 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/api/v1/records/{id}/prompt': {
+        delete: {
+          operationId: 'erasePrompt',
+          summary:
+            "Admins: erase a label's prompt and its writer from the record (kept outside the hash chain, which covers only a salted hash: the record still checks)",
+          security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': json('Erased, already erased, or no prompt was kept', {
+              type: 'object',
+              properties: { id: { type: 'string' }, outcome: { enum: ['erased', 'already-erased', 'no-prompt'] }, message: { type: 'string' } },
+            }),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key, or role_required: erasing needs the admin role'),
+            '404': problem('No such label record'),
+            '429': problem('Rate limit; see Retry-After'),
+          },
+        },
+      },
       '/api/v1/survive': {
         post: {
           operationId: 'survive',
@@ -289,6 +308,24 @@ export function openApiDocument(version: string): Record<string, unknown> {
           requestBody: upload({}),
           responses: {
             '200': json('The survival report (schema/survival-report.schema.json)', { type: 'object' }),
+            '401': problem('No API key'),
+            '403': problem('Wrong API key'),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/clean': {
+        post: {
+          operationId: 'clean',
+          summary:
+            'A clean copy of a picture for publication (source protection): GPS, serial numbers, owner names, device ids, maker notes, embedded previews, editing history and prompts removed; the pixels re-encoded in the same format; editorial fields and the AI label kept; a C2PA manifest cannot stay valid, so the copy gets a new one signed by this service with the original as parent ingredient (or none, with a warning, when the original’s was unreadable)',
+          security: [{ bearer: [] }, { apiKey: [] }],
+          requestBody: upload({}),
+          responses: {
+            '200': {
+              description: 'The clean copy (same type); X-Privacy-Removed: fields removed; X-Manifest: none, re-signed or dropped',
+              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
             '401': problem('No API key'),
             '403': problem('Wrong API key'),
             ...errors,

@@ -74,16 +74,8 @@ export function buildXmp(x: XmpInput): string {
     simple('Iptc4xmpExt:AISystemVersionUsed', x.aiSystemVersion),
     simple('Iptc4xmpExt:AIPromptInformation', x.prompt),
     simple('Iptc4xmpExt:AIPromptWriterName', x.promptWriter),
-    alt('dc:title', e.title),
-    alt('dc:description', description),
-    list('dc:creator', 'Seq', e.creator),
-    alt('dc:rights', e.rights),
-    list('dc:subject', 'Bag', e.keywords),
-    simple('photoshop:Credit', e.credit),
-    simple('photoshop:Source', e.source),
-    simple('photoshop:Headline', e.headline),
+    ...editorialProps(e, description),
     simple('photoshop:Instructions', x.disclosure),
-    alt('xmpRights:UsageTerms', e.usageTerms),
     simple('xmp:CreatorTool', x.creatorTool),
     simple('xmp:MetadataDate', new Date().toISOString()),
     simple('xmpMM:InstanceID', x.instanceId),
@@ -126,7 +118,22 @@ function esc(s: string): string {
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 }
 
-function simple(name: string, value?: string): string {
+/** The newsroom's fields of the input, carried into a label (and a clean copy). */
+export function editorialProps(e: EditorialFields, description = e.description): string[] {
+  return [
+    alt('dc:title', e.title),
+    alt('dc:description', description),
+    list('dc:creator', 'Seq', e.creator),
+    alt('dc:rights', e.rights),
+    list('dc:subject', 'Bag', e.keywords),
+    simple('photoshop:Credit', e.credit),
+    simple('photoshop:Source', e.source),
+    simple('photoshop:Headline', e.headline),
+    alt('xmpRights:UsageTerms', e.usageTerms),
+  ];
+}
+
+export function simple(name: string, value?: string): string {
   return value ? `   <${name}>${esc(value)}</${name}>` : '';
 }
 

@@ -40,6 +40,8 @@ export class SqlitePrompts {
   private readonly stmt;
 
   constructor(private readonly db: Db) {
+    // Freed cells are overwritten, so an erased prompt does not linger in the file's free pages.
+    db.pragma('secure_delete = ON');
     this.stmt = {
       insert: db.prepare('INSERT OR IGNORE INTO prompts (record_id, time, salt, prompt, prompt_writer) VALUES (?, ?, ?, ?, ?)'),
       get: db.prepare('SELECT prompt, prompt_writer, erased_at FROM prompts WHERE record_id = ?'),
@@ -63,7 +65,7 @@ export class SqlitePrompts {
   }
 
   erase(recordId: string, now: Date): EraseOutcome {
-    return this.db.transaction((): EraseOutcome => {
+    const outcome = this.db.transaction((): EraseOutcome => {
       if (!this.stmt.hasRecord.get(recordId)) return 'no-record';
       const before = this.get(recordId);
       if (!before) return 'no-prompt';
@@ -71,13 +73,26 @@ export class SqlitePrompts {
       this.stmt.erase.run(now.toISOString(), recordId);
       return 'erased';
     })();
+    // Old page images in the write-ahead log would still hold the text: fold them in and empty it (best effort).
+    if (outcome === 'erased') this.checkpoint();
+    return outcome;
+  }
+
+  private checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A reader holding the log open: the next checkpoint folds it in.
+    }
   }
 
   /** PROMPT_RETENTION_DAYS: erases prompts of labellings older than the cutoff; returns how many. */
   expire(days: number, now: Date): number {
     if (!days || days <= 0) return 0;
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-    return this.stmt.expire.run(now.toISOString(), cutoff).changes;
+    const n = this.stmt.expire.run(now.toISOString(), cutoff).changes;
+    if (n) this.checkpoint();
+    return n;
   }
 
   /** Kept prompts whose text no longer matches the hash the chain covers (someone edited the table). */

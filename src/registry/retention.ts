@@ -33,6 +33,7 @@ export function pruneExpired(registry: SqliteRegistry, retentionDays: number, no
       db.prepare('UPDATE retention_gate SET open = 1').run();
       db.prepare('DELETE FROM fingerprints WHERE record_seq <= ?').run(through);
       db.prepare('DELETE FROM iscc_codes WHERE record_seq <= ?').run(through);
+      db.prepare('DELETE FROM prompts WHERE record_id IN (SELECT id FROM records WHERE seq <= ?)').run(through);
       const removed = db.prepare('DELETE FROM records WHERE seq <= ?').run(through).changes;
       db.prepare('UPDATE retention_gate SET open = 0').run();
       db.prepare(

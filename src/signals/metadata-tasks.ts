@@ -16,9 +16,12 @@ import { detectPngText } from './png-text.js';
 import { detectSoftware } from './software.js';
 import { detectTc260 } from './tc260.js';
 import { XmpPacket } from './xmp-reader.js';
+import { detectPersonalData } from './privacy.js';
+import type { PrivacyItem } from '../domain/personal-data.js';
 
 export interface MetadataTasks {
-  signals(input: Buffer, layout: Layout): Signal[];
+  /** The detectors' signals and the personal data an editor should know of (privacy.ts). */
+  signals(input: Buffer, layout: Layout): { signals: Signal[]; privacy: PrivacyItem[] };
   editorial(input: Buffer, layout: Layout): EditorialFields;
 }
 
@@ -39,7 +42,11 @@ function parse(input: Buffer, layout: Layout): EditorialSources {
 export const TASKS: MetadataTasks = {
   signals(input, layout) {
     const m = parse(input, layout);
-    return [...detectIptc(m.xmp), ...detectTc260(m.xmp, m.pngText), ...detectSoftware(m.exif, m.xmp), ...detectPngText(m.pngText, m.exif.userComment)];
+    const blocks = unpack(input, layout);
+    return {
+      signals: [...detectIptc(m.xmp), ...detectTc260(m.xmp, m.pngText), ...detectSoftware(m.exif, m.xmp), ...detectPngText(m.pngText, m.exif.userComment)],
+      privacy: detectPersonalData({ exif: blocks.exif, iptc: blocks.iptc, xmp: m.xmp, pngText: m.pngText }),
+    };
   },
   editorial: (input, layout) => readEditorialFields(parse(input, layout)),
 };

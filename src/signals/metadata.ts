@@ -10,6 +10,7 @@
  */
 import { LabellerError } from '../domain/errors.js';
 import type { Signal } from '../domain/report.js';
+import type { PrivacyItem } from '../domain/personal-data.js';
 import { METADATA_LIMITS } from '../media/metadata-limits.js';
 import { readHeaderOffLoop } from '../media/header.js';
 import { runParseTask, taskModule } from '../media/worker/pool.js';
@@ -21,6 +22,8 @@ export type { HeaderBlocks } from './metadata-blocks.js';
 
 export interface MetadataSignals {
   signals: Signal[];
+  /** Personal data in the metadata (privacy.ts): names of fields, never values. */
+  privacy: PrivacyItem[];
   /** Why the image header could not be read (truncated or damaged), when it could not. */
   headerError?: string;
 }
@@ -55,8 +58,8 @@ export async function readMetadata(bytes: Buffer, format: string): Promise<Metad
     if ('error' in m) headerError = m.error;
     else header = m;
   }
-  const signals = await run('signals', collectBlocks(bytes, format, header));
-  return { signals, ...(headerError ? { headerError } : {}) };
+  const { signals, privacy } = await run('signals', collectBlocks(bytes, format, header));
+  return { signals, privacy, ...(headerError ? { headerError } : {}) };
 }
 
 /** The editorial fields to carry over into a label, from the blocks the probe's header read returned. */

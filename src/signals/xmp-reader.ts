@@ -45,6 +45,12 @@ export class XmpPacket {
     return out;
   }
 
+  /** Whether the packet holds the property at all (as an element, an attribute or a resource), whatever its value. */
+  has(namespace: string, name: string): boolean {
+    const m = this.markup;
+    return (m.prefixes.get(namespace) ?? []).some((p) => m.starts.has(`${p}:${name}`) || m.attributes.has(`${p}:${name}`) || m.resources.has(`${p}:${name}`));
+  }
+
   first(namespace: string, name: string): string | undefined {
     return this.values(namespace, name, 1)[0];
   }

@@ -32,6 +32,7 @@ export interface TextManifestInput {
   iscc?: string;
   review?: ReviewStamp;
   profileAssertions?: ManifestInput['profileAssertions'];
+  prompt?: ManifestInput['prompt'];
 }
 
 export function buildTextManifest(m: TextManifestInput): Record<string, unknown> {
@@ -48,5 +49,6 @@ export function buildTextManifest(m: TextManifestInput): Record<string, unknown>
     iscc: m.iscc,
     review: m.review,
     profileAssertions: m.profileAssertions,
+    prompt: m.prompt,
   });
 }
