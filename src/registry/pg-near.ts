@@ -1,9 +1,9 @@
 /**
  * Near-copy lookups in PostgreSQL: the multi-index hashing of near-index.ts (four 16-bit bands,
- * probes within PROBE_RADIUS bits of each) as SQL over B-tree indexes, the Hamming distance
+ * probes within a radius of each) as SQL over covering B-tree indexes, the Hamming distance
  * counted by the server on the BIGINT hash. Probed radius by radius: after radius r every row
- * within 4·(r+1)−1 bits has been seen, so a copy that close is answered without the wider
- * (and costlier) probes; a file that matches nothing costs all three.
+ * within Σ(min(r, t_i) + 1) − 1 bits has been seen, so a close copy is answered without the
+ * wider (and costlier) probes; a file that matches nothing costs every stage.
  */
 import { popcount32 } from './fingerprint.js';
 import { bandsOf, MAX_GUARANTEED_DISTANCE, PROBE_MASKS, PROBE_RADIUS } from './near-index.js';
@@ -24,6 +24,17 @@ export function indexColumns(hex: string): [string, number, number, number, numb
   return [bigintOf(hex), b0, b1, b2, b3];
 }
 
+/**
+ * Per band, the probe radius the final stage needs: by the generalised pigeonhole principle a
+ * row within d bits has some band i within t_i bits as soon as Σ(t_i + 1) > d, so at 10 bits
+ * one band can be probed at radius 1 instead of 2 (fewer candidates than 2,2,2,2).
+ */
+export function bandRadii(maxDistance: number): number[] {
+  const t = [PROBE_RADIUS, PROBE_RADIUS, PROBE_RADIUS, PROBE_RADIUS];
+  for (let b = 3; b >= 0; b--) while (t[b] > 0 && t.reduce((s, x) => s + x + 1, 0) - 1 > maxDistance) t[b]--;
+  return t;
+}
+
 /** The closest row within maxDistance of any query hash (newest seq on ties). */
 export async function nearestInSql(
   db: PgQuery,
@@ -36,19 +47,28 @@ export async function nearestInSql(
   if (!hexes.length) return undefined;
   const hashes = hexes.map(bigintOf);
   const bands = hexes.map(bandsOf);
+  const radii = bandRadii(maxDistance);
+  // The distance to the nearest query hash, counted by the server on the covering index's h.
+  const distance = `LEAST(${hashes.map((_, i) => `bit_count(int8send(h # $${i + 6}::bigint))`).join(', ')})`;
   let best: { seq: number; distance: number } | undefined;
-  for (let r = 0; r <= PROBE_RADIUS; r++) {
-    const probes = [0, 1, 2, 3].map((b) => [...new Set(bands.flatMap((bs) => MASKS_BY_RADIUS[r].map((m) => bs[b] ^ m)))]);
+  for (let r = 0; r <= Math.max(...radii); r++) {
+    // This stage's new probes: band values exactly r bits from a query's band, where the band is probed that far.
+    const probes = [0, 1, 2, 3].map((b) => (r > radii[b] ? [] : [...new Set(bands.flatMap((bs) => MASKS_BY_RADIUS[r].map((m) => bs[b] ^ m)))]));
+    // One index-only scan per band (UNION ALL, not OR: no bitmap, no heap visit).
     const [row] = await db.query<{ seq: number; d: number }>(
-      `SELECT c.record_seq AS seq, min(bit_count(int8send(c.h # q.v)))::int AS d
-         FROM ${table} c CROSS JOIN unnest($2::bigint[]) AS q(v)
-        WHERE c.kind = $1 AND (c.b0 = ANY($3::int[]) OR c.b1 = ANY($4::int[]) OR c.b2 = ANY($5::int[]) OR c.b3 = ANY($6::int[]))
-        GROUP BY c.record_seq HAVING min(bit_count(int8send(c.h # q.v))) <= $7
+      `SELECT record_seq AS seq, ${distance}::int AS d FROM (
+         SELECT h, record_seq FROM ${table} WHERE kind = $1 AND b0 = ANY($2::int[])
+         UNION ALL SELECT h, record_seq FROM ${table} WHERE kind = $1 AND b1 = ANY($3::int[])
+         UNION ALL SELECT h, record_seq FROM ${table} WHERE kind = $1 AND b2 = ANY($4::int[])
+         UNION ALL SELECT h, record_seq FROM ${table} WHERE kind = $1 AND b3 = ANY($5::int[])) AS c
+        WHERE ${distance} <= ${Math.trunc(maxDistance)}
         ORDER BY d, seq DESC LIMIT 1`,
-      [kind, hashes, ...probes, maxDistance],
+      [kind, ...probes, ...hashes],
     );
     if (row && (!best || row.d < best.distance || (row.d === best.distance && row.seq > best.seq))) best = { seq: row.seq, distance: row.d };
-    if (best && best.distance <= 4 * (r + 1) - 1) return best;
+    // Every row within this many bits has now been seen.
+    const seen = radii.reduce((sum, t) => sum + Math.min(r, t) + 1, 0) - 1;
+    if (best && best.distance <= seen) return best;
   }
   return best;
 }
