@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PRIVACY_KINDS } from '../src/domain/personal-data.js';
 import { LABEL_FIELDS } from '../src/domain/label-fields.js';
 import { DOORS, PLACEMENTS, SOURCE_TYPES, TEXT_PLACEMENTS } from '../src/domain/vocabulary.js';
 import { openApiDocument } from '../src/http/openapi.js';
@@ -88,6 +89,7 @@ describe('the catalogues', () => {
       'RFC',
       'Prometheus',
       'UTF',
+      'GPS',
     ]);
     for (const l of ['kk', 'ru'] as const) {
       const foreign = Object.entries(cat[l]).flatMap(([k, s]) =>
@@ -128,6 +130,7 @@ describe('the catalogues', () => {
       ...DOORS.map((d) => `door.${d}`),
       ...VERDICTS.map((v) => `verdict.${v}`),
       ...signalSources().map((s) => `source.${s}`),
+      ...PRIVACY_KINDS.map((k) => `privacy.kind.${k}`),
       ...['created', 'opened', 'edited', 'placed', 'converted', 'color_adjustments', 'cropped', 'resized', 'published', 'transcoded', 'repackaged'].map(
         (a) => `action.c2pa.${a}`,
       ),

@@ -2,7 +2,23 @@
 // signer badges, advice that fits the verdict, the actions in plain words and the
 // provenance chain as a tree with thumbnails. Every string that comes from the file (titles,
 // signer names, software agents) is set with textContent.
-import { apiKey, date, dropZone, el, initPage, lang, onLanguageChange, postFile, problemNode, problemOf, serviceInfo, say, sizes, tr } from './common.js';
+import {
+  apiKey,
+  date,
+  dropZone,
+  el,
+  initPage,
+  lang,
+  onLanguageChange,
+  postFile,
+  problemNode,
+  problemOf,
+  saveBlob,
+  serviceInfo,
+  say,
+  sizes,
+  tr,
+} from './common.js';
 import { fmtSize } from './i18n.js';
 import { readText, textBlock } from './text-preview.js';
 import {
@@ -190,6 +206,38 @@ function profileLines(r) {
   );
 }
 
+/** Personal data the file would give away (source protection), each by its kind and field, never its value. */
+function privacyBox(r) {
+  const items = r.privacy ?? [];
+  $('privacy').hidden = !items.length;
+  $('privacy-list').replaceChildren(
+    ...items.map((p) => el('li', { 'data-kind': p.kind }, el('strong', { text: `${tr(`privacy.kind.${p.kind}`)}: ` }), el('code', { text: p.field }))),
+  );
+}
+
+/** The clean copy: sent with the key (it is authenticated like labelling), saved as name.clean.ext. */
+async function cleanCopy() {
+  if (!last) return;
+  const out = $('clean-msg');
+  out.replaceChildren();
+  say(out, 'status.working');
+  try {
+    const res = await postFile('/api/v1/clean', last.file, {});
+    say(out, '');
+    if (res.status !== 200) {
+      out.append(problemNode(problemOf(res.status, await res.body.text())));
+      return;
+    }
+    const cd = res.header('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/.exec(cd)?.[1];
+    saveBlob(res.body, encoded ? decodeURIComponent(encoded) : (/filename="([^"]+)"/.exec(cd)?.[1] ?? `clean-${last.file.name}`));
+    say(out, 'privacy.cleaned', { n: res.header('x-privacy-removed') ?? '0' });
+  } catch (err) {
+    say(out, '');
+    out.append(problemNode(err.problem ?? { status: 0, code: 'network', detail: '' }));
+  }
+}
+
 function render() {
   if (!last) return;
   const { report: r, file, url } = last;
@@ -240,6 +288,7 @@ function render() {
     el('li', { class: comp.compliant ? 'good-text' : 'bad-text', text: tr(comp.compliant ? 'c.ok' : 'c.notOk') }),
   );
   $('profiles').replaceChildren(...profileLines(r));
+  privacyBox(r);
   const actions = c.actions ?? [];
   $('actions').replaceChildren(
     ...(actions.length ? actions.map((a) => el('li', { text: actionLine(a) })) : [el('li', { class: 'muted', text: tr('actions.none') })]),
@@ -308,6 +357,7 @@ async function verifyFile(file) {
   }
 }
 
+$('clean-btn').addEventListener('click', cleanCopy);
 const input = $('file');
 dropZone($('drop'), input, (files) => files[0] && verifyFile(files[0]));
 onLanguageChange(() => {
