@@ -4,6 +4,7 @@
  * is named for machines (`item`) and in kk/ru/en.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
 import type { CoreContext } from '../src/core/types.js';
@@ -11,8 +12,8 @@ import { verify } from '../src/core/verify.js';
 import { PROFILE_IDS, type ProfileId } from '../src/domain/profiles/index.js';
 import type { VerifyReport } from '../src/domain/report.js';
 import { endExiftool } from '../src/provenance/exiftool.js';
-import { fixture, testContext } from './helpers/context.js';
-import { schemaErrors } from './helpers/verify-kit.js';
+import { FIXTURES, fixture, tempDir, testContext } from './helpers/context.js';
+import { runCli, schemaErrors } from './helpers/verify-kit.js';
 
 const schema = JSON.parse(fs.readFileSync('schema/verify-report.schema.json', 'utf8'));
 const AI = { aiSystem: 'Midjourney', aiSystemVersion: '7' };
@@ -93,5 +94,22 @@ describe('files no profile accepts', () => {
       expect(report.profiles![id].compliant).toBe(false);
       expect(report.profiles![id].missing.map((m) => m.item)).toContain('intact-manifest');
     }
+  });
+});
+
+describe('the command line', () => {
+  it("labels under a profile with its flags and prints every profile's verdict in the report language", async () => {
+    const dir = tempDir('labeller-profiles-cli-');
+    const out = path.join(dir, 'cn.jpg');
+    const made = await runCli(['label', path.join(FIXTURES, 'images/white.jpg'), '-o', out, '--profile', 'cn', '--propagator', 'Steppe Wire', '--json'], dir);
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({ profile: 'cn', wording: { zh: '人工智能生成' } });
+    const seen = await runCli(['verify', out, '--report-lang', 'kk'], dir);
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(seen.stdout).toContain('Қытай (GB 45438-2025): орындалған');
+    expect(seen.stdout).toContain('Калифорния (SB 942): орындалмаған (жетіспейді: ЖИ жүйесінің атауы; ЖИ жүйесінің нұсқасы; жасалған күні мен уақыты)');
+    const bad = await runCli(['label', path.join(FIXTURES, 'images/white.jpg'), '-o', path.join(dir, 'x.jpg'), '--profile', 'de'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--profile: "de" is not one of kz, eu, cn, us-ca');
   });
 });

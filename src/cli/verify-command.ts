@@ -12,6 +12,7 @@ import { verify } from '../core/verify.js';
 import { textFormatFromName } from '../core/options.js';
 import { LANGS, type Lang } from '../domain/vocabulary.js';
 import { EXIT, fail, readInput } from './common.js';
+import { PROFILE_IDS, PROFILES } from '../domain/profiles/index.js';
 
 interface VerifyFlags {
   json?: boolean;
@@ -80,6 +81,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     signals: 'Signals',
     none: 'none',
     record: 'Record',
+    missing: 'missing',
   },
   ru: {
     ai: 'Создано ИИ',
@@ -97,6 +99,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     signals: 'Признаки',
     none: 'нет',
     record: 'Запись',
+    missing: 'не хватает',
   },
   kk: {
     ai: 'ЖИ жасаған',
@@ -114,6 +117,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     signals: 'Белгілер',
     none: 'жоқ',
     record: 'Жазба',
+    missing: 'жетіспейді',
   },
 };
 
@@ -128,12 +132,21 @@ function render(r: VerifyReport, lang: Lang): string {
     ...(signer ? [`  ${w.signer}: ${signer}${r.c2pa.signedAt ? `, ${r.c2pa.signedAt}` : ''}`] : []),
     `  ${w.tampered}: ${tri(r.tampered)}`,
     `  ${w.law}: ${r.compliance.compliant ? w.ok : w.notOk} (${w.mr}: ${tri(r.compliance.machineReadable)}, ${w.vw}: ${tri(r.compliance.visibleWarning)})`,
+    ...profileLines(r, lang, w),
     `  ${w.signals}:${r.signals.length ? '' : ` ${w.none}`}`,
     ...r.signals.map((s) => `    - [${s.source}] ${s.detail}`),
     ...(r.recordId ? [`  ${w.record}: ${r.recordId}`] : []),
     `  ${r.summary[lang]}`,
   ];
   return lines.join('\n');
+}
+
+/** The other profiles' verdicts (kz is the Art. 21(2) line), with what each misses in the report's own words. */
+function profileLines(r: VerifyReport, lang: Lang, w: Record<string, string>): string[] {
+  return PROFILE_IDS.filter((id) => id !== 'kz' && r.profiles?.[id]).map((id) => {
+    const p = r.profiles![id];
+    return `  ${PROFILES[id].name[lang]}: ${p.compliant ? w.ok : w.notOk}${p.missing.length ? ` (${w.missing}: ${p.missing.map((m) => m[lang]).join('; ')})` : ''}`;
+  });
 }
 
 export { endExiftool as shutdown } from '../provenance/exiftool.js';
