@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
 import type { CoreContext } from '../src/core/types.js';
 import { endExiftool, readTags } from '../src/provenance/exiftool.js';
+import { PROMPT_ASSERTION } from '../src/provenance/manifest.js';
+import { findCarriers } from '../src/text/carriers.js';
 import { fixture, testContext } from './helpers/context.js';
 
 /** Tags (ExifTool names, any group) that must not survive a default label. */
@@ -166,6 +168,23 @@ describe('the prompt in the file only with embedPrompt', () => {
       AIPromptInformation: 'steppe at dawn',
       AIPromptWriterName: 'Photo desk',
     });
+  });
+});
+
+describe('a text: the prompt in its manifest only with embedPrompt (c2pa-node reads the store)', () => {
+  const text = Buffer.from('Жасанды интеллект туралы мақала. '.repeat(20));
+  const assertionOf = async (out: Buffer) => {
+    const carriers = findCarriers(out.toString('utf8'));
+    const reader = await Reader.fromAsset({ buffer: carriers[0].store!, mimeType: 'application/c2pa' }, { verify: { remote_manifest_fetch: false } } as never);
+    const active = reader!.getActive() as unknown as { assertions: { label: string; data: Record<string, string> }[] };
+    return active.assertions.find((a) => a.label === PROMPT_ASSERTION)?.data;
+  };
+
+  it('absent by default, present when asked', async () => {
+    const plain = await label(text, { prompt: 'article about Invented Person', textFormat: 'txt' }, ctx);
+    expect(await assertionOf(plain.bytes)).toBeUndefined();
+    const asked = await label(text, { prompt: 'article about Invented Person', promptWriter: 'Desk', textFormat: 'txt', embedPrompt: true }, ctx);
+    expect(await assertionOf(asked.bytes)).toEqual({ AIPromptInformation: 'article about Invented Person', AIPromptWriterName: 'Desk' });
   });
 });
 

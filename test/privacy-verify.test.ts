@@ -59,6 +59,16 @@ describe('verify lists personal data', () => {
   });
 });
 
+it('a verified file’s own prompt is reported to the caller but not kept in the chained record row', async () => {
+  const withPrompt = await label(photo, { prompt: 'portrait of Invented Person', embedPrompt: true }, ctx);
+  const report = await verify(withPrompt.bytes, NO_OCR, ctx);
+  expect(JSON.stringify(report.signals)).toContain('Invented Person');
+  expect(report.privacy?.map((p) => p.kind)).toContain('prompt');
+  const row = await ctx.records!.get(report.recordId!);
+  expect(JSON.stringify(row)).not.toContain('Invented Person');
+  expect(JSON.stringify(row?.data)).toContain('promptNotKept');
+});
+
 describe('a clean copy', () => {
   it('removes what verify listed, keeps creator, credit, rights, caption and the ICC profile', async () => {
     const r = await cleanCopy(photo, ctx, { fileName: 'photo.jpg' });

@@ -149,6 +149,10 @@ function options(file) {
     aiSystem: String(fd.get('aiSystem') || '').trim(),
     aiSystemVersion: String(fd.get('aiSystemVersion') || '').trim(),
     prompt: String(fd.get('prompt') || '').trim(),
+    // Switches: sent only when ticked (personal data out and the prompt private by default).
+    embedPrompt: fd.get('embedPrompt') ? 'true' : '',
+    keepLocation: fd.get('keepLocation') ? 'true' : '',
+    keepCamera: fd.get('keepCamera') ? 'true' : '',
   };
 }
 

@@ -93,9 +93,24 @@ export function verifyAppend(report: VerifyReport, actor: Actor, fingerprint: St
     manifest_label: (anonymous ? clip(report.c2pa.activeManifest, 200) : report.c2pa.activeManifest) ?? null,
     verdict: verdictOf(report),
     fingerprint,
-    data: anonymous ? compactReport(report) : (report as unknown as Record<string, unknown>),
+    data: anonymous ? compactReport(report) : (withoutPrompts(report) as unknown as Record<string, unknown>),
     indexFingerprints: false,
   };
+}
+
+/**
+ * A verified file's own prompt (IPTC AIPromptInformation, a generator's PNG text) may name
+ * people, and a chained row can never be erased: the record keeps that a prompt was there, not
+ * its text. The report the caller gets is unchanged.
+ */
+function withoutPrompts(report: VerifyReport): VerifyReport {
+  if (!report.signals.some((s) => 'prompt' in s || 'promptWriter' in s)) return report;
+  const signals = report.signals.map((s) => {
+    if (!('prompt' in s || 'promptWriter' in s)) return s;
+    const { prompt: _p, promptWriter: _w, ...rest } = s as Signal & { prompt?: unknown; promptWriter?: unknown };
+    return { ...rest, promptNotKept: true };
+  });
+  return { ...report, signals };
 }
 
 /** A review event: who held, approved, rejected or let expire which file (no fingerprint, not traced). */
