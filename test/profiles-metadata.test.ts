@@ -71,6 +71,23 @@ describe('cn', () => {
     expect(aigc.PropagateID).toBe(r.record.instanceId);
   });
 
+  it('a platform passing on a file that names its producer keeps that producer and adds itself as the propagator', async () => {
+    const made = await label(image(), { ...AI, profile: 'cn' }, ctx);
+    const platform = await testContext({ ORGANISATION: 'Steppe Wire' });
+    const passed = await label(made.bytes, { profile: 'cn', propagator: 'Steppe Wire' }, platform);
+    const aigc = JSON.parse(String((await readTags(passed.bytes, passed.ext)).Aigc));
+    expect(aigc).toMatchObject({
+      Label: '1',
+      ContentProducer: 'Qazaq Daily',
+      ProduceID: made.record.instanceId,
+      ContentPropagator: 'Steppe Wire',
+      PropagateID: passed.record.instanceId,
+    });
+    // Without --propagator the platform labels as the producer itself.
+    const own = await label(made.bytes, { profile: 'cn' }, platform);
+    expect(JSON.parse(String((await readTags(own.bytes, own.ext)).Aigc))).toMatchObject({ ContentProducer: 'Steppe Wire', ProduceID: own.record.instanceId });
+  });
+
   it('texts carry the implicit label in their signed manifest', async () => {
     const r = await label(Buffer.from('Жаңалық мәтіні.\n'), { profile: 'cn', textFormat: 'txt' }, ctx);
     const { verify } = await import('../src/core/verify.js');

@@ -125,7 +125,11 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
     iscc,
     watermark: wm,
     prompt: embeddedPrompt(options),
-    profileAssertions: profileAssertions(profile, aigcOf({ organisation: identity.organisation, instanceId, propagator: options.propagator }), latent),
+    profileAssertions: profileAssertions(
+      profile,
+      aigcOf({ organisation: identity.organisation, instanceId, propagator: options.propagator, upstream: editorial.aigc }),
+      latent,
+    ),
   });
   const signed = await signAsset({
     bytes: pixels,

@@ -18,6 +18,8 @@ export interface EditorialFields {
   headline?: string;
   keywords?: string[];
   usageTerms?: string;
+  /** The input's own GB 45438 implicit label: its producer is kept when a platform passes it on (cn --propagator). Never written as is. */
+  aigc?: { Label?: string; ContentProducer?: string; ProduceID?: string };
 }
 
 export interface XmpInput {
@@ -51,12 +53,17 @@ const NS = {
   TC260: 'http://www.tc260.org.cn/ns/AIGC/1.0/',
 };
 
-/** The GB 45438 implicit label (TC260 AIGC object): our organisation produced it, under this output's instance id. */
-export function aigcOf(x: Pick<XmpInput, 'organisation' | 'instanceId' | 'propagator'>): Record<string, string> {
+/**
+ * The GB 45438 implicit label (TC260 AIGC object): our organisation produced it, under this
+ * output's instance id; a platform passing on content that already names its producer keeps
+ * that producer and adds itself as the propagator.
+ */
+export function aigcOf(x: Pick<XmpInput, 'organisation' | 'instanceId' | 'propagator'> & { upstream?: EditorialFields['aigc'] }): Record<string, string> {
+  const up = x.propagator && x.upstream?.ContentProducer && x.upstream.ProduceID ? x.upstream : undefined;
   return {
-    Label: '1',
-    ContentProducer: x.organisation,
-    ProduceID: x.instanceId,
+    Label: up?.Label && ['1', '2', '3'].includes(up.Label) ? up.Label : '1',
+    ContentProducer: up?.ContentProducer ?? x.organisation,
+    ProduceID: up?.ProduceID ?? x.instanceId,
     ReservedCode1: '',
     ContentPropagator: x.propagator ?? '',
     PropagateID: x.propagator ? x.instanceId : '',
@@ -67,7 +74,7 @@ export function aigcOf(x: Pick<XmpInput, 'organisation' | 'instanceId' | 'propag
 export function buildXmp(x: XmpInput): string {
   const e = x.editorial;
   const description = e.description && !e.description.includes(x.disclosure) ? `${e.description}\n\n${x.disclosure}` : (e.description ?? x.disclosure);
-  const aigc = JSON.stringify(aigcOf(x));
+  const aigc = JSON.stringify(aigcOf({ ...x, upstream: x.editorial.aigc }));
   const props = [
     simple('Iptc4xmpExt:DigitalSourceType', DST_BASE + x.sourceType),
     simple('Iptc4xmpExt:AISystemUsed', x.aiSystem),

@@ -55,9 +55,26 @@ export function readEditorialFields(s: EditorialSources): EditorialFields {
   const source = fitText('source', text(first(XMP_NS.photoshop, 'Source'), iim(IIM.source)[0], png('Source')));
   const keywords = fitList('keywords', list(all(XMP_NS.dc, 'subject', LIST_CAP.keywords.items), iim(IIM.keywords)));
   const usageTerms = fitText('usageTerms', text(first(XMP_NS.xmpRights, 'UsageTerms')));
-  const out: EditorialFields = { title, description, creator, rights, credit, source, headline, keywords, usageTerms };
+  const aigc = upstreamAigc(first(XMP_NS.tc260, 'AIGC'));
+  const out: EditorialFields = { title, description, creator, rights, credit, source, headline, keywords, usageTerms, aigc };
   for (const k of Object.keys(out) as (keyof EditorialFields)[]) if (out[k] === undefined) delete out[k];
   return out;
+}
+
+/** The producer fields of the input's TC260:AIGC JSON (GB 45438), each cut short; anything else is ignored. */
+function upstreamAigc(raw: string | undefined): EditorialFields['aigc'] {
+  if (!raw || raw.length > 4096) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const o = (parsed && typeof parsed === 'object' && 'AIGC' in parsed ? (parsed as { AIGC: unknown }).AIGC : parsed) as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object') return undefined;
+  const field = (k: string) => (typeof o[k] === 'string' && (o[k] as string).trim() ? cutAt((o[k] as string).trim(), 256) : undefined);
+  const out = { Label: field('Label'), ContentProducer: field('ContentProducer'), ProduceID: field('ProduceID') };
+  return out.ContentProducer || out.ProduceID ? out : undefined;
 }
 
 /** `v` cut to `cap` characters and to what is left of the budget (halving: a few steps), or undefined if nothing fits. */
