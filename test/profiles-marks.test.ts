@@ -112,6 +112,12 @@ describe('texts: the notice of each profile at the start or the end', () => {
     expect(out.indexOf('⚠ 人工智能生成')).toBeGreaterThan(out.indexOf('орналасқан'));
   });
 
+  it('cn says in the record that languages asked for were not used', async () => {
+    const r = await label(article, { profile: 'cn', languages: ['kk', 'ru'], textFormat: 'txt' }, ctx);
+    expect(r.record.wording).toEqual({ zh: '人工智能生成' });
+    expect(r.record.warnings.join(' ')).toContain('were not used');
+  });
+
   it('cn puts it first by default', async () => {
     const r = await label(article, { profile: 'cn', textFormat: 'md' }, ctx);
     const out = r.bytes.toString('utf8');

@@ -19,7 +19,7 @@ import { TOOL } from '../domain/tool.js';
 import { buildManifest } from '../provenance/manifest.js';
 import { watermarkFor, watermarkNote } from './watermark.js';
 import { commonRecord, embeddedPrompt, keepOf, promptOf } from './record.js';
-import { latentOf, lookOf, profileAssertions, profileMark, profileNote } from './profile-mark.js';
+import { latentOf, lookOf, profileAssertions, profileMark, profileNote, profileWarnings } from './profile-mark.js';
 import type { LabelOptions } from './options.js';
 import { type Actor, LIBRARY_CALLER, type LabelResult } from '../domain/record.js';
 import type { CoreContext } from './types.js';
@@ -45,7 +45,7 @@ export async function label(input: Buffer, options: LabelOptions & DoorNames, ct
   // The text pipeline (encodings, carriers, its worker pool) is loaded by the first text only.
   const result =
     kind.kind === 'image' ? await labelImage(input, kind.format, options, ctx) : await (await import('./label-text.js')).labelText(input, options, ctx);
-  result.record.warnings.unshift(...nameWarnings);
+  result.record.warnings.unshift(...nameWarnings, ...profileWarnings(options, ctx));
   if (options.fileName) result.record.fileName = options.fileName;
   if (ctx.records) result.record.id = await ctx.records.recordLabel(result.record, actor, result.bytes, result.grey, promptOf(options));
   return result;

@@ -69,3 +69,11 @@ export function profileNote(profile: Profile, mark: VisibleMark): Record<string,
   if (profile.id === 'kz') return {};
   return { profile: profile.id, ...(mark.badge ? { icon: mark.badge } : {}) };
 }
+
+/** What the caller asked for that the profile does not use: said in the record, never silently dropped. */
+export function profileWarnings(options: LabelOptions, ctx: CoreContext): string[] {
+  const profile = profileOf(options, ctx);
+  if (profile.id === 'cn' && (options.languages?.length || options.wording))
+    return ['the cn profile writes the notice «人工智能生成» in Chinese only; the languages and wording asked for were not used'];
+  return [];
+}
