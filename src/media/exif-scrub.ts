@@ -77,11 +77,14 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
   if (u16(2) !== 42) return { removed: [], ok: false };
   const removed: PrivacyItem[] = [];
   const visited = new Set<number>();
+  // An IFD that cannot be walked (out of the block, looping, too long) may hold what we must remove: then the whole block goes.
+  let broken = false;
   const inside = (at: number, size: number) => at >= 8 && size >= 0 && at + size <= t.length;
   const zero = (at: number, size: number) => {
     if (inside(at, size)) t.fill(0, at, at + size);
   };
-  const ifdOk = (at: number) => inside(at, 2) && !visited.has(at) && inside(at, 2 + Math.min(u16(at), MAX_ENTRIES) * 12 + 4);
+  // An IFD longer than any camera writes is not walked (the block is then dropped whole): entries past the cap would stay unzeroed.
+  const ifdOk = (at: number) => inside(at, 2) && !visited.has(at) && u16(at) <= MAX_ENTRIES && inside(at, 2 + u16(at) * 12 + 4);
 
   /** Every entry of an IFD: tag, where its value is, how large. */
   const entries = (ifd: number) => {
@@ -95,7 +98,7 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
 
   /** Zeroes an IFD we drop whole (GPS, IFD1): its values, its thumbnail or strips, then itself. */
   const dropIfd = (ifd: number) => {
-    if (!ifdOk(ifd)) return;
+    if (!ifdOk(ifd)) return void (broken ||= ifd !== 0);
     visited.add(ifd);
     const list = entries(ifd);
     const get = (tag: number) => list.find((x) => x.tag === tag);
@@ -117,7 +120,7 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
 
   /** Keeps the allowed entries of an IFD (compacted at its start), zeroes the rest; recurses into kept sub-IFDs. */
   const filterIfd = (ifd: number, allowed: Set<number>, walkInto: (tag: number, at: number) => void) => {
-    if (!ifdOk(ifd)) return;
+    if (!ifdOk(ifd)) return void (broken ||= ifd !== 0);
     visited.add(ifd);
     const list = entries(ifd);
     const next = u32(ifd + 2 + list.length * 12);
@@ -151,8 +154,7 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
     const thumb = ifdOk(ifd1) && entries(ifd1).some((x) => x.tag === 0x201 || x.tag === 0x111);
     if (thumb) removed.push({ kind: 'embedded-preview', field: 'EXIF:ThumbnailImage' });
     dropIfd(ifd1);
-    const n = Math.min(u16(ifd0), MAX_ENTRIES);
-    w32(ifd0 + 2 + n * 12, 0);
+    w32(ifd0 + 2 + u16(ifd0) * 12, 0);
   }
-  return { removed: uniqueItems(removed), ok: true };
+  return { removed: uniqueItems(removed), ok: !broken };
 }
