@@ -10,7 +10,7 @@ import { packPayload, unpackPayload, type WatermarkFinding } from '../../domain/
 import { CODED_BITS, CHIP, CHIPS_PER_SIDE, type Layout, layoutOf, PAYLOAD_BITS, TILE } from './layout.js';
 import { encode, viterbi } from './code.js';
 import { fft2, rowAutocorrelation } from './fft.js';
-import type { Grey } from './embed.js';
+import { type Grey, WORK_LONG_SIDE } from './embed.js';
 
 export const DETECT_LONG_SIDE = 1024;
 /** Periods looked for, in detector pixels: a mark made at 128 seen from half size to a 2.3× crop-and-enlarge. */
@@ -18,9 +18,9 @@ const MIN_PERIOD = 48;
 const MAX_PERIOD = 300;
 /** Residual clip (grey levels): edges would otherwise drown the pattern. */
 const CLIP = 4;
-/** Autocorrelation peaks taken (each with its half, third and double): at most 12 period candidates. */
+/** Autocorrelation peaks taken (each with its half, third and double), and the uncropped guess: at most 13 period candidates. */
 const PERIOD_PEAKS = 3;
-export const PERIOD_CANDIDATES = PERIOD_PEAKS * 4;
+export const PERIOD_CANDIDATES = PERIOD_PEAKS * 4 + 1;
 /** Sync peaks below this (z) are what chance gives over 16,384 offsets: such a period is not refined. */
 const REFINE_Z = 4.6;
 export const OFFSETS_PER_PERIOD = 2;
@@ -82,8 +82,12 @@ export function periodCandidates(r: Float32Array, w: number, h: number): number[
   }
   // A strong peak may be twice or three times the period (only every other repeat stands out):
   // its halves and thirds are candidates too; the sync correlation tells them apart.
-  for (const p of out.slice())
-    for (const q of [p / 2, p / 3, p * 2]) if (q >= MIN_PERIOD && q <= MAX_PERIOD && !out.some((o) => Math.abs(o - q) <= 1)) out.push(q);
+  // And the period of an uncropped copy of a picture marked at the working size, whatever its
+  // resize: image structure can hide the tile's peaks after a strong JPEG, this guess cannot.
+  const uncropped = (TILE * Math.max(w, h)) / WORK_LONG_SIDE;
+  for (const p of [...out, uncropped])
+    for (const q of p === uncropped ? [p] : [p / 2, p / 3, p * 2])
+      if (q >= MIN_PERIOD && q <= MAX_PERIOD && !out.some((o) => Math.abs(o - q) <= 1)) out.push(q);
   return out;
 }
 

@@ -87,6 +87,8 @@ export function fft2(re: Float64Array, im: Float64Array, w: number, h: number, i
   }
 }
 
+const MAX_FFT = 1024;
+
 /**
  * The autocorrelation of the rows of a w × h real array, summed over rows, for lags 0..n/2
  * (n = the next power of two ≥ w + `pad`: zero-padded, so lags up to `pad` do not wrap around):
@@ -94,16 +96,19 @@ export function fft2(re: Float64Array, im: Float64Array, w: number, h: number, i
  * 2(|A(k)|² + |B(k)|²)), then one inverse FFT.
  */
 export function rowAutocorrelation(data: Float32Array, w: number, h: number, pad: number, stride = w, step = 1): Float64Array {
-  const n = nextPow2(w + pad);
+  // At most 1024-point FFTs: longer rows give up their ends (lags past `pad` then wrap a little: noise, not peaks).
+  const use = Math.min(w, MAX_FFT - pad);
+  const start = (w - use) >> 1;
+  const n = nextPow2(use + pad);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   const power = new Float64Array(n);
   for (let y = 0; y < h; y += 2) {
     re.fill(0);
     im.fill(0);
-    for (let x = 0; x < w; x++) {
-      re[x] = data[y * stride + x * step];
-      if (y + 1 < h) im[x] = data[(y + 1) * stride + x * step];
+    for (let x = 0; x < use; x++) {
+      re[x] = data[y * stride + (start + x) * step];
+      if (y + 1 < h) im[x] = data[(y + 1) * stride + (start + x) * step];
     }
     fft(re, im, n);
     for (let k = 0; k < n; k++) {
