@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Reader } from '@contentauth/c2pa-node';
+import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanCopy } from '../src/core/clean.js';
 import { label } from '../src/core/label.js';
@@ -29,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx.records?.close();
   await endExiftool();
+  await exiftool.end();
 });
 
 describe('verify lists personal data', () => {
@@ -67,6 +69,18 @@ it('a verified file’s own prompt is reported to the caller but not kept in the
   const row = await ctx.records!.get(report.recordId!);
   expect(JSON.stringify(row)).not.toContain('Invented Person');
   expect(JSON.stringify(row?.data)).toContain('promptNotKept');
+});
+
+it('walks a TIFF’s own IFDs: GPS and a serial number written there by ExifTool are listed, and gone from its clean copy', async () => {
+  const file = path.join(tempDir('labeller-privacy-tiff-'), 'blue.tiff');
+  fs.copyFileSync(path.join(FIXTURES, 'images', 'blue.tiff'), file);
+  expect((await verify(fs.readFileSync(file), NO_OCR, ctx)).privacy).toEqual([]);
+  await exiftool.write(file, { GPSLatitude: 43.2, GPSLatitudeRef: 'N', SerialNumber: 'BODY-0042-7731' } as never, { writeArgs: ['-overwrite_original'] });
+  const report = await verify(fs.readFileSync(file), NO_OCR, ctx);
+  expect(report.privacy?.map((p) => p.field).sort()).toEqual(['EXIF:GPSInfo', 'EXIF:SerialNumber']);
+  const clean = await cleanCopy(fs.readFileSync(file), ctx);
+  expect((await verify(clean.bytes, NO_OCR, ctx)).privacy).toEqual([]);
+  expect(clean.bytes.includes('BODY-0042')).toBe(false);
 });
 
 describe('a clean copy', () => {

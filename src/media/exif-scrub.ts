@@ -59,13 +59,13 @@ export function tiffStart(block: Buffer): number {
   return block.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? 6 : 0;
 }
 
-/** What the block holds that is personal, without changing it (verify's warning). */
+/** What the block (or a whole TIFF file) holds that is personal, read without changing or copying it (verify's warning). */
 export function personalInExif(block: Buffer): PrivacyItem[] {
-  return scrubExif(Buffer.from(block), {}).removed;
+  return scrubExif(block, {}, true).removed;
 }
 
-/** Scrubs `block` (a TIFF structure, optionally after "Exif\0\0") in place. */
-export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
+/** Scrubs `block` (a TIFF structure, optionally after "Exif\0\0") in place; `dry`: only say what it would remove. */
+export function scrubExif(block: Buffer, keep: KeepPersonal, dry = false): ExifScrub {
   const t = block.subarray(tiffStart(block));
   const order = t.length >= 8 ? t.toString('latin1', 0, 2) : '';
   if (order !== 'II' && order !== 'MM') return { removed: [], ok: false };
@@ -81,7 +81,7 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
   let broken = false;
   const inside = (at: number, size: number) => at >= 8 && size >= 0 && at + size <= t.length;
   const zero = (at: number, size: number) => {
-    if (inside(at, size)) t.fill(0, at, at + size);
+    if (!dry && inside(at, size)) t.fill(0, at, at + size);
   };
   // An IFD longer than any camera writes is not walked (the block is then dropped whole): entries past the cap would stay unzeroed.
   const ifdOk = (at: number) => inside(at, 2) && !visited.has(at) && u16(at) <= MAX_ENTRIES && inside(at, 2 + u16(at) * 12 + 4);
@@ -136,10 +136,12 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
       else if (x.size > 4) zero(x.valueAt, x.size);
     }
     const end = ifd + 2 + list.length * 12 + 4;
-    w16(ifd, kept.length);
-    for (const [i, k] of kept.entries()) k.copy(t, ifd + 2 + i * 12);
-    w32(ifd + 2 + kept.length * 12, next);
-    t.fill(0, ifd + 2 + kept.length * 12 + 4, end);
+    if (!dry) {
+      w16(ifd, kept.length);
+      for (const [i, k] of kept.entries()) k.copy(t, ifd + 2 + i * 12);
+      w32(ifd + 2 + kept.length * 12, next);
+      t.fill(0, ifd + 2 + kept.length * 12 + 4, end);
+    }
     return next;
   };
 
@@ -154,7 +156,7 @@ export function scrubExif(block: Buffer, keep: KeepPersonal): ExifScrub {
     const thumb = ifdOk(ifd1) && entries(ifd1).some((x) => x.tag === 0x201 || x.tag === 0x111);
     if (thumb) removed.push({ kind: 'embedded-preview', field: 'EXIF:ThumbnailImage' });
     dropIfd(ifd1);
-    w32(ifd0 + 2 + u16(ifd0) * 12, 0);
+    if (!dry) w32(ifd0 + 2 + u16(ifd0) * 12, 0);
   }
   return { removed: uniqueItems(removed), ok: !broken };
 }

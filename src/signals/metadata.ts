@@ -10,7 +10,8 @@
  */
 import { LabellerError } from '../domain/errors.js';
 import type { Signal } from '../domain/report.js';
-import type { PrivacyItem } from '../domain/personal-data.js';
+import { type PrivacyItem, uniqueItems } from '../domain/personal-data.js';
+import { personalInExif } from '../media/exif-scrub.js';
 import { METADATA_LIMITS } from '../media/metadata-limits.js';
 import { readHeaderOffLoop } from '../media/header.js';
 import { runParseTask, taskModule } from '../media/worker/pool.js';
@@ -59,7 +60,9 @@ export async function readMetadata(bytes: Buffer, format: string): Promise<Metad
     else header = m;
   }
   const { signals, privacy } = await run('signals', collectBlocks(bytes, format, header));
-  return { signals, privacy, ...(headerError ? { headerError } : {}) };
+  // A TIFF is itself the EXIF structure (GPS and Exif sub-IFDs hang off its first IFD): walked in place, bounded, never copied.
+  const all = format === 'tiff' ? uniqueItems([...privacy, ...personalInExif(bytes)]) : privacy;
+  return { signals, privacy: all, ...(headerError ? { headerError } : {}) };
 }
 
 /** The editorial fields to carry over into a label, from the blocks the probe's header read returned. */
