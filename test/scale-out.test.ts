@@ -8,36 +8,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { FIXTURES, PEER_FIXTURES, tempDir } from './helpers/context.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { FIXTURES, tempDir } from './helpers/context.js';
+import { SIGNER_ENV, sharedRecordSetup } from './helpers/instances.js';
+import { postgresMissing } from './helpers/postgres.js';
 import { type ServiceProcess, startServiceProcess } from './helpers/service-process.js';
 
 const LABELS = 200;
 const IN_FLIGHT = 6;
-const trust = (f: string) => path.join(PEER_FIXTURES, 'trust', f);
 
-let cluster: TestPostgres | undefined;
-const running: ServiceProcess[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  if (!cluster) console.warn(postgresMissing);
-});
-afterAll(async () => {
-  for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
-  await cluster?.stop();
-});
+const setup = sharedRecordSetup();
+const running = setup.running;
 
 type Outcome = { ok: true; recordId: string; instance: string } | { ok: false; error: string; instance: string };
 
 it('two instances on one PostgreSQL record: 200 labels, one instance SIGKILLed and restarted, no duplicate rows, the chain intact', {
   timeout: 600_000,
 }, async ({ skip }) => {
+  const cluster = setup.cluster();
   if (!cluster) return skip(postgresMissing);
   const url = await cluster.newDatabase('labeller_scale');
-  const shared = { DATABASE_URL: url, SIGNER_CERT: trust('es256.pub'), SIGNER_KEY: trust('es256.pem'), RATE_LIMIT_PER_MINUTE: '0', MAX_CONCURRENT_JOBS: '2' };
+  const shared = { DATABASE_URL: url, ...SIGNER_ENV, RATE_LIMIT_PER_MINUTE: '0', MAX_CONCURRENT_JOBS: '2' };
   const dirA = tempDir('labeller-scale-a-');
   const dirB = tempDir('labeller-scale-b-');
   const a = await startServiceProcess({ ...shared, DATA_DIR: dirA });

@@ -151,7 +151,8 @@ export async function approveJob(id: string, by: Caller, choice: { wording?: 're
   const row = rowOf(job, 'approved', { outputSha256: made.record.outputSha256, reviewer: by.key, reviewerName, role: by.role, wording, nonce });
   const won = await claim(records, job, row, by);
   if (!won) {
-    await store.removeFiles(id).catch(() => {});
+    // Another approval (here or on another instance) won: only this attempt's output goes.
+    await store.removeFinal(id, nonce).catch(() => {});
     throw decided(await reconcile(job, ctx));
   }
   return finish(job, won, ctx, made.grey);

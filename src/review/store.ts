@@ -112,6 +112,11 @@ export class JobStore {
     return bytes && record ? { bytes, record: JSON.parse(record.toString('utf8')) as LabelRecord } : undefined;
   }
 
+  /** Removes one approval's output only: an approval that lost the claim must not delete the winner's. */
+  async removeFinal(id: string, nonce: string): Promise<void> {
+    for (const n of [`final-${nonce}`, `final-${nonce}.json`]) await fsp.rm(path.join(this.dirOf(id), n), { force: true });
+  }
+
   /** Removes the job's files, except the approved output named by `keepNonce`. */
   async removeFiles(id: string, keepNonce?: string): Promise<void> {
     const dir = this.dirOf(id);
