@@ -281,4 +281,12 @@ describe.each([
     expect(await store.promptOf!(id)).toMatchObject({ erasedAt: expect.any(String) });
     expect(await checkRecord(store)).toMatchObject({ intact: true, rows: 47 });
   });
+
+  it('finds the label whose output carries an invisible watermark mark id', async ({ skip: skipTest }) => {
+    if (skip()) return skipTest(postgresMissing);
+    const watermark = { alg: 'kz.labeller.wm.ss1', issuer: 1, markId: 0x7654321 };
+    const id = await store.recordLabel({ ...photo.record, id: undefined, watermark }, { actor: 'desk', door: 'rest' }, photo.bytes, photo.grey);
+    expect((await store.findByMark!(0x7654321))?.id).toBe(id);
+    expect(await store.findByMark!(0x1234567)).toBeUndefined();
+  });
 });

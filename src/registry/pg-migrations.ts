@@ -113,4 +113,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // v4: the invisible watermark's mark id of a labelled output, as SQLite's v7 (findByMark).
+  `
+  CREATE INDEX records_watermark ON records (((data::jsonb -> 'watermark' ->> 'markId')::bigint)) WHERE type = 'label';
+  `,
 ];

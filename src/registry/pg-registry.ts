@@ -157,6 +157,15 @@ export class PgRegistry implements RecordStore {
     return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1].seq) : undefined };
   }
 
+  /** The label whose output carries this invisible watermark mark id (records_watermark index). */
+  async findByMark(markId: number): Promise<StoredRecord | undefined> {
+    const [row] = await this.db.query<Row>(
+      "SELECT * FROM records WHERE type = 'label' AND (data::jsonb -> 'watermark' ->> 'markId')::bigint = $1 ORDER BY seq DESC LIMIT 1",
+      [markId],
+    );
+    return row && toStored(row);
+  }
+
   async get(id: string): Promise<StoredRecord | undefined> {
     const [row] = await this.db.query<Row>('SELECT * FROM records WHERE id = $1', [id]);
     return row && toStored(row);
