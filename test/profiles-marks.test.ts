@@ -43,7 +43,8 @@ async function markAssertion(r: LabelResult): Promise<Record<string, unknown>> {
   return active.assertions.find((a) => a.label === MARK_ASSERTION)!.data;
 }
 
-describe('images: the visible mark of each profile, read by OCR', () => {
+// OCR waits its turn with every other test reading pixels (up to a minute on a loaded machine), then reads.
+describe('images: the visible mark of each profile, read by OCR', { timeout: 180_000 }, () => {
   it("kz (the default) is today's Kazakh + Russian warning, and says nothing of a profile in the manifest", async () => {
     const r = await label(fixture('images', 'white.jpg'), AI, ctx);
     expect(r.record.profile).toBe('kz');
