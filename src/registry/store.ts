@@ -23,6 +23,10 @@ export interface RecordStore extends RecordSink {
   lookupIscc(code: string): Promise<IsccMatch | undefined>;
   recordReview(row: ReviewRow, actor: Actor): Promise<string>;
   findByJob(jobKey: string): Promise<StoredRecord | undefined>;
+  findByMark(markId: number): Promise<StoredRecord | undefined>;
+  promptOf: NonNullable<RecordSink['promptOf']>;
+  erasePrompt: NonNullable<RecordSink['erasePrompt']>;
+  expirePrompts: NonNullable<RecordSink['expirePrompts']>;
   /** Rows in chain order after `fromSeq`, without loading them all. */
   chainRows(fromSeq?: number): AsyncIterable<StoredRow>;
   chainAnchor(): Promise<ChainAnchor | undefined>;
