@@ -13,6 +13,7 @@ import { cleanCopy } from '../src/core/clean.js';
 import { label } from '../src/core/label.js';
 import type { CoreContext } from '../src/core/types.js';
 import { verify } from '../src/core/verify.js';
+import { signAsset } from '../src/provenance/c2pa.js';
 import { endExiftool, readTags } from '../src/provenance/exiftool.js';
 import type { RunningServer } from '../src/server.js';
 import { runCli } from './helpers/cli.js';
@@ -80,6 +81,43 @@ it('walks a TIFF’s own IFDs: GPS and a serial number written there by ExifTool
   expect(report.privacy?.map((p) => p.field).sort()).toEqual(['EXIF:GPSInfo', 'EXIF:SerialNumber']);
   const clean = await cleanCopy(fs.readFileSync(file), ctx);
   expect((await verify(clean.bytes, NO_OCR, ctx)).privacy).toEqual([]);
+  expect(clean.bytes.includes('BODY-0042')).toBe(false);
+});
+
+it('lists personal data signed into a C2PA manifest (stds.exif); a clean copy then carries no manifest, saying why', async () => {
+  const signed = await signAsset({
+    bytes: fixture('images', 'white.jpg'),
+    mimeType: 'image/jpeg',
+    signer: ctx.identity.signer,
+    manifest: {
+      claim_generator_info: [{ name: 'camera-under-test', version: '1' }],
+      title: 'camera.jpg',
+      format: 'image/jpeg',
+      assertions: [
+        {
+          label: 'c2pa.actions',
+          data: { actions: [{ action: 'c2pa.created', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture' }] },
+        },
+        {
+          label: 'stds.exif',
+          data: {
+            '@context': { exif: 'http://ns.adobe.com/exif/1.0/', exifEX: 'http://cipa.jp/exif/2.32/' },
+            'exif:GPSLatitude': '43,14.3N',
+            'exif:GPSLongitude': '76,53.4E',
+            'exifEX:BodySerialNumber': 'BODY-0042-7731',
+          },
+        },
+      ],
+    },
+  });
+  const fields = (await verify(signed.bytes, NO_OCR, ctx)).privacy?.map((p) => p.field) ?? [];
+  expect(fields).toEqual(expect.arrayContaining(['C2PA:stds.exif/exif:GPSLatitude', 'C2PA:stds.exif/exifEX:BodySerialNumber']));
+  const clean = await cleanCopy(signed.bytes, ctx);
+  expect(clean.manifest).toBe('dropped');
+  expect(clean.warnings.join(' ')).toMatch(/manifest itself holds personal data \(.*C2PA:stds\.exif\/exif:GPSLatitude/);
+  const after = await verify(clean.bytes, NO_OCR, ctx);
+  expect(after.c2pa.state).toBe('absent');
+  expect(after.privacy).toEqual([]);
   expect(clean.bytes.includes('BODY-0042')).toBe(false);
 });
 

@@ -10,7 +10,8 @@
  * - C2PA: any byte change breaks a manifest's hard binding, so the original's manifest cannot stay
  *   valid in the copy. When the original had a readable one, the copy gets a new manifest signed by
  *   this service, with the original (its whole signed store) as parent ingredient and a
- *   c2pa.transcoded action; an unreadable or remote manifest is dropped, with a warning.
+ *   c2pa.transcoded action; an unreadable or remote manifest is dropped, with a warning, and so is
+ *   one that itself holds personal data (stds.exif GPS…): it would travel inside the parent.
  */
 import { randomUUID } from 'node:crypto';
 import { LabellerError } from '../domain/errors.js';
@@ -24,6 +25,7 @@ import { mayCarryManifest, readManifest, signAsset } from '../provenance/c2pa.js
 import { buildCleanManifest } from '../provenance/clean-manifest.js';
 import { buildCleanXmp } from '../provenance/clean-xmp.js';
 import type { EditorialFields } from '../provenance/xmp.js';
+import { personalInStore } from '../signals/c2pa-privacy.js';
 import { readEditorial, readMetadata } from '../signals/metadata.js';
 import type { CoreContext } from './types.js';
 
@@ -66,6 +68,14 @@ export async function cleanCopy(input: Buffer, ctx: CoreContext, opts: { fileNam
   const scrubbed = scrubPicture(encoded, format, {});
   const removed = uniqueItems([...meta.privacy, ...scrubbed.removed]);
   const warnings: string[] = [];
+  // Personal data signed into the original's manifests would travel inside the parent ingredient, unchanged: then no manifest.
+  const signedPersonal = upstream.kind === 'manifest' ? personalInStore(upstream.reader.json() as Record<string, unknown>) : [];
+  if (signedPersonal.length) {
+    warnings.push(
+      `the original's C2PA manifest itself holds personal data (${signedPersonal.map((i) => i.field).join(', ')}), signed by its maker and not editable; the clean copy carries no manifest`,
+    );
+    return { bytes: scrubbed.bytes, mimeType, ext: IMAGE_EXT[format], removed: uniqueItems([...removed, ...signedPersonal]), manifest: 'dropped', warnings };
+  }
   if (upstream.kind !== 'manifest') {
     if (upstream.kind !== 'absent') warnings.push('the original carried a C2PA manifest that cannot be read or was not fetched; the clean copy has none');
     return { bytes: scrubbed.bytes, mimeType, ext: IMAGE_EXT[format], removed, manifest: upstream.kind === 'absent' ? 'none' : 'dropped', warnings };

@@ -20,6 +20,8 @@ import {
   type ReadSettings,
 } from '../provenance/c2pa.js';
 import { knownGenerator } from './generators.js';
+import { personalInStore } from './c2pa-privacy.js';
+import type { PrivacyItem } from '../domain/personal-data.js';
 import { profileClaims } from './profile-claims.js';
 import { fetchRemoteManifest, hostAllowed } from './remote-manifest.js';
 import { sourceTypeName, sourceTypeSaysAi } from './source-types.js';
@@ -34,6 +36,8 @@ export interface C2paCheck {
 export interface C2paFindings {
   c2pa: C2paSummary;
   signals: Signal[];
+  /** Personal data signed into the store's manifests (c2pa-privacy.ts). */
+  privacy?: PrivacyItem[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: c2pa-node's reader JSON is untyped; each field is checked where it is read.
@@ -219,7 +223,7 @@ function summarise(reader: ManifestReader, fetchedFrom?: string): C2paFindings {
       verified,
       detail: `C2PA manifest ${verified ? `${state}, ${proof}` : 'failed validation'}; it declares no digital source type`,
     });
-  return { c2pa, signals };
+  return { c2pa, signals, privacy: personalInStore(store) };
 }
 
 function stateOf(v: unknown): C2paState {

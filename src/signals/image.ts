@@ -6,7 +6,7 @@
  * layer is known only from a believed claim. The verdict and the summary are the core's.
  */
 import type { C2paSummary, OcrInfo, Signal } from '../domain/report.js';
-import type { PrivacyItem } from '../domain/personal-data.js';
+import { type PrivacyItem, uniqueItems } from '../domain/personal-data.js';
 import { LabellerError } from '../domain/errors.js';
 import { believedWarning } from '../domain/warning-trust.js';
 import { type C2paCheck, detectC2pa } from './c2pa.js';
@@ -49,7 +49,7 @@ export async function readImageProvenance(
     ...meta.signals,
     ...visible.signals,
   ];
-  return { c2pa: found.c2pa, signals, visibleLayerRead: visible.ocr.read, ocr: visible.ocr, privacy: meta.privacy };
+  return { c2pa: found.c2pa, signals, visibleLayerRead: visible.ocr.read, ocr: visible.ocr, privacy: uniqueItems([...meta.privacy, ...(found.privacy ?? [])]) };
 }
 
 async function readPixels(input: Buffer, media: { format: string; labelable: boolean }, pixels: PixelReading, c2pa: C2paSummary): Promise<VisibleText> {
