@@ -62,9 +62,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const ctx = opts.ctx ?? (await createContext({ config, warn: (msg) => logger.warn(msg) }));
   // Instances sharing a record on PostgreSQL share its keys too (stored hashed there).
   const shared = config.databaseUrl ? (ctx.records as Partial<SharedKeySource> | undefined) : undefined;
-  const { store, created } = shared?.sharedKeys
-    ? await loadSharedKeys(config.apiKeys, shared as SharedKeySource)
-    : loadKeys(config.apiKeys, config.dataDir);
+  const { store, created } = shared?.sharedKeys ? await loadSharedKeys(config.apiKeys, shared as SharedKeySource) : loadKeys(config.apiKeys, config.dataDir);
   if (created) (opts.onKeyCreated ?? printNewKey)(created.name, created.secret, created.file);
 
   const metrics = createMetrics();
