@@ -85,6 +85,18 @@ describe.skipIf(!findCjkFont())('profiles on the pages', () => {
     await checkState(page, 'profiles-label', 'en');
   });
 
+  it("the History page names the profile and the notice's language of a label", async () => {
+    await open('/history.html', 'ru');
+    await page.locator('#records-body tr[data-type=label]').first().waitFor({ timeout: 15_000 });
+    await page.locator('#records-body tr[data-type=label] .details-btn').first().click();
+    const details = page.locator('#records-body tr.details-row:not([hidden])');
+    await details.waitFor();
+    const text = (await details.textContent()) ?? '';
+    expect(text).toContain(CAT.ru['profile.cn']);
+    expect(text).toContain(CAT.ru['lang.zh']);
+    await checkState(page, 'profiles-history', 'ru');
+  });
+
   for (const lang of LANGS) {
     it(`the Verify page shows each profile's verdict and what it misses (${lang})`, async () => {
       await open('/verify.html', lang);

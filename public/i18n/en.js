@@ -16,6 +16,7 @@ export default {
   'lang.kk': 'Kazakh',
   'lang.ru': 'Russian',
   'lang.en': 'English',
+  'lang.zh': 'Chinese',
   yes: 'yes',
   no: 'no',
   unknown: 'unknown',

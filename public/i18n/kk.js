@@ -14,6 +14,7 @@ export default {
   'lang.kk': 'қазақша',
   'lang.ru': 'орысша',
   'lang.en': 'ағылшынша',
+  'lang.zh': 'қытайша',
   yes: 'иә',
   no: 'жоқ',
   unknown: 'белгісіз',

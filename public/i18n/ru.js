@@ -14,6 +14,7 @@ export default {
   'lang.kk': 'казахский',
   'lang.ru': 'русский',
   'lang.en': 'английский',
+  'lang.zh': 'китайский',
   yes: 'да',
   no: 'нет',
   unknown: 'неизвестно',

@@ -64,6 +64,7 @@ function details(r) {
   add('f.inputSha', r.inputSha256, true);
   add('f.outputSha', r.outputSha256, true);
   if (r.type === 'label') {
+    add('opt.profile', d.profile ? tr(`profile.${d.profile}`) : '');
     add('opt.languages', (d.languages ?? []).map((l) => tr(`lang.${l}`)).join(', '));
     add('history.placement', d.placement ? placementName(d.placement) : '');
     add('opt.sourceType', d.sourceType ? sourceTypeName(d.sourceType) : '');
