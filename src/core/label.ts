@@ -107,7 +107,7 @@ async function labelImage(input: Buffer, format: ImageFormat, options: LabelOpti
   if (upstream.kind === 'unreadable')
     warnings.push(`the input carried a C2PA manifest that cannot be read (${upstream.message.slice(0, 120)}); it is not kept`);
   if (upstream.kind === 'remote') warnings.push(`the input refers to a remote manifest at ${upstream.url}; it was not fetched and is not kept`);
-  const wm = watermarkNote(watermark, watermarked, warnings);
+  const wm = watermarkNote(watermark, watermarked);
   const hasParent = upstream.kind === 'manifest';
   // The soft binding describes the labelled pixels: from the small labelled copy, before the output is signed.
   const iscc = await imageIsccOfGrey(preview.grey);

@@ -32,13 +32,13 @@ export async function watermarkFor(ctx: CoreContext): Promise<WatermarkRequest |
   return { key: ctx.watermarkKey, payload: { issuer: issuerOf(ctx.identity.organisation), markId: await newMarkId(ctx) } };
 }
 
-/** What the manifest and the record say of the watermark embedded, or why none was. */
-export function watermarkNote(wm: WatermarkRequest | undefined, embedded: boolean, warnings: string[]): WatermarkNote | undefined {
-  if (!wm) return undefined;
-  if (!embedded) {
-    warnings.push('no invisible watermark: the picture is too small (shorter side under 256 pixels) or has transparency');
-    return undefined;
-  }
+/**
+ * What the manifest and the record say of the watermark embedded. A picture too small for it
+ * (shorter side under 256 px) or with transparency has none, and its record no `watermark`:
+ * not a warning, there is nothing the caller could do about it (README, "Invisible watermark").
+ */
+export function watermarkNote(wm: WatermarkRequest | undefined, embedded: boolean): WatermarkNote | undefined {
+  if (!wm || !embedded) return undefined;
   return { alg: WATERMARK_ALG, issuer: wm.payload.issuer, markId: wm.payload.markId };
 }
 
