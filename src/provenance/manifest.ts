@@ -79,9 +79,15 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
       ...(m.iscc ? [softBindingAssertion(m.iscc)] : []),
       ...(m.watermark ? [watermarkSoftBinding(m.watermark)] : []),
       ...(m.profileAssertions ?? []),
-      ...(m.prompt ? [{ label: PROMPT_ASSERTION, data: { AIPromptInformation: m.prompt.text, ...(m.prompt.writer ? { AIPromptWriterName: m.prompt.writer } : {}) } }] : []),
+      ...promptAssertion(m.prompt),
     ],
   };
+}
+
+/** The prompt in IPTC's words, only when the caller chose to publish it. */
+function promptAssertion(p: ManifestInput['prompt']): { label: string; data: Record<string, unknown> }[] {
+  if (!p) return [];
+  return [{ label: PROMPT_ASSERTION, data: { AIPromptInformation: p.text, ...(p.writer ? { AIPromptWriterName: p.writer } : {}) } }];
 }
 
 /**
