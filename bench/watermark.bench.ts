@@ -18,9 +18,9 @@ import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
 import { label } from '../src/core/label.js';
 import type { CoreContext } from '../src/core/types.js';
-import { packPayload } from '../src/domain/watermark.js';
-import { encode } from '../src/label/watermark/code.js';
-import { attempts, bitErrors, DETECT_LONG_SIDE, detectWatermark, MAX_DECODES } from '../src/label/watermark/detect.js';
+import { packPayload, unpackPayload, type WatermarkPayload } from '../src/domain/watermark.js';
+import { encode, viterbi } from '../src/label/watermark/code.js';
+import { attempts, bitErrors, DETECT_LONG_SIDE, MAX_DECODES } from '../src/label/watermark/detect.js';
 import { greyMaster, watermarkRaw } from '../src/media/sharp.js';
 import { watermarkOverlay, workingSize } from '../src/label/watermark/embed.js';
 import { findWatermark } from '../src/signals/watermark.js';
@@ -36,6 +36,8 @@ const PICTURES = Number(process.argv[2] ?? 100);
 const UNMARKED = Number(process.argv[3] ?? 1000);
 const ROUNDS = Number(process.argv[4] ?? 3);
 const MAX_PIXELS = 120_000_000;
+/** The transformations it is not built for run on this many pictures only (the bench's time). */
+const BREAKER_PICTURES = 30;
 
 async function context(key?: 'off'): Promise<CoreContext> {
   const dataDir = tempDir('labeller-wm-bench-');
@@ -144,14 +146,18 @@ async function robustness(on: CoreContext, off: CoreContext): Promise<string> {
       quality.push({ db: await psnr(r.bytes, plain.bytes), s: await ssim(r.bytes, plain.bytes) });
     }
     for (const t of all) {
+      if (BREAKERS.includes(t) && i >= BREAKER_PICTURES) continue;
       const copy = await t.apply(r.bytes);
       const g = await greyMaster(copy, MAX_PIXELS, DETECT_LONG_SIDE);
-      const found = detectWatermark(g, on.watermarkKey!);
       const cell = cells.get(t.id)!;
-      if (found?.markId === mark.markId) cell.ok++;
-      // Raw bit errors at the strongest sync found (0.5 = nothing there).
+      // As detectWatermark does, every attempt decoded until one checks; and the raw bit errors at the strongest sync (0.5 = nothing there).
       let best: { z: number; ber: number } | undefined;
-      for (const a of attempts(g, on.watermarkKey!)) if (!best || a.syncZ > best.z) best = { z: a.syncZ, ber: bitErrors(a.soft, coded) };
+      let found: WatermarkPayload | undefined;
+      for (const a of attempts(g, on.watermarkKey!)) {
+        if (!best || a.syncZ > best.z) best = { z: a.syncZ, ber: bitErrors(a.soft, coded) };
+        found ??= unpackPayload(viterbi(a.soft, 64));
+      }
+      if (found?.markId === mark.markId) cell.ok++;
       cell.ber.push(best?.ber ?? 0.5);
     }
     if (i % 10 === 9) console.error(`robustness: ${i + 1}/${PICTURES} pictures, ${seconds(t0).toFixed(0)} s`);
@@ -159,7 +165,7 @@ async function robustness(on: CoreContext, off: CoreContext): Promise<string> {
   const row = (t: Transform) => {
     const c = cells.get(t.id)!;
     const mean = c.ber.reduce((a, b) => a + b, 0) / c.ber.length;
-    return [t.id, t.what, `${(mean * 100).toFixed(1)} %`, `${(median(c.ber) * 100).toFixed(1)} %`, `${c.ok}/${PICTURES}`];
+    return [t.id, t.what, `${(mean * 100).toFixed(1)} %`, `${(median(c.ber) * 100).toFixed(1)} %`, `${c.ok}/${c.ber.length}`];
   };
   const head = ['copy', 'what', 'raw bit errors, mean', 'median', 'decoded'];
   const dbs = quality.map((q) => q.db);
@@ -169,7 +175,7 @@ async function robustness(on: CoreContext, off: CoreContext): Promise<string> {
     '',
     table(head, all.filter((t) => !BREAKERS.includes(t)).map(row)),
     '',
-    'Beyond what it is built for:',
+    `Beyond what it is built for (the first ${Math.min(PICTURES, BREAKER_PICTURES)} pictures):`,
     '',
     table(head, BREAKERS.map(row)),
     '',
@@ -203,8 +209,12 @@ async function falsePositives(on: CoreContext): Promise<string> {
     }
     if (Math.min(g.width, g.height) < 64) continue;
     n++;
-    if (detectWatermark(g, on.watermarkKey!)) found++;
-    for (const a of attempts(g, on.watermarkKey!)) maxZ = Math.max(maxZ, a.syncZ);
+    let hit = false;
+    for (const a of attempts(g, on.watermarkKey!)) {
+      maxZ = Math.max(maxZ, a.syncZ);
+      hit ||= unpackPayload(viterbi(a.soft, 64)) !== undefined;
+    }
+    if (hit) found++;
     if (i % 100 === 99) console.error(`unmarked: ${i + 1}/${UNMARKED}, ${seconds(t0).toFixed(0)} s`);
   }
   return `${n} unmarked pictures (the fixtures, then varied synthetic ones: shapes, gradients, noise, text, photo-like scenes, skies), read with the key, up to ${MAX_DECODES} decodes each: **${found} false positives**; the strongest sync peak among all their attempts z = ${maxZ.toFixed(1)}.`;
@@ -217,7 +227,7 @@ async function skyCrop(on: CoreContext, off: CoreContext): Promise<string> {
     .toBuffer();
   const [a, b] = await Promise.all([label(input, {}, off), label(input, {}, on)]);
   const region = { left: 1000, top: 300, width: 256, height: 256 };
-  const [x, y] = await Promise.all([sharp(a.bytes).extract(region).raw().toBuffer(), sharp(b.bytes).extract(region).raw().toBuffer()]);
+  const [x, y] = await Promise.all([a, b].map((r) => sharp(r.bytes).extract(region).removeAlpha().raw().toBuffer()));
   const diff = Buffer.alloc(x.length);
   for (let i = 0; i < x.length; i++) diff[i] = Math.max(0, Math.min(255, 128 + (y[i] - x[i]) * 16));
   const raw = { raw: { width: 256, height: 256, channels: 3 as const } };

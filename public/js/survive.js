@@ -7,7 +7,7 @@ import { fmtSize } from './i18n.js';
 const $ = (id) => document.getElementById(id);
 const msg = $('survive-msg');
 const status = $('survive-status');
-const LAYERS = ['visibleWarning', 'xmp', 'c2pa', 'iscc', 'record'];
+const LAYERS = ['visibleWarning', 'xmp', 'c2pa', 'iscc', 'record', 'watermark'];
 let last;
 
 initPage();

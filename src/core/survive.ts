@@ -21,6 +21,7 @@ import { runTextTask } from '../text/worker/pool.js';
 import { asBuffer } from '../text/worker/tasks.js';
 import type { CoreContext } from './types.js';
 import { verify } from './verify.js';
+import { markHex } from '../domain/watermark.js';
 
 export interface SurviveOptions {
   fileName?: string;
@@ -186,7 +187,20 @@ async function layersOf(
       ),
       ...(trace ? { recordId: String(trace.recordId), ...(trace.via ? { via: String(trace.via) } : {}), distance: Number(trace.distance) } : {}),
     },
-    watermark: null,
+    watermark: watermarkOf(r, ctx),
+  };
+}
+
+function watermarkOf(r: VerifyReport, ctx: CoreContext): CopyLayers['watermark'] {
+  if (r.kind === 'text') return state(null, 'texts carry no watermark');
+  if (!ctx.watermarkKey) return state(null, 'no watermark key (WATERMARK_KEY=off): no watermark found');
+  const mark = r.signals.find((s) => s.source === 'watermark');
+  if (!mark) return state(false, 'no watermark found');
+  const recordId = typeof mark.recordId === 'string' ? mark.recordId : undefined;
+  return {
+    ...state(true, `mark ${markHex(Number(mark.markId))} of issuer ${String(mark.issuer)}${recordId ? `, record ${recordId}` : ''}`),
+    markId: Number(mark.markId),
+    ...(recordId ? { recordId } : {}),
   };
 }
 

@@ -222,6 +222,7 @@ const SOURCE_NAMES: Record<string, string> = {
   'exif-software': 'EXIF/XMP software',
   'png-text': 'PNG text',
   registry: 'provenance record',
+  watermark: 'invisible watermark',
   'c2pa-text': 'C2PA',
   'text-notice': 'visible notice',
   'front-matter': 'front matter ai_generated',

@@ -93,8 +93,8 @@ export interface CopyLayers {
   iscc: LayerState & { code?: string; distance?: number };
   /** The record finds the copy (by hash or by ISCC) and names the labelled output's record. */
   record: LayerState & { recordId?: string; via?: string; distance?: number };
-  /** No invisible watermark is embedded yet: always null. */
-  watermark: null;
+  /** The invisible watermark read in the copy's pixels with our key: the mark id and the record it names. */
+  watermark: LayerState & { markId?: number; recordId?: string };
 }
 
 export interface SurvivalCopy {

@@ -312,7 +312,7 @@ export async function labelOnce(
     // The mark covers a few percent of the picture: blended here, over its own rectangle only
     // (libvips' composite walks every pixel of the picture, ~60 ms for 12 MP).
     blendOver(full.data, full.info, mark, p.mark.left, p.mark.top);
-    if (watermark) await watermarkRaw(full.data, full.info, watermark);
+    if (watermark) watermarkRaw(full.data, full.info, watermark);
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: full.info.channels } };
     const scale = Math.min(1, maxSide / Math.max(full.info.width, full.info.height));
     let encoder = sharp(full.data, raw).jpeg({ quality: o.quality }).withXmp(o.xmp);
@@ -405,7 +405,7 @@ function overlayAtFull(o: OverlayLayer): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The overlay as a composite layer for libvips (blend "overlay", the same arithmetic as overlayOnto). */
+/** The overlay as a composite layer for libvips (blend "overlay", the arithmetic of overlayTable). */
 async function overlayInput(o: OverlayLayer): Promise<OverlayOptions> {
   return { input: await overlayAtFull(o), raw: { width: o.canvas.width, height: o.canvas.height, channels: 1 }, blend: 'overlay' };
 }
@@ -427,29 +427,63 @@ function overlayTable(): Uint8Array {
   return overlayLut;
 }
 
-/** Overlay-blends a full-size layer into every colour channel of 3- or 4-channel pixels (alpha untouched). */
-export function overlayOnto(dst: Uint8Array, channels: number, layer: Uint8Array): void {
-  const lut = overlayTable();
-  for (let p = 0, i = 0; p < layer.length; p++, i += channels) {
-    const o = layer[p] << 8;
-    // 128 is the identity but for a rounding step: the pixel is left as it was.
-    if (o === 0x8000) continue;
-    dst[i] = lut[o | dst[i]];
-    dst[i + 1] = lut[o | dst[i + 1]];
-    dst[i + 2] = lut[o | dst[i + 2]];
+/**
+ * The watermark added to full-size labelled pixels in place: their luminance at working size
+ * (a 2 × 2 point sample per working pixel: the layer's shaping needs no more), the layer, and
+ * the layer scaled up (bilinear) and overlay-blended in one pass, row by row.
+ */
+export function watermarkRaw(data: Buffer, info: { width: number; height: number; channels: number }, w: Watermarker): void {
+  const { width: W, height: H, channels: ch } = info;
+  const { width: lw, height: lh } = w.size;
+  const grey = Buffer.alloc(lw * lh);
+  for (let y = 0; y < lh; y++) {
+    const y0 = Math.min(H - 1, Math.floor(((y + 0.25) * H) / lh));
+    const y1 = Math.min(H - 1, Math.floor(((y + 0.75) * H) / lh));
+    for (let x = 0; x < lw; x++) {
+      const x0 = Math.min(W - 1, Math.floor(((x + 0.25) * W) / lw));
+      const x1 = Math.min(W - 1, Math.floor(((x + 0.75) * W) / lw));
+      const a = (y0 * W + x0) * ch;
+      const b = (y0 * W + x1) * ch;
+      const c = (y1 * W + x0) * ch;
+      const d = (y1 * W + x1) * ch;
+      const sum =
+        77 * (data[a] + data[b] + data[c] + data[d]) +
+        150 * (data[a + 1] + data[b + 1] + data[c + 1] + data[d + 1]) +
+        29 * (data[a + 2] + data[b + 2] + data[c + 2] + data[d + 2]);
+      grey[y * lw + x] = (sum + 512) >> 10;
+    }
   }
+  overlayScaledOnto(data, info, w.overlay({ data: grey, width: lw, height: lh }), lw, lh);
 }
 
-/** The watermark added to full-size labelled pixels in place: luminance at working size → layer → blended. */
-async function watermarkRaw(data: Buffer, info: { width: number; height: number; channels: number }, w: Watermarker): Promise<void> {
-  const raw = { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } };
-  const grey = await sharp(data, raw).resize(w.size.width, w.size.height, { fit: 'fill' }).greyscale().extractChannel(0).raw().toBuffer();
-  const layer = w.overlay({ data: grey, width: w.size.width, height: w.size.height });
-  const full = await overlayAtFull({
-    layer: { data: Buffer.from(layer.buffer, layer.byteOffset, layer.length), width: w.size.width, height: w.size.height },
-    canvas: info,
-  });
-  overlayOnto(data, info.channels, full);
+/** Overlay-blends a layer of lw × lh, scaled to the picture on the fly (bilinear, pixel centres aligned), into every colour channel. */
+function overlayScaledOnto(dst: Uint8Array, info: { width: number; height: number; channels: number }, layer: Uint8Array, lw: number, lh: number): void {
+  const { width: W, height: H, channels: ch } = info;
+  const lut = overlayTable();
+  // Fixed point, 8 fractional bits each way: the column of each pixel and its weight, once.
+  const c0 = new Int32Array(W);
+  const fu = new Int32Array(W);
+  for (let x = 0; x < W; x++) {
+    const u = Math.max(0, Math.min(lw - 1, ((x + 0.5) * lw) / W - 0.5));
+    c0[x] = Math.min(lw - 2, Math.floor(u));
+    fu[x] = Math.round((u - c0[x]) * 256);
+  }
+  const row = new Int32Array(lw);
+  for (let y = 0; y < H; y++) {
+    const v = Math.max(0, Math.min(lh - 1, ((y + 0.5) * lh) / H - 0.5));
+    const r0 = Math.min(lh - 2, Math.floor(v));
+    const fv = Math.round((v - r0) * 256);
+    for (let x = 0; x < lw; x++) row[x] = layer[r0 * lw + x] * (256 - fv) + layer[(r0 + 1) * lw + x] * fv;
+    let i = y * W * ch;
+    for (let x = 0; x < W; x++, i += ch) {
+      const a = row[c0[x]];
+      const o = ((a * 256 + (row[c0[x] + 1] - a) * fu[x] + 32768) >> 16) << 8;
+      if (o === 0x8000) continue;
+      dst[i] = lut[o | dst[i]];
+      dst[i + 1] = lut[o | dst[i + 1]];
+      dst[i + 2] = lut[o | dst[i + 2]];
+    }
+  }
 }
 
 /** Decoded pixels flattened on white, and whether they were all opaque. */
