@@ -28,6 +28,7 @@ export interface Scrubbed {
   removed: PrivacyItem[];
 }
 
+/** `bytes` is the caller's own encoded output: EXIF is scrubbed in it, in place; a copy is made only when blocks are dropped. */
 export function scrubPicture(bytes: Buffer, format: string, keep: KeepPersonal): Scrubbed {
   if (format === 'jpeg') return scrubJpeg(bytes, keep);
   if (format === 'png') return scrubPng(bytes, keep);
@@ -41,27 +42,35 @@ function scrubJpeg(jpeg: Buffer, keep: KeepPersonal): Scrubbed {
   if (!segs) return { bytes: jpeg, removed: [] };
   const removed: PrivacyItem[] = [];
   const parts: Buffer[] = [jpeg.subarray(0, 2)];
+  let rebuilt = false;
   const id = (s: { start: number }, text: string) => jpeg.toString('latin1', s.start + 4, s.start + 4 + text.length) === text;
   const sos = segs[segs.length - 1];
   for (const s of segs.slice(0, -1)) {
     const whole = jpeg.subarray(s.start, s.end);
     if (s.marker === APP1 && id(s, 'Exif\0')) {
-      const copy = Buffer.from(whole);
-      const r = scrubExif(copy.subarray(4), keep);
+      // Scrubbed in place: the segment keeps its size.
+      const r = scrubExif(whole.subarray(4), keep);
       removed.push(...r.removed);
-      if (r.ok) parts.push(copy);
+      if (r.ok) parts.push(whole);
+      else rebuilt = true;
     } else if (s.marker === APP1 && id(s, 'http://ns.adobe.com/xmp/extension/')) {
       removed.push({ kind: 'editing-history', field: 'XMP:ExtendedXMP' });
+      rebuilt = true;
     } else if (s.marker === APP13 && id(s, 'Photoshop 3.0\0')) {
       const r = scrubPhotoshop(whole.subarray(4), keep);
       removed.push(...r.removed);
       if (r.payload && r.payload.length + 2 <= 0xffff) parts.push(segment(APP13, r.payload));
+      rebuilt = true;
     } else if (s.marker === APP2 && !id(s, 'ICC_PROFILE\0')) {
       if (id(s, 'MPF\0') || id(s, 'FPXR\0')) removed.push({ kind: 'embedded-preview', field: id(s, 'MPF\0') ? 'MPF:PreviewImage' : 'FlashPix:PreviewImage' });
-    } else if (s.marker !== COM) {
+      rebuilt = true;
+    } else if (s.marker === COM) {
+      rebuilt = true;
+    } else {
       parts.push(whole);
     }
   }
+  if (!rebuilt) return { bytes: jpeg, removed: uniqueItems(removed) };
   // The last header segment is SOS: it and everything after it (the scan) are kept as they are.
   parts.push(jpeg.subarray(sos.start));
   return { bytes: Buffer.concat(parts), removed: uniqueItems(removed) };
@@ -78,6 +87,7 @@ function segment(marker: number, payload: Buffer): Buffer {
 function scrubPng(png: Buffer, keep: KeepPersonal): Scrubbed {
   const removed: PrivacyItem[] = [];
   const parts: Buffer[] = [png.subarray(0, 8)];
+  let rebuilt = false;
   let at = 8;
   while (at + 12 <= png.length) {
     const len = png.readUInt32BE(at);
@@ -85,29 +95,31 @@ function scrubPng(png: Buffer, keep: KeepPersonal): Scrubbed {
     if (end > png.length) break;
     const type = png.toString('latin1', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + len);
+    const nul = data.indexOf(0);
+    const key = type === 'tEXt' || type === 'zTXt' || type === 'iTXt' ? data.toString('latin1', 0, nul < 0 ? Math.min(79, data.length) : nul) : undefined;
     if (type === 'eXIf') {
-      const copy = Buffer.from(png.subarray(at, end));
-      const r = scrubExif(copy.subarray(8, 8 + len), keep);
+      // Scrubbed in place, its CRC redone.
+      const r = scrubExif(data, keep);
       removed.push(...r.removed);
-      copy.writeUInt32BE(crc32(copy.subarray(4, 8 + len)), 8 + len);
-      if (r.ok) parts.push(copy);
-    } else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
-      const nul = data.indexOf(0);
-      const key = data.toString('latin1', 0, nul < 0 ? Math.min(79, data.length) : nul);
-      if (key === PNG_XMP_KEY) parts.push(png.subarray(at, end));
-      else if (PROMPT_KEYS.has(key)) removed.push({ kind: 'prompt', field: `PNG:${key}` });
+      png.writeUInt32BE(crc32(png.subarray(at + 4, at + 8 + len)), at + 8 + len);
+      if (r.ok) parts.push(png.subarray(at, end));
+      else rebuilt = true;
+    } else if (key !== undefined && key !== PNG_XMP_KEY) {
+      if (PROMPT_KEYS.has(key)) removed.push({ kind: 'prompt', field: `PNG:${key}` });
+      rebuilt = true;
     } else {
       parts.push(png.subarray(at, end));
     }
     at = end;
   }
+  if (!rebuilt) return { bytes: png, removed: uniqueItems(removed) };
   parts.push(png.subarray(at));
   return { bytes: Buffer.concat(parts), removed: uniqueItems(removed) };
 }
 
 function scrubWebp(webp: Buffer, keep: KeepPersonal): Scrubbed {
   if (webp.toString('latin1', 0, 4) !== 'RIFF' || webp.toString('latin1', 8, 12) !== 'WEBP') return { bytes: webp, removed: [] };
-  const out = Buffer.from(webp);
+  const out = webp;
   const removed: PrivacyItem[] = [];
   for (let at = 12; at + 8 <= out.length; ) {
     const size = out.readUInt32LE(at + 4);
@@ -123,7 +135,7 @@ function scrubWebp(webp: Buffer, keep: KeepPersonal): Scrubbed {
 
 /** ISOBMFF (AVIF, HEIF): the Exif item's payload starts with "Exif\0\0" and a TIFF header. */
 function scrubEmbeddedExif(bytes: Buffer, keep: KeepPersonal): Scrubbed {
-  const out = Buffer.from(bytes);
+  const out = bytes;
   const removed: PrivacyItem[] = [];
   for (const magic of ['Exif\0\0II*\0', 'Exif\0\0MM\0*']) {
     const at = out.indexOf(magic, 0, 'latin1');
