@@ -176,6 +176,12 @@ describe('a clean copy', () => {
     const t = (await readTags(fs.readFileSync(out), 'jpg')) as Record<string, unknown>;
     expect(t.GPSLatitude).toBeUndefined();
     expect(runCli(['clean', path.join(FIXTURES, 'images', 'privacy-photo.jpg')], { DATA_DIR: path.join(dir, 'data') }).code).toBe(2);
+    // labeller verify names the fields (and the way out) in its plain output, not their values.
+    const v = runCli(['verify', '--no-ocr', '--report-lang', 'en', path.join(FIXTURES, 'images', 'privacy-photo.jpg')], { DATA_DIR: path.join(dir, 'data') });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/Personal data in the file \(publish a clean copy: labeller clean\): .*EXIF:GPSInfo/);
+    expect(v.stdout).not.toMatch(/Almaty|BODY-0042/);
+    expect(runCli(['verify', '--no-ocr', out], { DATA_DIR: path.join(dir, 'data') }).stdout).not.toContain('Personal data');
   });
 });
 

@@ -82,6 +82,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     none: 'none',
     record: 'Record',
     missing: 'missing',
+    privacy: 'Personal data in the file (publish a clean copy: labeller clean)',
   },
   ru: {
     ai: 'Создано ИИ',
@@ -100,6 +101,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     none: 'нет',
     record: 'Запись',
     missing: 'не хватает',
+    privacy: 'Персональные данные в файле (публикуйте чистую копию: labeller clean)',
   },
   kk: {
     ai: 'ЖИ жасаған',
@@ -118,6 +120,7 @@ const WORDS: Record<Lang, Record<string, string>> = {
     none: 'жоқ',
     record: 'Жазба',
     missing: 'жетіспейді',
+    privacy: 'Файлдағы дербес деректер (таза көшірмесін жариялаңыз: labeller clean)',
   },
 };
 
@@ -135,6 +138,8 @@ function render(r: VerifyReport, lang: Lang): string {
     ...profileLines(r, lang, w),
     `  ${w.signals}:${r.signals.length ? '' : ` ${w.none}`}`,
     ...r.signals.map((s) => `    - [${s.source}] ${s.detail}`),
+    // Source protection: the fields by name, never their values.
+    ...(r.privacy?.length ? [`  ${w.privacy}: ${r.privacy.map((p) => p.field).join(', ')}`] : []),
     ...(r.recordId ? [`  ${w.record}: ${r.recordId}`] : []),
     `  ${r.summary[lang]}`,
   ];
