@@ -8,8 +8,10 @@
  * (ExifTool and c2pa-node read it) unless embedPrompt asks.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Reader } from '@contentauth/c2pa-node';
+import { exiftool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
@@ -59,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx.records?.close();
   await endExiftool();
+  await exiftool.end();
 });
 
 async function withoutIcc(jpeg: Buffer): Promise<Buffer> {
@@ -135,6 +138,31 @@ describe.each([
     expect(kinds.has('location')).toBe(true);
     if (ext === 'jpg') for (const k of ['serial-number', 'owner-name', 'embedded-preview']) expect(kinds.has(k)).toBe(true);
     expect(JSON.stringify(removed)).not.toMatch(/BODY-0042|Almaty|Invented/);
+  });
+});
+
+describe('comments and generator text', () => {
+  it('a JPEG comment and a PNG generator prompt (Stable Diffusion "parameters") do not travel', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labeller-privacy-text-'));
+    const jpg = path.join(dir, 'commented.jpg');
+    const png = path.join(dir, 'sd.png');
+    fs.writeFileSync(jpg, photo);
+    await sharp({ create: { width: 320, height: 200, channels: 3, background: '#446688' } })
+      .png()
+      .toFile(png);
+    await exiftool.write(jpg, { Comment: 'shot at the home of Invented Person' } as never, { writeArgs: ['-overwrite_original'] });
+    await exiftool.write(png, {} as never, { writeArgs: ['-overwrite_original', '-PNG:parameters=portrait of Invented Person, Steps: 20, Sampler: Euler a'] });
+    expect((await readTags(fs.readFileSync(png), 'png')).Parameters).toMatch(/Invented Person/);
+    for (const [file, ext] of [
+      [jpg, 'jpg'],
+      [png, 'png'],
+    ] as const) {
+      const r = await label(fs.readFileSync(file), {}, ctx);
+      expect(r.bytes.includes('Invented Person'), file).toBe(false);
+      const t = (await readTags(r.bytes, ext)) as Record<string, unknown>;
+      expect([t.Comment, t.Parameters]).toEqual([undefined, undefined]);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
