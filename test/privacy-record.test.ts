@@ -148,11 +148,18 @@ describe('the REST door', () => {
     const problem = await denied.json();
     expect(problem.code).toBe('role_required');
     expect(problem.detail).toMatch(/admin/);
+    const read = async (key: string) => (await fetch(`${srv.url}/api/v1/records/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json();
+    expect((await read(ADMIN)).prompt).toEqual({ text: PROMPT });
+    expect((await read(DESK)).prompt).toBeUndefined(); // its own row, but prompts are the admin's to see
+    const list = await (await fetch(`${srv.url}/api/v1/records?type=label`, { headers: { Authorization: `Bearer ${ADMIN}` } })).text();
+    expect(list).toContain(id);
+    expect(list).not.toContain('Invented Person');
     const ok = await erase(ADMIN);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ id, outcome: 'erased' });
-    const rec = await (await fetch(`${srv.url}/api/v1/records/${id}`, { headers: { Authorization: `Bearer ${ADMIN}` } })).text();
-    expect(rec).not.toContain('Invented Person');
+    const after = await read(ADMIN);
+    expect(JSON.stringify(after)).not.toContain('Invented Person');
+    expect(after.prompt).toEqual({ erasedAt: expect.any(String) });
     const missing = await fetch(`${srv.url}/api/v1/records/01JNOSUCHRECORD0000000000/prompt`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${ADMIN}` },

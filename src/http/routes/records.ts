@@ -37,7 +37,9 @@ export function getRecordHandler(deps: AppDeps): RequestHandler {
     const me = callerOf(res);
     if (!rec || (me.role !== 'admin' && rec.actor !== me.key)) throw new LabellerError('not_found', 'No record has this id.');
     res.setHeader('Cache-Control', 'no-store');
-    res.json(rec);
+    // A label's prompt (kept outside the chain) is shown to admins only, and only here: never in lists or exports.
+    const prompt = me.role === 'admin' && rec.type === 'label' ? await records.promptOf?.(rec.id) : undefined;
+    res.json(prompt ? { ...rec, prompt } : rec);
   };
 }
 
