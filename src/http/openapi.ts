@@ -251,7 +251,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/v1/records/{id}': {
         get: {
           operationId: 'getRecord',
-          summary: "One record; for admins a label's `prompt` too ({ text, writer } or { erasedAt }), kept outside the hash chain and never in lists or exports",
+          summary:
+            "One record; for admins a label's `prompt` too ({ text, writer } or { erasedAt }), kept outside the hash chain and never in lists or exports",
           security: [{ bearer: [] }, { apiKey: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
