@@ -82,6 +82,20 @@ describe('the command line', () => {
     }
   });
 
+  it('records check catches a kept prompt edited in the database (it no longer matches its salted hash)', () => {
+    const r = runCli(['label', PHOTO, '-o', path.join(dir, 'edited.jpg'), '--prompt', PROMPT, '--json'], env);
+    const edited = JSON.parse(r.stdout).id;
+    const db = openRegistry(loadConfig({ DATA_DIR: env.DATA_DIR } as NodeJS.ProcessEnv), { mustExist: true });
+    db.db.prepare('UPDATE prompts SET prompt = ? WHERE record_id = ?').run('a harmless landscape', edited);
+    void db.close();
+    const check = runCli(['records', 'check'], env);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`TAMPERED: the prompt kept for record ${edited}`);
+    // Erasing the edited prompt removes what no longer matches: the record checks again.
+    expect(runCli(['records', 'erase', edited, '--prompt'], env).code).toBe(0);
+    expect(runCli(['records', 'check'], env).code).toBe(0);
+  });
+
   it('refuses an erase without --prompt or of an unknown record (exit 2)', () => {
     expect(runCli(['records', 'erase', id], env).code).toBe(2);
     const unknown = runCli(['records', 'erase', '01JUNKNOWNRECORD000000000', '--prompt'], env);

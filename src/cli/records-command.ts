@@ -117,7 +117,9 @@ export function register(program: Command): void {
         try {
           const report = await checkRecord(registry);
           const types = await registry.countTypes();
-          if (flags.json) process.stdout.write(JSON.stringify({ file: registry.where, ...report, types }, null, 2) + '\n');
+          // Prompts sit outside the chain; each kept one must still match the salted hash its row carries.
+          const promptsChanged = (await registry.promptMismatches?.()) ?? [];
+          if (flags.json) process.stdout.write(JSON.stringify({ file: registry.where, ...report, types, promptsChanged }, null, 2) + '\n');
           else if (report.intact) {
             const kinds = `${types.label ?? 0} labels, ${types.verify ?? 0} verifications, ${types.review ?? 0} review events`;
             process.stdout.write(
@@ -127,7 +129,8 @@ export function register(program: Command): void {
             const bad = report.firstBad!;
             process.stdout.write(`TAMPERED: record seq ${bad.seq}${bad.id ? ` (id ${bad.id})` : ''}: ${bad.reason}\n`);
           }
-          return report.intact ? EXIT.ok : EXIT.invalid;
+          for (const id of promptsChanged) process.stdout.write(`TAMPERED: the prompt kept for record ${id} does not match the salted hash in its row\n`);
+          return report.intact && !promptsChanged.length ? EXIT.ok : EXIT.invalid;
         } finally {
           await registry.close();
         }

@@ -54,6 +54,8 @@ export interface RecordSink {
   promptOf?(id: string): Promise<PromptText | { erasedAt: string } | undefined>;
   /** Deletes a label's prompt text, writer and salt; the chained row (with the salted hash) stays. */
   erasePrompt?(id: string): Promise<'erased' | 'already-erased' | 'no-prompt' | 'no-record'>;
+  /** Ids of label rows whose kept prompt no longer matches the salted hash the chain covers (the prompt text was edited). */
+  promptMismatches?(): Promise<string[]>;
   /** PROMPT_RETENTION_DAYS: erases prompts of labellings older than `days` (0: none); returns how many. */
   expirePrompts?(days: number): Promise<number>;
   /** Removes rows older than `retentionDays` (0 keeps everything), keeping the chain checkable. */

@@ -101,6 +101,15 @@ export class SqliteRegistry implements RecordStore {
     return this.prompts.erase(id, this.now());
   }
 
+  async promptMismatches(): Promise<string[]> {
+    const row = this.db.prepare('SELECT data FROM records WHERE id = ?');
+    const hashOf = (id: string) => {
+      const r = row.get(id) as { data: string } | undefined;
+      return r ? ((JSON.parse(r.data) as { promptHash?: string }).promptHash ?? undefined) : undefined;
+    };
+    return [...this.prompts.mismatches(hashOf)].slice(0, 1000);
+  }
+
   /** PROMPT_RETENTION_DAYS: erases the prompts of labellings older than that. */
   async expirePrompts(days: number): Promise<number> {
     return this.prompts.expire(days, this.now());
