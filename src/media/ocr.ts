@@ -44,6 +44,13 @@ export interface OcrWord {
   line: string;
 }
 
+/**
+ * Tesseract's page segmentation: 3 (the default) lays out each page itself and leaves photo
+ * areas alone (faster, and fewer false words than sparse text); 6 reads the page as one block
+ * of text, for a page cut to a few lines already.
+ */
+export type PageMode = 3 | 6;
+
 export interface OcrRun {
   /** Words per page, in the order the pages were given (pages not reached are empty). */
   pages: OcrWord[][];
@@ -139,7 +146,7 @@ function release(): void {
  */
 export async function readPages(
   pages: Buffer[],
-  o: { deadlineMs: number; maxWaitMs: number; languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean },
+  o: { deadlineMs: number; maxWaitMs: number; languages: readonly string[]; psm?: PageMode; stopAfter?: (page: number, words: OcrWord[]) => boolean },
 ): Promise<OcrRun> {
   const started = Date.now();
   const result: OcrRun = { pages: pages.map(() => []), ms: 0, stopped: false };
@@ -164,13 +171,12 @@ export async function readPages(
 
 function run(
   list: string,
-  o: { languages: readonly string[]; stopAfter?: (page: number, words: OcrWord[]) => boolean },
+  o: { languages: readonly string[]; psm?: PageMode; stopAfter?: (page: number, words: OcrWord[]) => boolean },
   deadline: number,
   result: OcrRun,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    // psm 3: Tesseract lays out each page itself and leaves photo areas alone (faster, and fewer false words than sparse text).
-    const child: ChildProcess = spawn(COMMAND, [list, 'stdout', '-l', o.languages.join('+'), '--psm', '3', 'tsv'], {
+    const child: ChildProcess = spawn(COMMAND, [list, 'stdout', '-l', o.languages.join('+'), '--psm', String(o.psm ?? 3), 'tsv'], {
       env: { ...process.env, OMP_THREAD_LIMIT: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
