@@ -91,8 +91,9 @@ describe('an editor signs off before an AI file is released', () => {
     expect(review).toMatchObject({ jobId: job.id, decision: 'approved', reviewer: 'desk-editor', reviewerName: EDITOR.name, role: 'editor' });
     expect(review.wording).toEqual({ kk: 'ЖИ көмегімен жасалған, редакция тексерген', ru: 'Создано с помощью ИИ, проверено редакцией' });
     const actions = m.assertions.find((a: { label: string }) => /^c2pa\.actions/.test(a.label)).data.actions;
-    expect(actions.map((a: { action: string }) => a.action)).toEqual(['c2pa.created', 'c2pa.edited', 'c2pa.published']);
-    expect(actions[2].parameters['kz.labeller.reviewer']).toMatchObject({ identifier: 'desk-editor', role: 'editor' });
+    // The watermark is part of the labelling (issue 17); the approval is the last action.
+    expect(actions.map((a: { action: string }) => a.action)).toEqual(['c2pa.created', 'c2pa.edited', 'c2pa.watermarked', 'c2pa.published']);
+    expect(actions.at(-1).parameters['kz.labeller.reviewer']).toMatchObject({ identifier: 'desk-editor', role: 'editor' });
     const warning = m.assertions.find((a: { label: string }) => a.label === 'kz.labeller.visible-warning').data;
     expect(warning.wording.ru).toBe('Создано с помощью ИИ, проверено редакцией');
 
