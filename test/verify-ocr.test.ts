@@ -192,7 +192,8 @@ describe('a copy of our own output with all its metadata stripped (exiftool -all
     expect(r.c2pa.state).toBe('absent');
     expect(r.compliance).toEqual({ machineReadable: false, visibleWarning: true, compliant: false });
     expect(r.signals).toContainEqual(expect.objectContaining({ source: 'visible-text', visible: true }));
-    expect(r.summary.en).toMatch(/a visible warning is present \(«.+», (bottom|top)[^)]*\), but there is no machine-readable AI label/);
+    // The place is named: "bottom left", or "at the bottom" when the words read sit across the middle.
+    expect(r.summary.en).toMatch(/a visible warning is present \(«.+», (at the )?(bottom|top)[^)]*\), but there is no machine-readable AI label/);
     expect(r.summary.ru).toContain('видимое предупреждение есть («');
     expect(r.summary.kk).toContain('көрінетін ескерту бар («');
     // The record traces it to the label it came from.
