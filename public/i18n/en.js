@@ -285,6 +285,7 @@ export default {
   'source.png-text': 'PNG text',
   'source.visible-text': 'the visible warning read in the picture',
   'source.registry': 'our record',
+  'source.watermark': 'the invisible watermark',
   'source.text-notice': 'visible notice',
   'source.front-matter': 'front matter',
   'source.html-meta': 'HTML meta tag',

@@ -283,6 +283,7 @@ export default {
   'source.png-text': 'PNG ішіндегі мәтін',
   'source.visible-text': 'суреттен оқылған көрінетін ескерту',
   'source.registry': 'біздің тізілім',
+  'source.watermark': 'көзге көрінбейтін су белгісі',
   'source.text-notice': 'көрінетін белгі',
   'source.front-matter': 'кіріспе блок',
   'source.html-meta': 'HTML мета-тегі',

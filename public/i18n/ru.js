@@ -283,6 +283,7 @@ export default {
   'source.png-text': 'текст в PNG',
   'source.visible-text': 'видимое предупреждение, прочитанное на изображении',
   'source.registry': 'наш реестр',
+  'source.watermark': 'невидимый водяной знак',
   'source.text-notice': 'видимая пометка',
   'source.front-matter': 'вводный блок',
   'source.html-meta': 'метатег HTML',
