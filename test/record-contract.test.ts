@@ -282,6 +282,19 @@ describe.each([
     expect(await checkRecord(store)).toMatchObject({ intact: true, rows: 47 });
   });
 
+  it('names a kept prompt edited in the database: it no longer matches the salted hash its chained row carries', async ({ skip: skipTest }) => {
+    if (skip()) return skipTest(postgresMissing);
+    const id = await store.recordLabel({ ...photo.record, id: undefined }, { actor: 'desk', door: 'rest' }, photo.bytes, photo.grey, {
+      text: 'a portrait of a named minister',
+    });
+    expect(await store.promptMismatches!()).toEqual([]);
+    await backend.raw(store, `UPDATE prompts SET prompt = 'a harmless landscape' WHERE record_id = '${id}'`);
+    expect(await store.promptMismatches!()).toEqual([id]);
+    // Erasing the edited text removes what no longer matches; the chain itself was never touched.
+    expect(await store.erasePrompt!(id)).toBe('erased');
+    expect(await store.promptMismatches!()).toEqual([]);
+  });
+
   it('finds the label whose output carries an invisible watermark mark id', async ({ skip: skipTest }) => {
     if (skip()) return skipTest(postgresMissing);
     const watermark = { alg: 'kz.labeller.wm.ss1', issuer: 1, markId: 0x7654321 };

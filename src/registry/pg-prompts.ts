@@ -1,5 +1,5 @@
 /** The prompts table on PostgreSQL: the same rules as prompts.ts (outside the chain, erasable). */
-import type { EraseOutcome, SealedPrompt, StoredPrompt } from './prompts.js';
+import { type EraseOutcome, promptHash, type SealedPrompt, type StoredPrompt } from './prompts.js';
 import type { PgDb, PgQuery } from './postgres.js';
 import { retentionCutoff } from './store.js';
 
@@ -41,4 +41,20 @@ export function erasePrompt(db: PgDb, recordId: string, now: Date): Promise<Eras
 export async function expirePrompts(db: PgDb, days: number, now: Date): Promise<number> {
   if (!days || days <= 0) return 0;
   return (await db.query(`${ERASE} WHERE time < $2 AND erased_at IS NULL RETURNING 1`, [now.toISOString(), retentionCutoff(days, now)])).length;
+}
+
+/** Ids of label rows whose kept prompt no longer matches the salted hash the chain covers (as prompts.ts `mismatches`), read in pages. */
+export async function promptMismatches(q: PgQuery, page = 5000): Promise<string[]> {
+  const out: string[] = [];
+  for (let after = 0; out.length < 1000; ) {
+    const rows = await q.query<{ seq: string; record_id: string; salt: string; prompt: string; prompt_writer: string | null; data: string }>(
+      'SELECT r.seq, p.record_id, p.salt, p.prompt, p.prompt_writer, r.data FROM prompts p JOIN records r ON r.id = p.record_id WHERE p.prompt IS NOT NULL AND r.seq > $1 ORDER BY r.seq LIMIT $2',
+      [after, page],
+    );
+    for (const r of rows)
+      if ((JSON.parse(r.data) as { promptHash?: string }).promptHash !== promptHash(r.salt, r.prompt, r.prompt_writer ?? undefined)) out.push(r.record_id);
+    if (rows.length < page) break;
+    after = Number(rows[rows.length - 1].seq);
+  }
+  return out.slice(0, 1000);
 }

@@ -15,7 +15,7 @@ import { indexHex, ISCC_MATCH_DISTANCE, storedCodes } from './iscc-index.js';
 import { IMAGE_MATCH_DISTANCE, TEXT_MATCH_DISTANCE } from './near-index.js';
 import { indexColumns, nearestInSql } from './pg-near.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
-import { erasePrompt, expirePrompts, insertPrompt, promptOf } from './pg-prompts.js';
+import { erasePrompt, expirePrompts, insertPrompt, promptMismatches, promptOf } from './pg-prompts.js';
 import { type SharedKeyRow, sharedKeys } from './pg-keys.js';
 import type { EraseOutcome, StoredPrompt } from './prompts.js';
 import { openPostgres, type PgDb, type PgQuery } from './postgres.js';
@@ -92,6 +92,10 @@ export class PgRegistry implements RecordStore {
 
   erasePrompt(id: string): Promise<EraseOutcome> {
     return erasePrompt(this.db, id, this.now());
+  }
+
+  promptMismatches(): Promise<string[]> {
+    return promptMismatches(this.db);
   }
 
   expirePrompts(days: number): Promise<number> {
