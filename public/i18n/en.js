@@ -171,6 +171,7 @@ export default {
   'survive.copy.excerpt-50': 'Half the text quoted',
   'verify.limit': 'Any image or text up to {size}.',
   'verify.report': 'Report',
+  'verify.readPixels': 'Read the visible warning in the picture (slower: a few seconds for a large photo)',
   'verify.preview': 'The file',
   'verify.previewAlt': 'The verified file: {name}',
   'verify.manifestThumb': 'Thumbnail stored in the manifest',

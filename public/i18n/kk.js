@@ -169,6 +169,7 @@ export default {
   'survive.copy.excerpt-50': 'Мәтіннің жартысынан үзінді',
   'verify.limit': 'Кез келген сурет не мәтін, {size} дейін.',
   'verify.report': 'Есеп',
+  'verify.readPixels': 'Суреттегі көрінетін ескертуді оқу (баяуырақ: үлкен суретке бірнеше секунд)',
   'verify.preview': 'Файл',
   'verify.previewAlt': 'Тексерілетін файл: {name}',
   'verify.manifestThumb': 'Манифесттегі шағын сурет',

@@ -169,6 +169,7 @@ export default {
   'survive.copy.excerpt-50': 'Цитата из половины текста',
   'verify.limit': 'Любое изображение или текст до {size}.',
   'verify.report': 'Отчёт',
+  'verify.readPixels': 'Читать видимое предупреждение на изображении (медленнее: несколько секунд для большого снимка)',
   'verify.preview': 'Файл',
   'verify.previewAlt': 'Проверяемый файл: {name}',
   'verify.manifestThumb': 'Миниатюра из манифеста',

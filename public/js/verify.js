@@ -325,7 +325,8 @@ function render() {
 }
 
 async function send(file, withKey) {
-  const res = await postFile('/api/v1/verify?preview=1', file, {}, undefined, withKey);
+  // Unticked: the pixels are not read (REST ocr=false), and the report says the visible layer is unknown.
+  const res = await postFile('/api/v1/verify?preview=1', file, $('read-pixels').checked ? {} : { ocr: 'false' }, undefined, withKey);
   return { res, text: await res.body.text() };
 }
 
