@@ -110,9 +110,10 @@ describe('WEBHOOK_URL', () => {
     expect(payload.job.output.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(body).not.toContain(EDITOR);
     expect(body).not.toContain(SECRET);
-    expect(await metric('labeller_webhook_deliveries{outcome="delivered"}')).toBe(1);
+    // The receiver has the request before the deliverer has its answer: the counters follow a moment later.
+    await expect.poll(() => metric('labeller_webhook_deliveries{outcome="delivered"}'), { timeout: 10_000 }).toBe(1);
     expect(await metric('labeller_webhook_deliveries{outcome="retried"}')).toBe(2);
-    expect(await metric('labeller_webhook_pending')).toBe(0);
+    await expect.poll(() => metric('labeller_webhook_pending'), { timeout: 10_000 }).toBe(0);
   });
 
   it('keeps an undelivered job.rejected across a restart and delivers it once the receiver is back', async () => {
