@@ -21,7 +21,10 @@ import { photoLike } from './helpers/synthetic.js';
 
 let ctx: CoreContext;
 beforeAll(async () => {
-  ctx = await testContext();
+  // The marks alone: the watermark's random mark id makes each labelled file's pixels differ a
+  // little, and OCR of the eu sentence is marginal under it (missed once in four clean CI runs;
+  // README Profiles, known gaps). Its effect on verify is tested in watermark-roundtrip.test.ts.
+  ctx = await testContext({ WATERMARK_KEY: 'off' });
 });
 afterAll(endExiftool);
 
