@@ -22,7 +22,7 @@ import { packPayload, unpackPayload, type WatermarkPayload } from '../src/domain
 import { encode, viterbi } from '../src/label/watermark/code.js';
 import { attempts, bitErrors, DETECT_LONG_SIDE, MAX_DECODES } from '../src/label/watermark/detect.js';
 import { greyMaster, watermarkRaw } from '../src/media/sharp.js';
-import { watermarkOverlay, workingSize } from '../src/label/watermark/embed.js';
+import { watermarkDelta, workingSize } from '../src/label/watermark/embed.js';
 import { findWatermark } from '../src/signals/watermark.js';
 import { createContext } from '../src/startup.js';
 import { ROOT, tempDir } from '../test/helpers/context.js';
@@ -107,7 +107,7 @@ async function speed(on: CoreContext, off: CoreContext): Promise<string> {
   const direct: number[] = [];
   for (let r = 0; r < ROUNDS + 1; r++) {
     const t0 = performance.now();
-    watermarkRaw(data, info, { size, overlay: (g) => watermarkOverlay(g, on.watermarkKey!, { issuer: 1, markId: 1 }) });
+    watermarkRaw(data, info, { size, delta: (g) => watermarkDelta(g, on.watermarkKey!, { issuer: 1, markId: 1 }) });
     if (r) direct.push(performance.now() - t0);
   }
   const base = median(without);

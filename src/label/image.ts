@@ -8,7 +8,7 @@
 import type { ImageProbe } from '../media/probe.js';
 import { encodeLabelled, labelledPreview, labelOnce, type LabelPixels, type Preview, type Watermarker } from '../media/sharp.js';
 import type { WatermarkPayload } from '../domain/watermark.js';
-import { canCarry, watermarkOverlay, workingSize } from './watermark/embed.js';
+import { canCarry, watermarkDelta, workingSize } from './watermark/embed.js';
 import { BACKING, type MarkPlan } from './image-mark.js';
 import { scrubPicture } from '../media/output-scrub.js';
 import type { KeepPersonal, PrivacyItem } from '../domain/personal-data.js';
@@ -59,7 +59,7 @@ export async function labelPixels(
 }
 
 function embedder(wm: WatermarkRequest, plan: MarkPlan): Watermarker {
-  return { size: workingSize(plan.canvas.width, plan.canvas.height), overlay: (grey) => watermarkOverlay(grey, wm.key, wm.payload) };
+  return { size: workingSize(plan.canvas.width, plan.canvas.height), delta: (grey) => watermarkDelta(grey, wm.key, wm.payload) };
 }
 
 /**
@@ -78,14 +78,12 @@ async function encodeApart(input: Buffer, p: LabelPixels, plan: MarkPlan, o: Enc
     return [bytes, preview, false] as const;
   }
   const { work, ...preview } = await labelledPreview(input, previewPixels, THUMB_MAX, workingSize(plan.canvas.width, plan.canvas.height));
-  const layer = work?.opaque ? embedder(wm, plan).overlay(work) : undefined;
+  const layer = work?.opaque ? embedder(wm, plan).delta(work) : undefined;
   const bytes = await encodeLabelled(
     input,
     p,
     { xmp: o.xmp, quality: o.quality },
-    layer && work
-      ? { layer: { data: Buffer.from(layer.buffer, layer.byteOffset, layer.length), width: work.width, height: work.height }, canvas: plan.canvas }
-      : undefined,
+    layer && work ? { layer: { data: layer, width: work.width, height: work.height }, canvas: plan.canvas } : undefined,
   );
   return [bytes, preview, !!layer] as const;
 }

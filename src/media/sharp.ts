@@ -9,6 +9,7 @@
 import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
 import { LabellerError, errorMessage } from '../domain/errors.js';
 import { insertSegments, metadataSegments } from './jpeg-segments.js';
+import { addLumaDelta, deltaPlanes, type DeltaLayer } from './luma-delta.js';
 import type { ImageFormat } from './sniff.js';
 
 /** libvips' decoders that can decode at 1/2, 1/4, 1/8 of the size (JPEG DCT scaling, WebP scaled decode). */
@@ -194,12 +195,12 @@ function encoderFor(img: Sharp, format: ImageFormat, quality: number): Sharp {
  * The labelled picture at full size: decode once, turn upright, extend, burn in the mark,
  * encode in the input's format with the new XMP packet, keeping EXIF, the ICC profile and (JPEG) IPTC.
  */
-export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: string; quality: number }, watermark?: OverlayLayer): Promise<Buffer> {
+export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: string; quality: number }, watermark?: WatermarkLayer): Promise<Buffer> {
   counts.full++;
   let img = open(input, p.maxPixels).rotate();
   // sharp applies extend before composite, so the mark can sit on the added band.
   if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
-  img = img.composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }, ...(watermark ? [await overlayInput(watermark)] : [])]);
+  img = img.composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }, ...(watermark ? deltaInputs(watermark) : [])]);
   // EXIF and the ICC profile; a JPEG also its IPTC segment. The personal fields in them are
   // removed afterwards (output-scrub.ts); other formats' text chunks and IPTC are not kept.
   img = (p.format === 'jpeg' ? img.keepMetadata() : img.keepExif()).keepIccProfile().withXmp(o.xmp);
@@ -384,68 +385,49 @@ export function blendOver(dst: Uint8Array, d: { width: number; height: number; c
 
 // ---------------------------------------------------------------- the invisible watermark's pixels
 
-/** The watermark's embedder (label/watermark), handed in by the label layer: the overlay layer for a working-size luminance. */
+/** The watermark's embedder (label/watermark), handed in by the label layer: the change for a working-size luminance. */
 export interface Watermarker {
   size: { width: number; height: number };
-  overlay(grey: GreyPixels): Uint8Array;
+  delta(grey: GreyPixels): Int16Array;
 }
 
-/** An overlay layer (128 = no change) at working size, and the canvas it is scaled to. */
-export interface OverlayLayer {
-  layer: GreyPixels;
+/** The watermark's change at working size, and the canvas it is scaled to. */
+export interface WatermarkLayer {
+  layer: DeltaLayer;
   canvas: { width: number; height: number };
 }
 
-/** The overlay layer scaled to the canvas (bilinear), one byte per pixel. */
-function overlayAtFull(o: OverlayLayer): Promise<Buffer> {
-  return sharp(o.layer.data, { raw: { width: o.layer.width, height: o.layer.height, channels: 1 } })
-    .resize(o.canvas.width, o.canvas.height, { fit: 'fill', kernel: 'linear' })
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
-}
-
-/** The overlay as a composite layer for libvips (blend "overlay", the arithmetic of overlayTable). */
-async function overlayInput(o: OverlayLayer): Promise<OverlayOptions> {
-  return { input: await overlayAtFull(o), raw: { width: o.canvas.width, height: o.canvas.height, channels: 1 }, blend: 'overlay' };
-}
-
-let overlayLut: Uint8Array | undefined;
-
-/** W3C "overlay" of value b under layer value o, for every pair: index (o << 8) | b. */
-function overlayTable(): Uint8Array {
-  if (!overlayLut) {
-    overlayLut = new Uint8Array(65536);
-    for (let o = 0; o < 256; o++)
-      for (let b = 0; b < 256; b++) {
-        const cb = b / 255;
-        const cs = o / 255;
-        const r = cb <= 0.5 ? 2 * cs * cb : 1 - 2 * (1 - cs) * (1 - cb);
-        overlayLut[(o << 8) | b] = Math.round(Math.min(1, Math.max(0, r)) * 255);
-      }
-  }
-  return overlayLut;
+/** The change as composite layers for libvips: the raise added, the lowering taken off ("difference" is |b − l|, b − l but near black). */
+function deltaInputs(o: WatermarkLayer): OverlayOptions[] {
+  const { width, height } = o.canvas;
+  const { raise, lower } = deltaPlanes(o.layer, width, height);
+  const raw = { width, height, channels: 1 as const };
+  return [
+    { input: raise, raw, blend: 'add' },
+    { input: lower, raw, blend: 'difference' },
+  ];
 }
 
 /**
  * The watermark added to full-size labelled pixels in place: their luminance at working size
- * (a 2 × 2 point sample per working pixel: the layer's shaping needs no more), the layer, and
- * the layer scaled up (bilinear) and overlay-blended in one pass, row by row.
+ * (a 2 × 2 point sample per working pixel: the layer's shaping needs no more), the change for
+ * it, and the change scaled up and added to every colour channel.
  */
 export function watermarkRaw(data: Buffer, info: { width: number; height: number; channels: number }, w: Watermarker): void {
   const { width: W, height: H, channels: ch } = info;
   const { width: lw, height: lh } = w.size;
   const grey = Buffer.alloc(lw * lh);
+  // Byte offsets of the two sampled columns of each working column, once.
+  const xa = Int32Array.from({ length: lw }, (_, x) => Math.min(W - 1, Math.floor(((x + 0.25) * W) / lw)) * ch);
+  const xb = Int32Array.from({ length: lw }, (_, x) => Math.min(W - 1, Math.floor(((x + 0.75) * W) / lw)) * ch);
   for (let y = 0; y < lh; y++) {
-    const y0 = Math.min(H - 1, Math.floor(((y + 0.25) * H) / lh));
-    const y1 = Math.min(H - 1, Math.floor(((y + 0.75) * H) / lh));
+    const ra = Math.min(H - 1, Math.floor(((y + 0.25) * H) / lh)) * W * ch;
+    const rb = Math.min(H - 1, Math.floor(((y + 0.75) * H) / lh)) * W * ch;
     for (let x = 0; x < lw; x++) {
-      const x0 = Math.min(W - 1, Math.floor(((x + 0.25) * W) / lw));
-      const x1 = Math.min(W - 1, Math.floor(((x + 0.75) * W) / lw));
-      const a = (y0 * W + x0) * ch;
-      const b = (y0 * W + x1) * ch;
-      const c = (y1 * W + x0) * ch;
-      const d = (y1 * W + x1) * ch;
+      const a = ra + xa[x];
+      const b = ra + xb[x];
+      const c = rb + xa[x];
+      const d = rb + xb[x];
       const sum =
         77 * (data[a] + data[b] + data[c] + data[d]) +
         150 * (data[a + 1] + data[b + 1] + data[c + 1] + data[d + 1]) +
@@ -453,37 +435,7 @@ export function watermarkRaw(data: Buffer, info: { width: number; height: number
       grey[y * lw + x] = (sum + 512) >> 10;
     }
   }
-  overlayScaledOnto(data, info, w.overlay({ data: grey, width: lw, height: lh }), lw, lh);
-}
-
-/** Overlay-blends a layer of lw × lh, scaled to the picture on the fly (bilinear, pixel centres aligned), into every colour channel. */
-function overlayScaledOnto(dst: Uint8Array, info: { width: number; height: number; channels: number }, layer: Uint8Array, lw: number, lh: number): void {
-  const { width: W, height: H, channels: ch } = info;
-  const lut = overlayTable();
-  // Fixed point, 8 fractional bits each way: the column of each pixel and its weight, once.
-  const c0 = new Int32Array(W);
-  const fu = new Int32Array(W);
-  for (let x = 0; x < W; x++) {
-    const u = Math.max(0, Math.min(lw - 1, ((x + 0.5) * lw) / W - 0.5));
-    c0[x] = Math.min(lw - 2, Math.floor(u));
-    fu[x] = Math.round((u - c0[x]) * 256);
-  }
-  const row = new Int32Array(lw);
-  for (let y = 0; y < H; y++) {
-    const v = Math.max(0, Math.min(lh - 1, ((y + 0.5) * lh) / H - 0.5));
-    const r0 = Math.min(lh - 2, Math.floor(v));
-    const fv = Math.round((v - r0) * 256);
-    for (let x = 0; x < lw; x++) row[x] = layer[r0 * lw + x] * (256 - fv) + layer[(r0 + 1) * lw + x] * fv;
-    let i = y * W * ch;
-    for (let x = 0; x < W; x++, i += ch) {
-      const a = row[c0[x]];
-      const o = ((a * 256 + (row[c0[x] + 1] - a) * fu[x] + 32768) >> 16) << 8;
-      if (o === 0x8000) continue;
-      dst[i] = lut[o | dst[i]];
-      dst[i + 1] = lut[o | dst[i + 1]];
-      dst[i + 2] = lut[o | dst[i + 2]];
-    }
-  }
+  addLumaDelta(data, info, { data: w.delta({ data: grey, width: lw, height: lh }), width: lw, height: lh });
 }
 
 /** Decoded pixels flattened on white, and whether they were all opaque. */

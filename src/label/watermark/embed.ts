@@ -1,19 +1,20 @@
 /**
  * The watermark's embedding, on raw luminance: the keyed tile of the payload's coded bits,
  * repeated over the picture at the working size, shaped by how busy the picture is around each
- * pixel (more in texture, less on flat sky and gradients) and given as an "overlay" layer:
- * grey 128 ± a few levels. The caller scales it to the full size and blends it into every
- * colour channel (overlay blend), so the hard binding of the signature covers the result.
+ * pixel (more in texture, less on flat sky and gradients) and given as a signed change in
+ * grey levels. The caller scales it to the full size and adds it alike to every colour channel
+ * (the luminance moves, the hue does not) before the signature, whose hard binding covers it.
  */
 import { packPayload, type WatermarkPayload } from '../../domain/watermark.js';
 import { encode } from './code.js';
 import { layoutOf, TILE, tileOf } from './layout.js';
+import { DELTA_STEPS } from '../../media/luma-delta.js';
 
 /** The longer side of the working picture; smaller pictures are marked at their own size. */
 export const WORK_LONG_SIDE = 1024;
 /** Below this shorter side there are too few tiles to find: no watermark. */
 export const MIN_SHORT_SIDE = 256;
-/** Overlay levels on flat areas and on busy ones, before the picture's own gain (a level of overlay ≈ a grey level at mid-grey). */
+/** Grey levels of change on flat areas and on busy ones, before the picture's own gain. */
 const FLAT_AMP = 1;
 const BUSY_AMP = 3;
 /** Local activity (mean absolute gradient, grey levels) at which the amplitude reaches BUSY_AMP. */
@@ -26,6 +27,14 @@ const TARGET_RMS = 1.3;
 /** The gain never exceeds this, nor any pixel's amplitude MAX_AMP. */
 const MAX_GAIN = 2.5;
 const MAX_AMP = 5;
+/**
+ * On a flat block the amplitude stays at or under this many levels whatever the gain: noise of
+ * RMS σ on a flat area costs SSIM about σ² / (σ² + 58.5), so a level keeps it near 0.99, and the
+ * eye sees grain on an even sky before it sees it anywhere else.
+ */
+const FLAT_CAP = 1;
+/** Within this many levels of black or white the change fades out (it would be clipped on one side). */
+const FADE = 16;
 
 export interface Grey {
   data: Uint8Array;
@@ -46,53 +55,62 @@ export function canCarry(width: number, height: number): boolean {
 /** Side of the square blocks whose busyness (mean absolute gradient) sets the amplitude. */
 const BLOCK = 8;
 
-/** Mean absolute gradient (grey levels) of each BLOCK × BLOCK block, row-major over ceil(w / BLOCK) blocks a row. */
-function blockActivity(g: Grey): { act: Float32Array; bw: number } {
+/** Fade of the change at each grey value: full strength, fading within FADE levels of black and white. */
+const FADE_AT = Float64Array.from({ length: 256 }, (_, v) => Math.min(1, Math.min(v, 255 - v) / FADE));
+/** The same in 1/256 (integer arithmetic in the pass over every pixel). */
+const FADE_256 = Int32Array.from(FADE_AT, (f) => Math.round(f * 256));
+
+/**
+ * Per BLOCK × BLOCK block, row-major over ceil(w / BLOCK) blocks a row: the mean absolute
+ * gradient (grey levels) and the sum of the squared fade of its pixels (for the change's energy).
+ */
+function blockStats(g: Grey): { act: Float64Array; fadeSq: Float64Array; bw: number } {
   const { width: w, height: h, data } = g;
   const bw = Math.ceil(w / BLOCK);
   const bh = Math.ceil(h / BLOCK);
-  const sum = new Float32Array(bw * bh);
-  const count = new Float32Array(bw * bh);
+  const gradient = new Int32Array(bw * bh);
+  const fadeSq = new Float64Array(bw * bh);
+  const fadeSqAt = FADE_AT.map((f) => f * f);
   for (let y = 0; y < h; y++) {
     const brow = (y >> 3) * bw;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+    const down = y + 1 < h ? w : 0;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
       const v = data[i];
       const b = brow + (x >> 3);
-      sum[b] += (x + 1 < w ? Math.abs(data[i + 1] - v) : 0) + (y + 1 < h ? Math.abs(data[i + w] - v) : 0);
-      count[b]++;
+      const right = x + 1 < w ? data[i + 1] - v : 0;
+      const below = data[i + down] - v;
+      gradient[b] += (right < 0 ? -right : right) + (below < 0 ? -below : below);
+      fadeSq[b] += fadeSqAt[v];
     }
   }
-  for (let b = 0; b < sum.length; b++) sum[b] /= count[b];
-  return { act: sum, bw };
+  const act = Float64Array.from(gradient, (sum, b) => sum / (Math.min(BLOCK, w - (b % bw) * BLOCK) * Math.min(BLOCK, h - Math.floor(b / bw) * BLOCK)));
+  return { act, fadeSq, bw };
 }
 
 /**
- * The overlay layer (one byte per working pixel, 128 = no change) carrying `payload` under
- * `key`, for the working-size luminance `grey` of the labelled picture.
+ * The signed change (1/DELTA_STEPS grey level per working pixel, added alike to R, G and B)
+ * carrying `payload` under `key`, for the working-size luminance `grey` of the labelled picture.
  */
-export function watermarkOverlay(grey: Grey, key: Buffer, payload: WatermarkPayload): Uint8Array {
+export function watermarkDelta(grey: Grey, key: Buffer, payload: WatermarkPayload): Int16Array {
   const tile = tileOf(layoutOf(key), encode(packPayload(payload)));
-  const { act, bw } = blockActivity(grey);
+  const { act, fadeSq, bw } = blockStats(grey);
   const { width: w, height: h, data } = grey;
-  const blockAmp = act.map((a) => FLAT_AMP + (BUSY_AMP - FLAT_AMP) * Math.min(1, a / BUSY_ACTIVITY));
-  // The overlay blend changes a value v by about 2·a·min(v, 255 − v)/255 levels: the expected change per pixel.
+  const busy = act.map((a) => Math.min(1, a / BUSY_ACTIVITY));
+  const blockAmp = busy.map((b) => FLAT_AMP + (BUSY_AMP - FLAT_AMP) * b);
+  // The change is the amplitude itself (faded near black and white): its mean square sets the gain.
   let energy = 0;
-  for (let y = 0; y < h; y++) {
-    const brow = (y >> 3) * bw;
-    for (let x = 0; x < w; x++) {
-      const v = data[y * w + x];
-      const change = (blockAmp[brow + (x >> 3)] * 2 * Math.min(v, 255 - v)) / 255;
-      energy += change * change;
-    }
-  }
+  for (let b = 0; b < blockAmp.length; b++) energy += blockAmp[b] * blockAmp[b] * fadeSq[b];
   const gain = Math.min(MAX_GAIN, TARGET_RMS / Math.sqrt(Math.max(1e-9, energy / (w * h))));
-  const levels = blockAmp.map((a) => Math.min(MAX_AMP, gain * a));
-  const out = new Uint8Array(w * h);
+  const levels = Int32Array.from(blockAmp, (a, b) => Math.round(Math.min(MAX_AMP, gain * a, FLAT_CAP + (MAX_AMP - FLAT_CAP) * busy[b]) * DELTA_STEPS));
+  const out = new Int16Array(w * h);
   for (let y = 0; y < h; y++) {
     const trow = (y % TILE) * TILE;
     const brow = (y >> 3) * bw;
-    for (let x = 0; x < w; x++) out[y * w + x] = 128 + Math.round(levels[brow + (x >> 3)] * tile[trow + (x % TILE)]);
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      // Rounded half away from zero (the tile is ±1): the same size of change either way.
+      const m = (levels[brow + (x >> 3)] * FADE_256[data[i]] + 128) >> 8;
+      out[i] = tile[trow + (x & (TILE - 1))] > 0 ? m : -m;
+    }
   }
   return out;
 }
