@@ -104,6 +104,7 @@ describe('one decode per labelled image', () => {
       const p = {
         format: 'jpeg' as const,
         maxPixels: 1e8,
+        hasAlpha: false,
         extend: plan.extend,
         extendColour: BACKING,
         mark: { png: plan.png, left: plan.region.x, top: plan.region.y },

@@ -105,6 +105,43 @@ describe('invisible', () => {
   }, 120_000);
 });
 
+describe('luminance only', () => {
+  it('moves R, G and B of a pixel by the same amount, and an opaque PNG stays without alpha', async () => {
+    const input = await sharp(photo).png().toBuffer();
+    const [marked, plain] = await Promise.all([label(input, {}, ctx), label(input, {}, off)]);
+    const [a, b] = await Promise.all([marked.bytes, plain.bytes].map((x) => sharp(x).raw().toBuffer({ resolveWithObject: true })));
+    expect(a.info.channels).toBe(3);
+    expect(b.info.channels).toBe(3);
+    let moved = 0;
+    let unequal = 0;
+    for (let i = 0; i < a.data.length; i += 3) {
+      const d = a.data[i] - b.data[i];
+      if (d || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) moved++;
+      // Near black or white one channel may be clipped (libvips' "difference" blend, which takes
+      // the lowering off, gives |v − l| there); elsewhere the three move together.
+      const clipped = [0, 1, 2].some((c) => b.data[i + c] < 8 || b.data[i + c] > 247);
+      if (!clipped && (a.data[i + 1] - b.data[i + 1] !== d || a.data[i + 2] - b.data[i + 2] !== d)) unequal++;
+    }
+    expect(moved).toBeGreaterThan(a.data.length / 3 / 4);
+    expect(unequal).toBe(0);
+  }, 120_000);
+
+  it('a flat sky (the hardest case for the eye): SSIM ≥ 0.98 and still found', async () => {
+    const w = 1200;
+    const h = 800;
+    const px = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) px.set([70 + (120 * y) / h, 140 + (80 * y) / h, 230 + (20 * y) / h], (y * w + x) * 3);
+    const sky = await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    const [marked, plain] = await Promise.all([label(sky, {}, ctx), label(sky, {}, off)]);
+    const s = await ssim(marked.bytes, plain.bytes);
+    console.log(`watermark on a flat sky: SSIM ${s.toFixed(4)}`);
+    expect(s).toBeGreaterThanOrEqual(0.98);
+    const v = await verify(marked.bytes, { ocr: false }, ctx);
+    expect(watermarkSignal(v.signals)?.recordId).toBe(marked.record.id);
+  }, 120_000);
+});
+
 describe('the key', () => {
   it('is generated into DATA_DIR with mode 0600, never into the record or the report', async () => {
     const file = path.join(ctx.dataDir, KEY_FILE);

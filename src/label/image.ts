@@ -33,7 +33,14 @@ export interface WatermarkRequest {
 const THUMB_MAX = 512;
 
 function pixelsOf(plan: MarkPlan, probe: ImageProbe, maxPixels: number): LabelPixels {
-  return { format: probe.format, maxPixels, extend: plan.extend, extendColour: BACKING, mark: { png: plan.png, left: plan.region.x, top: plan.region.y } };
+  return {
+    format: probe.format,
+    maxPixels,
+    hasAlpha: probe.hasAlpha,
+    extend: plan.extend,
+    extendColour: BACKING,
+    mark: { png: plan.png, left: plan.region.x, top: plan.region.y },
+  };
 }
 
 /** The labelled picture, encoded in its own format without the personal data it is not asked to keep, and its small copy. */

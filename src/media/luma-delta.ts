@@ -19,6 +19,9 @@ export interface DeltaLayer {
   height: number;
 }
 
+/** Thresholds of a 4 × 4 ordered dither, in 1/DELTA_STEPS level. */
+const BAYER = Int32Array.of(0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5);
+
 /**
  * The change along the full-size rows, split in a raise and a lowering (bytes, ≥ 0). Each
  * working pixel covers a block of full pixels (nearest neighbour): the change is a level or two,
@@ -51,9 +54,11 @@ class DeltaRows {
   spread(r: number, up: Uint8Array, down: Uint8Array, step: number, colours: number): void {
     const { data, width: lw } = this.layer;
     const { upW, downW } = this;
+    // To whole levels with an ordered dither (4 × 4 Bayer thresholds over the working pixels): a
+    // change of 0.7 level moves 11 pixels in 16 by one level, as smooth to the eye as it can be.
+    const dither = BAYER.subarray((r & 3) * 4, (r & 3) * 4 + 4);
     for (let x = 0, o = r * lw; x < lw; x++) {
-      // 1/16 level to whole levels, rounded (the shift floors, + half rounds).
-      const d = (data[o + x] + DELTA_STEPS / 2) >> 4; // DELTA_STEPS = 2⁴
+      const d = (data[o + x] + dither[x & 3]) >> 4; // floor: DELTA_STEPS = 2⁴
       upW[x] = Math.max(d, 0);
       downW[x] = d < 0 ? -d : 0;
     }

@@ -167,6 +167,8 @@ export interface Edges {
 export interface LabelPixels {
   format: ImageFormat;
   maxPixels: number;
+  /** Whether the input has an alpha channel (an opaque one gets none from the mark's blend). */
+  hasAlpha: boolean;
   /** Canvas added around the picture (before the mark is placed), and its colour. */
   extend?: Edges;
   extendColour: Rgba;
@@ -201,6 +203,8 @@ export async function encodeLabelled(input: Buffer, p: LabelPixels, o: { xmp: st
   // sharp applies extend before composite, so the mark can sit on the added band.
   if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
   img = img.composite([{ input: p.mark.png, left: p.mark.left, top: p.mark.top }, ...(watermark ? deltaInputs(watermark) : [])]);
+  // libvips' composite gives every picture an alpha channel: an opaque one keeps none.
+  if (!p.hasAlpha) img = img.removeAlpha();
   // EXIF and the ICC profile; a JPEG also its IPTC segment. The personal fields in them are
   // removed afterwards (output-scrub.ts); other formats' text chunks and IPTC are not kept.
   img = (p.format === 'jpeg' ? img.keepMetadata() : img.keepExif()).keepIccProfile().withXmp(o.xmp);

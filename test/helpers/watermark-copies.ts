@@ -52,6 +52,7 @@ export const TRANSFORMS: readonly Transform[] = [
   { id: 'screenshot', what: 'PNG screenshot at display size (1080 px long side)', apply: (b) => sharp(b).resize(within(1080)).png().toBuffer() },
   { id: 'greyscale', what: 'greyscale, JPEG 90', apply: (b) => sharp(b).greyscale().jpeg({ quality: 90 }).toBuffer() },
   { id: 'webp', what: 'WebP re-encode, quality 80', apply: (b) => sharp(b).webp({ quality: 80 }).toBuffer() },
+  { id: 'webp-q90', what: 'WebP re-encode, quality 90', apply: (b) => sharp(b).webp({ quality: 90 }).toBuffer() },
   { id: 'telegram', what: 'Telegram-like: 1280 px, JPEG 80, stripped', apply: (b) => sharp(b).resize(within(1280)).jpeg({ quality: 80 }).toBuffer() },
   { id: 'whatsapp', what: 'WhatsApp-like: 1600 px, JPEG 75, stripped', apply: (b) => sharp(b).resize(within(1600)).jpeg({ quality: 75 }).toBuffer() },
   { id: 'facebook', what: 'Facebook-like: 2048 px, JPEG 85, stripped', apply: (b) => sharp(b).resize(within(2048)).jpeg({ quality: 85 }).toBuffer() },
