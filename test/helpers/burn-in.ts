@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { PEER_FIXTURES } from './context.js';
+import { mulberry32 } from './rng.js';
 
 export const CONVERT = '/usr/bin/convert';
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -52,10 +53,22 @@ function run(args: string[]): Promise<Buffer> {
   });
 }
 
+/** n bytes of Gaussian noise (mean, sigma; sum of four uniforms), the same for the same seed. */
+function gaussianNoise(n: number, mean: number, sigma: number, seed: number): Buffer {
+  const rnd = mulberry32(seed);
+  const out = Buffer.alloc(n);
+  // The sum of four uniforms on [0, 1) has variance 1/3.
+  const k = sigma * Math.sqrt(3);
+  for (let i = 0; i < n; i++) out[i] = Math.max(0, Math.min(255, Math.round(mean + (rnd() + rnd() + rnd() + rnd() - 2) * k)));
+  return out;
+}
+
 async function backgroundOf(b: Background, width: number, height: number): Promise<Buffer> {
   if (b === 'noise') {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(200,60%,35%)"/><stop offset="1" stop-color="hsl(40,70%,70%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`;
-    const noise = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+    // Seeded noise (libvips' gaussnoise draws a new seed each time, so the picture, and
+    // whether OCR reads the words on it, changed from run to run).
+    const noise = await sharp(gaussianNoise(width * height * 3, 128, 30, width * 7919 + height), { raw: { width, height, channels: 3 } })
       .png()
       .toBuffer();
     return sharp(Buffer.from(svg))
