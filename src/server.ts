@@ -87,8 +87,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
+  // The warning first: whoever waits for "listening" (a supervisor, a test) has seen it by then.
   if (!isLoopback(config.host) && !config.verifyRequiresKey) warnOpenVerify(config.host, port, logger);
+  logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
 
   // The watch folder runs in the same process on the same core context, so its labels land
   // in the same record and its counters on the same /metrics page.

@@ -70,19 +70,57 @@ describe('one decode per labelled image', () => {
     expect(signals.map((s) => s.source)).toContain('registry');
   });
 
-  it('a JPEG with an ICC profile and a WebP get their thumbnail from a shrink-on-load decode, never a second full one', async () => {
-    const raw = { raw: { width: 2400, height: 1600, channels: 3 as const } };
-    const withProfile = await sharp(photoPixels(2400, 1600, 2), raw)
+  it('a JPEG with an ICC profile is decoded once too: its pixels stay in its colour space, its profile is kept, as the two-pipeline path does', async () => {
+    const raw = { raw: { width: 1200, height: 800, channels: 3 as const } };
+    const withProfile = await sharp(photoPixels(1200, 800, 2), raw)
       .withIccProfile('p3')
       .jpeg({ quality: 90 })
       .toBuffer();
-    const webp = await sharp(photoPixels(2400, 1600, 3), raw)
-      .webp({ quality: 85 })
-      .toBuffer();
-    for (const input of [withProfile, webp]) {
+    resetDecodeCounts();
+    const r = await label(withProfile, {}, ctx);
+    expect(decodeCounts()).toEqual({ header: 1, full: 1, reduced: 0, fingerprint: 0 });
+    const [inMeta, outMeta] = await Promise.all([withProfile, r.bytes].map((b) => sharp(b).metadata()));
+    expect(outMeta.icc?.equals(inMeta.icc!)).toBe(true);
+    // The same picture as libvips' own pipeline (which keeps the profile and does not convert).
+    const plan = await planMark(1200, 800, ['ЖИ көмегімен жасалған', 'Создано с помощью ИИ'], 'ЖИ · ИИ', 'corner');
+    const p = {
+      format: 'jpeg' as const,
+      maxPixels: 1e8,
+      hasAlpha: false,
+      extend: plan.extend,
+      extendColour: BACKING,
+      mark: { png: plan.png, left: plan.region.x, top: plan.region.y },
+    };
+    const xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>';
+    const once = await labelOnce(withProfile, { ...p, canvas: plan.canvas }, { xmp, quality: 92 }, 512);
+    const twice = await encodeLabelled(withProfile, p, { xmp, quality: 92 });
+    const [a, b] = await Promise.all([once.bytes, twice].map((x) => sharp(x).keepIccProfile().raw().toBuffer()));
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+    expect(sum / a.length).toBeLessThan(0.5);
+  });
+
+  it('an RGB WebP, PNG or TIFF without EXIF or profile (what generators write) is decoded once too, and stays in its format', async () => {
+    const raw = { raw: { width: 1200, height: 800, channels: 3 as const } };
+    const inputs = [
+      await sharp(photoPixels(1200, 800, 3), raw)
+        .webp({ quality: 85 })
+        .toBuffer(),
+      await sharp(photoPixels(1200, 800, 5), raw)
+        .png()
+        .toBuffer(),
+      await sharp(photoPixels(1200, 800, 6), raw)
+        .tiff({ compression: 'lzw' })
+        .toBuffer(),
+    ];
+    for (const [i, input] of inputs.entries()) {
       resetDecodeCounts();
-      await label(input, {}, ctx);
-      expect(decodeCounts()).toEqual({ header: 1, full: 1, reduced: 1, fingerprint: 0 });
+      const r = await label(input, {}, ctx);
+      // (A PNG's or TIFF's header is read in the parse worker: text chunks can be large.)
+      expect(decodeCounts()).toMatchObject({ full: 1, reduced: 0, fingerprint: 0 });
+      const m = await sharp(r.bytes).metadata();
+      expect([m.format, m.channels]).toEqual([['webp', 'png', 'tiff'][i], 3]);
+      expect(r.record.watermark).toBeTruthy();
     }
   });
 

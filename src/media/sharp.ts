@@ -74,6 +74,8 @@ export interface ImageHeader {
   space?: string;
   /** Whether an ICC profile is embedded. */
   hasProfile: boolean;
+  /** libvips' band format: 'uchar' for 8 bits a channel. */
+  depth?: string;
   /** Pixels per inch, when the file says. */
   density?: number;
   exif?: Buffer;
@@ -95,6 +97,7 @@ export async function readHeader(bytes: Buffer): Promise<ImageHeader | { error: 
       channels: m.channels ?? 0,
       space: m.space,
       hasProfile: !!m.hasProfile,
+      depth: m.depth,
       density: m.density,
       exif: m.exif,
       xmp: m.xmp,
@@ -289,18 +292,27 @@ export async function labelledPreview(
 const ONE_DECODE_MAX_PIXELS = 25_000_000;
 
 /**
- * Whether a picture can be labelled with a single decode (labelOnce): an RGB JPEG without an
- * ICC profile (no colour management to redo) of a moderate size.
+ * Whether a picture can be labelled with a single decode (labelOnce): 8-bit RGB, one page, of a
+ * moderate size; a JPEG, whose EXIF, IPTC and ICC segments are carried over byte for byte (the
+ * pixels stay in its own colour space), or a PNG, WebP, TIFF or AVIF with no EXIF and no ICC
+ * profile to carry (what image generators write). The others go through libvips' own pipeline.
  */
-export function decodesOnce(format: ImageFormat, h: Pick<ImageHeader, 'channels' | 'space' | 'hasProfile'>, pixels: number): boolean {
-  return format === 'jpeg' && h.channels === 3 && h.space === 'srgb' && !h.hasProfile && pixels <= ONE_DECODE_MAX_PIXELS;
+export function decodesOnce(
+  format: ImageFormat,
+  h: Pick<ImageHeader, 'channels' | 'space' | 'hasProfile' | 'depth' | 'pages' | 'exif'>,
+  pixels: number,
+): boolean {
+  const rgb8 = h.channels === 3 && h.space === 'srgb' && (h.depth ?? 'uchar') === 'uchar' && (h.pages ?? 1) <= 1;
+  if (!rgb8 || pixels > ONE_DECODE_MAX_PIXELS) return false;
+  return format === 'jpeg' || (!h.exif && !h.hasProfile);
 }
 
 /**
- * The labelled JPEG and its preview from one decode: the labelled pixels are made once at full
- * size, then encoded (with the new XMP; the input's EXIF and IPTC segments carried over byte
- * for byte, EXIF turned upright) while the same pixels are scaled down for the thumbnail and
- * the fingerprint. Pixel for pixel what encodeLabelled + labelledPreview give.
+ * The labelled picture and its preview from one decode: the labelled pixels are made once at
+ * full size, then encoded in the input's format with the new XMP (a JPEG also gets the input's
+ * EXIF, IPTC and ICC segments byte for byte, EXIF turned upright) while the same pixels are scaled
+ * down for the thumbnail and the fingerprint. Pixel for pixel what encodeLabelled +
+ * labelledPreview give.
  */
 export async function labelOnce(
   input: Buffer,
@@ -310,7 +322,8 @@ export async function labelOnce(
   watermark?: Watermarker,
 ): Promise<{ bytes: Buffer; preview: Preview }> {
   counts.full++;
-  let img = open(input, p.maxPixels).rotate();
+  // keepIccProfile: the pixels stay in the input's colour space, whose profile goes back in with the segments.
+  let img = open(input, p.maxPixels).rotate().keepIccProfile();
   if (p.extend) img = img.extend({ ...p.extend, background: { ...p.extendColour, alpha: 1 } });
   try {
     const [full, mark] = await Promise.all([img.raw().toBuffer({ resolveWithObject: true }), rgbaOf(p.mark.png)]);
@@ -320,7 +333,7 @@ export async function labelOnce(
     if (watermark) watermarkRaw(full.data, full.info, watermark);
     const raw = { raw: { width: full.info.width, height: full.info.height, channels: full.info.channels } };
     const scale = Math.min(1, maxSide / Math.max(full.info.width, full.info.height));
-    let encoder = sharp(full.data, raw).jpeg({ quality: o.quality }).withXmp(o.xmp);
+    let encoder = encoderFor(sharp(full.data, raw).withXmp(o.xmp), p.format, o.quality);
     if (o.density) encoder = encoder.withDensity(o.density);
     const [encoded, small] = await Promise.all([
       encoder.toBuffer(),
@@ -329,7 +342,8 @@ export async function labelOnce(
         .raw()
         .toBuffer({ resolveWithObject: true }),
     ]);
-    return { bytes: insertSegments(encoded, metadataSegments(input)), preview: await previewOfRaw(small.data, small.info) };
+    const bytes = p.format === 'jpeg' ? insertSegments(encoded, metadataSegments(input)) : encoded;
+    return { bytes, preview: await previewOfRaw(small.data, small.info) };
   } catch (err) {
     throw decodeFailed(`${p.format.toUpperCase()} image`, err);
   }
