@@ -130,9 +130,10 @@ describe('luminance only', () => {
     const w = 1200;
     const h = 800;
     const px = Buffer.alloc(w * h * 3);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) px.set([70 + (120 * y) / h, 140 + (80 * y) / h, 230 + (20 * y) / h], (y * w + x) * 3);
-    const sky = await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.set([70 + (120 * y) / h, 140 + (80 * y) / h, 230 + (20 * y) / h], (y * w + x) * 3);
+    const sky = await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     const [marked, plain] = await Promise.all([label(sky, {}, ctx), label(sky, {}, off)]);
     const s = await ssim(marked.bytes, plain.bytes);
     console.log(`watermark on a flat sky: SSIM ${s.toFixed(4)}`);

@@ -103,7 +103,9 @@ export function watermarkDelta(grey: Grey, key: Buffer, payload: WatermarkPayloa
   let energy = 0;
   for (let b = 0; b < blockAmp.length; b++) energy += blockAmp[b] * blockAmp[b] * fadeSq[b];
   const gain = Math.min(MAX_GAIN, TARGET_RMS / Math.sqrt(Math.max(1e-9, energy / (w * h))));
-  const levels = Int32Array.from(blockAmp, (a, b) => Math.round(Math.min(MAX_AMP, gain * a, FLAT_CAP + (MAX_AMP - FLAT_CAP) * busy[b] * busy[b]) * DELTA_STEPS));
+  const levels = Int32Array.from(blockAmp, (a, b) =>
+    Math.round(Math.min(MAX_AMP, gain * a, FLAT_CAP + (MAX_AMP - FLAT_CAP) * busy[b] * busy[b]) * DELTA_STEPS),
+  );
   const out = new Int16Array(w * h);
   for (let y = 0; y < h; y++) {
     const trow = (y % TILE) * TILE;
