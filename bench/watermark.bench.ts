@@ -28,7 +28,7 @@ import { createContext } from '../src/startup.js';
 import { ROOT, tempDir } from '../test/helpers/context.js';
 import { psnr, ssim } from '../test/helpers/quality.js';
 import { mulberry32 } from '../test/helpers/rng.js';
-import { photoLike, unrelatedPicture } from '../test/helpers/synthetic.js';
+import { photoLike, skyJpeg, unrelatedPicture } from '../test/helpers/synthetic.js';
 import { BREAKERS, TRANSFORMS, type Transform } from '../test/helpers/watermark-copies.js';
 import { median, OUT, table, twelveMegapixelJpegs } from './common.js';
 
@@ -47,19 +47,10 @@ async function context(key?: 'off'): Promise<CoreContext> {
 }
 
 /** A flat sky: a smooth gradient with faint noise. */
-async function sky(width: number, height: number, seed: number): Promise<Buffer> {
+function sky(width: number, height: number, seed: number): Promise<Buffer> {
   const rng = mulberry32(seed);
   const top = [60 + rng() * 60, 120 + rng() * 60, 200 + rng() * 40];
-  const px = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const n = (rng() - 0.5) * 2;
-      for (let c = 0; c < 3; c++) px[i + c] = top[c] + ((255 - top[c]) * 0.6 * y) / height + n;
-    }
-  return sharp(px, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 92 })
-    .toBuffer();
+  return skyJpeg(width, height, (y) => top.map((t) => t + ((255 - t) * 0.6 * y) / height), rng);
 }
 
 /** Picture i of the robustness set: 1200 × 800 (or 800 × 1200), three kinds in turn. */

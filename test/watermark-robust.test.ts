@@ -13,7 +13,7 @@ import { encode, viterbi } from '../src/label/watermark/code.js';
 import { findWatermark } from '../src/signals/watermark.js';
 import { fixture, testContext } from './helpers/context.js';
 import { mulberry32 } from './helpers/rng.js';
-import { photoLike, unrelatedPicture } from './helpers/synthetic.js';
+import { photoLike, skyJpeg, unrelatedPicture } from './helpers/synthetic.js';
 import { TRANSFORMS } from './helpers/watermark-copies.js';
 
 let ctx: CoreContext;
@@ -21,20 +21,8 @@ const marked: { name: string; bytes: Buffer; markId: number }[] = [];
 const MAX_PIXELS = 120_000_000;
 
 /** A flat sky: a smooth vertical gradient with faint noise (the hardest place to hide a mark and to find it). */
-async function sky(width: number, height: number): Promise<Buffer> {
-  const rng = mulberry32(99);
-  const px = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const n = (rng() - 0.5) * 2;
-      px[i] = 90 + (y * 60) / height + n;
-      px[i + 1] = 150 + (y * 50) / height + n;
-      px[i + 2] = 225 + (y * 20) / height + n;
-    }
-  return sharp(px, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 92 })
-    .toBuffer();
+function sky(width: number, height: number): Promise<Buffer> {
+  return skyJpeg(width, height, (y) => [90 + (y * 60) / height, 150 + (y * 50) / height, 225 + (y * 20) / height], mulberry32(99));
 }
 
 beforeAll(async () => {

@@ -61,6 +61,25 @@ function noise(rng: Rng, w: number, h: number, amp: number): Buffer {
   return px;
 }
 
+/**
+ * A flat sky as a JPEG (quality 92): each row one colour, `colourAt(y)` (R, G, B), plus, with a
+ * generator, the same faint noise in [−1, 1) on the three channels of each pixel.
+ */
+export function skyJpeg(width: number, height: number, colourAt: (y: number) => readonly number[], noise?: Rng): Promise<Buffer> {
+  const px = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const colour = colourAt(y);
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const n = noise ? (noise() - 0.5) * 2 : 0;
+      for (let c = 0; c < 3; c++) px[i + c] = colour[c] + n;
+    }
+  }
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
 /** A photo-like JPEG: a softened scene of shapes over a gradient, scaled up, with sensor-like noise. */
 export async function photoLike(width: number, height: number, seed: number): Promise<Buffer> {
   const rng = mulberry32(seed);
