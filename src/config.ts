@@ -94,6 +94,12 @@ export const ConfigSchema = z.object({
     .string()
     .refine((u) => /^postgres(ql)?:\/\//i.test(u), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A queued job (POST /api/v1/label with Prefer: respond-async) that runs longer is taken as lost and retried. */
+  queueJobExpiryS: z.coerce.number().int().min(5).max(86_000).default(900),
+  /** How often the PostgreSQL queue looks for the jobs of a killed instance (and runs its schedules). */
+  queueMaintenanceS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** A queued job's files (input, labelled output) are deleted this many hours after it ends. */
+  workTtlHours: z.coerce.number().int().min(1).max(8760).default(24),
   /** The invisible watermark's secret: 64 hex digits, or `off` (unset: generated into DATA_DIR/watermark.key). Never logged. */
   watermarkKey: z
     .string()
@@ -145,6 +151,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
   WEBHOOK_SECRET: 'webhookSecret',
   DATABASE_URL: 'databaseUrl',
   WATERMARK_KEY: 'watermarkKey',
+  QUEUE_JOB_EXPIRY_S: 'queueJobExpiryS',
+  QUEUE_MAINTENANCE_S: 'queueMaintenanceS',
+  WORK_TTL_HOURS: 'workTtlHours',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {

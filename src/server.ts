@@ -24,8 +24,11 @@ import { expireJobs } from './core/review.js';
 import { jobStoreFor } from './review/store.js';
 import { WebhookDeliverer, type DelivererOptions } from './review/webhook.js';
 import { registerWebhookStats } from './http/metrics.js';
+import { expireWork, runLabelWork, unfinishedWork } from './core/label-work.js';
+import { createLocalQueue } from './queue/local-queue.js';
+import type { WorkQueue } from './queue/work-queue.js';
 
-const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
+const RETENTION_INTERVAL_MIN = 6 * 60;
 /** How often held drafts past REVIEW_TTL_DAYS are looked for. */
 const REVIEW_EXPIRY_INTERVAL_MS = 3600 * 1000;
 
@@ -66,7 +69,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (created) (opts.onKeyCreated ?? printNewKey)(created.name, created.secret, created.file);
 
   const metrics = createMetrics();
-  const { app, deps, setAccepting, setWatch } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue, freeSpace: opts.freeSpace });
+  let queue: WorkQueue;
+  try {
+    queue = await openQueue(config, logger);
+  } catch (err) {
+    if (!opts.ctx) await ctx.records?.close().catch(() => {});
+    throw err;
+  }
+  const { app, deps, setAccepting, setWatch } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue, freeSpace: opts.freeSpace, queue });
   const server = http.createServer(app);
   // Upload bodies have their own idle/rate/total timers (src/http/upload.ts); these are the
   // outer bounds: headers within 20 s, the whole request (upload, then job) within both limits.
@@ -81,6 +91,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     });
   } catch (err) {
     // Port taken or not allowed: release what this call opened before reporting it.
+    await queue.stop();
     if (!opts.ctx) await ctx.records?.close().catch(() => {});
     throw err;
   }
@@ -90,6 +101,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // The warning first: whoever waits for "listening" (a supervisor, a test) has seen it by then.
   if (!isLoopback(config.host) && !config.verifyRequiresKey) warnOpenVerify(config.host, port, logger);
   logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
+
+  // Queued labels: this instance takes its share, each in a job slot (waiting, never refused),
+  // and queues again what its files say is unfinished (the local queue forgets on exit).
+  await queue.work('label', config.maxConcurrentJobs, async (id) => {
+    const release = await deps.slots.acquire(true);
+    try {
+      await runLabelWork(id, ctx);
+    } finally {
+      release();
+    }
+  });
+  for (const id of await unfinishedWork(ctx)) await queue.send('label', id);
 
   // The watch folder runs in the same process on the same core context, so its labels land
   // in the same record and its counters on the same /metrics page.
@@ -109,34 +132,41 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       logger.info({ dir: watcher.dir }, 'watch folder running');
     } catch (err) {
       server.close();
+      await queue.stop();
       if (!opts.ctx) await ctx.records?.close().catch(() => {});
       throw err;
     }
   }
   const stopWatch = async () => watcher?.stop();
 
-  // Retention also runs while the service stays up (opening the record applies it once).
+  // Retention also runs while the service stays up (opening the record applies it once); on
+  // PostgreSQL as a scheduled job that one instance runs at a time.
   const records = ctx.records;
-  const retention =
-    (config.retentionDays > 0 || config.promptRetentionDays > 0) && records
-      ? setInterval(() => {
-          records.prune(config.retentionDays).then(
-            (r) => r.removed && logger.info({ removed: r.removed }, 'records past retention removed'),
-            (err) => logger.error({ err: errorMessage(err) }, 'retention failed'),
-          );
-          records.expirePrompts?.(config.promptRetentionDays).then(
-            (n) => n && logger.info({ erased: n }, 'prompts past PROMPT_RETENTION_DAYS erased'),
-            (err) => logger.error({ err: errorMessage(err) }, 'prompt retention failed'),
-          );
-        }, RETENTION_INTERVAL_MS).unref()
-      : undefined;
+  if ((config.retentionDays > 0 || config.promptRetentionDays > 0) && records) {
+    await queue.every('retention', RETENTION_INTERVAL_MIN, async () => {
+      await records.prune(config.retentionDays).then(
+        (r) => r.removed && logger.info({ removed: r.removed }, 'records past retention removed'),
+        (err) => logger.error({ err: errorMessage(err) }, 'retention failed'),
+      );
+      await records.expirePrompts?.(config.promptRetentionDays).then(
+        (n) => n && logger.info({ erased: n }, 'prompts past PROMPT_RETENTION_DAYS erased'),
+        (err) => logger.error({ err: errorMessage(err) }, 'prompt retention failed'),
+      );
+    });
+  }
 
   // Held drafts expire (deleted, with a record row) after REVIEW_TTL_DAYS; decisions are notified.
   const expire = () =>
-    expireJobs(ctx).then(
-      (r) => (r.expired || r.purged || r.forgotten) && logger.info({ ...r }, 'review drafts and files past REVIEW_TTL_DAYS removed'),
-      (err) => logger.error({ err: errorMessage(err) }, 'review expiry failed'),
-    );
+    Promise.all([
+      expireJobs(ctx).then(
+        (r) => (r.expired || r.purged || r.forgotten) && logger.info({ ...r }, 'review drafts and files past REVIEW_TTL_DAYS removed'),
+        (err) => logger.error({ err: errorMessage(err) }, 'review expiry failed'),
+      ),
+      expireWork(ctx).then(
+        (n) => n && logger.info({ removed: n }, 'queued work past WORK_TTL_HOURS removed'),
+        (err) => logger.error({ err: errorMessage(err) }, 'work expiry failed'),
+      ),
+    ]);
   void expire();
   const reviewTimer = setInterval(expire, REVIEW_EXPIRY_INTERVAL_MS).unref();
   const webhooks = config.webhookUrl
@@ -151,12 +181,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const close = () =>
     (closing ??= (async () => {
       setAccepting(false);
-      if (retention) clearInterval(retention);
       clearInterval(reviewTimer);
       await webhooks?.stop();
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await stopWatch();
+      // Queued work running here finishes; what waits stays queued for another instance (or the next start).
+      await queue.stop();
       // In-flight jobs finish (bounded by the request timeout) before the record closes.
       await Promise.race([deps.slots.drained(), sleep(config.requestTimeoutMs)]);
       await Promise.race([stopped, sleep(2_000)]);
@@ -167,6 +198,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     })());
 
   return { url, port, ctx, metrics, logger, server, close };
+}
+
+/** PostgreSQL's queue when the record is there (loaded only then), else this process's own. */
+async function openQueue(config: Config, logger: Logger): Promise<WorkQueue> {
+  if (!config.databaseUrl) return createLocalQueue({ log: (msg, extra) => logger.error(extra, msg) });
+  const { openPgQueue } = await import('./queue/pg-queue.js');
+  return openPgQueue({
+    url: config.databaseUrl,
+    expiryS: config.queueJobExpiryS,
+    maintenanceS: config.queueMaintenanceS,
+    log: (level, msg, extra) => logger[level]({ ...extra, door: 'queue' }, msg),
+  });
 }
 
 function printNewKey(name: string, secret: string, file: string): void {

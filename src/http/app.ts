@@ -15,6 +15,8 @@ import { requireKey } from './auth.js';
 import type { AppDeps, WatchHealth } from './deps.js';
 import { createDiskProbe, type FreeSpaceFn } from './disk-space.js';
 import { createJobSlots } from './job-slots.js';
+import { createLocalQueue } from '../queue/local-queue.js';
+import type { WorkQueue } from '../queue/work-queue.js';
 import { requestLogger } from './logging.js';
 import { createMetrics, registerHealthGauges, type Metrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   maxQueue?: number;
   /** How free space in DATA_DIR is measured (fs.statfs); tests pass a stand-in. */
   freeSpace?: FreeSpaceFn;
+  /** Where queued work goes (default: this process's own queue). */
+  queue?: WorkQueue;
 }
 
 export interface CreatedApp {
@@ -66,6 +70,7 @@ export function createApp(opts: AppOptions): CreatedApp {
     logger: opts.logger,
     metrics: opts.metrics ?? createMetrics(),
     slots: createJobSlots(cfg.maxConcurrentJobs, opts.maxQueue ?? cfg.maxConcurrentJobs * 2),
+    queue: opts.queue ?? createLocalQueue(),
     uploads,
     disk: createDiskProbe(cfg.dataDir, cfg.minFreeBytes, opts.freeSpace),
     parseUpload: createUploadReader(

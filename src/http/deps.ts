@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { CoreContext } from '../core/types.js';
+import type { WorkQueue } from '../queue/work-queue.js';
 import type { KeyStore } from './api-keys.js';
 import type { DiskProbe } from './disk-space.js';
 import type { JobSlots } from './job-slots.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   ctx: CoreContext;
   keys: KeyStore;
   slots: JobSlots;
+  /** Long work (queued labels): PostgreSQL's queue shared by every instance, or this process's. */
+  queue: WorkQueue;
   uploads: UploadGate;
   metrics: Metrics;
   logger: Logger;

@@ -6,8 +6,11 @@
 import { HttpProblem } from './problem.js';
 
 export interface JobSlots {
-  /** Resolves with a release function once a slot is free; throws `busy` when the queue is full. */
-  acquire(): Promise<() => void>;
+  /**
+   * Resolves with a release function once a slot is free; throws `busy` when the queue is full,
+   * unless `wait` (queued work, whose waiting costs no memory: its upload is on disk).
+   */
+  acquire(wait?: boolean): Promise<() => void>;
   readonly active: number;
   readonly queued: number;
   /** Resolves when no job is running or waiting (graceful shutdown). */
@@ -45,12 +48,12 @@ export function createJobSlots(max: number, maxQueue: number, retryAfterS = 2): 
     get queued() {
       return waiting.length;
     },
-    async acquire() {
+    async acquire(wait = false) {
       if (active < max) {
         active++;
         return once();
       }
-      if (waiting.length >= maxQueue) {
+      if (!wait && waiting.length >= maxQueue) {
         throw new HttpProblem('busy', `The service is busy with ${active} files; try again in a few seconds.`, retryAfterS);
       }
       await new Promise<void>((resolve) => waiting.push(resolve));

@@ -13,7 +13,7 @@ export function doorOf(req: Request): 'web' | 'rest' {
   return req.get('x-labeller-client') === 'web' ? 'web' : 'rest';
 }
 
-const shuttingDown = () => new HttpProblem('busy', 'The service is shutting down; try again shortly.', 5);
+export const shuttingDown = () => new HttpProblem('busy', 'The service is shutting down; try again shortly.', 5);
 
 export async function runJob<T>(deps: AppDeps, req: Request, res: Response, fn: (u: Upload) => Promise<T>): Promise<{ value: T; upload: Upload }> {
   if (!deps.accepting()) throw shuttingDown();

@@ -167,7 +167,7 @@ export function jobStoreFor(dataDir: string): JobStore {
 }
 
 /** Temp name in the same folder, data fsynced, renamed into place, folder fsynced: no half file after a power cut. */
-async function writeDurable(file: string, bytes: Buffer | string): Promise<void> {
+export async function writeDurable(file: string, bytes: Buffer | string, store = 'the review store'): Promise<void> {
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fh = await fsp.open(tmp, 'wx', 0o600);
@@ -181,7 +181,7 @@ async function writeDurable(file: string, bytes: Buffer | string): Promise<void>
     await syncDir(path.dirname(file));
   } catch (err) {
     await fsp.rm(tmp, { force: true }).catch(() => {});
-    throw storage(err);
+    throw storage(err, store);
   }
 }
 
@@ -204,6 +204,6 @@ async function readIfThere(file: string): Promise<Buffer | undefined> {
   }
 }
 
-function storage(err: unknown): LabellerError {
-  return err instanceof LabellerError ? err : new LabellerError('io_error', `the review store cannot be used: ${(err as Error).message}`, { cause: err });
+function storage(err: unknown, store = 'the review store'): LabellerError {
+  return err instanceof LabellerError ? err : new LabellerError('io_error', `${store} cannot be used: ${(err as Error).message}`, { cause: err });
 }

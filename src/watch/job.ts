@@ -9,17 +9,16 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { label, sha256 } from '../core/label.js';
+import { labelKept, type KeptFiles } from '../core/kept-label.js';
 import { verify } from '../core/verify.js';
 import { parseLabelOptions, textFormatFromName, type LabelOptions } from '../core/options.js';
 import { reviewRequested, submitForReview, type Job } from '../core/review.js';
-import type { GreyImage } from '../domain/record.js';
 import type { VerifyPolicy } from '../domain/report.js';
 import type { Actor, CoreContext, LabelRecord } from '../core/types.js';
 import { LabellerError, errorMessage } from '../domain/errors.js';
 import { copyDurable, writeDurable } from './durable.js';
 import { RefusedEntry, readRegularFile } from './entry.js';
-import { isMachineFault } from './faults.js';
+import { isMachineFault } from '../domain/faults.js';
 import type { CrashPoint, JobHooks } from './hooks.js';
 import { INPUT, SIDECAR, applyMoves, exists, jobDir, writeJournal, type Journal, type Move } from './journal.js';
 import { FOLDERS, tempName } from './layout.js';
@@ -52,7 +51,7 @@ type Produced =
   /** Not a regular file with one name: moved to failed/ as it is, never read or copied. */
   | { kind: 'refused'; code: string; reason: string };
 
-/** A label saved in the work area before it is recorded (see loadProduced). */
+/** A label saved in the work area before it is recorded (see core/kept-label.ts). */
 const OUTPUT = 'output';
 const OUTPUT_RECORD = 'output.json';
 const MAX_SIDECAR_BYTES = 64 * 1024;
@@ -192,8 +191,7 @@ async function produce(root: string, dir: string, j: Journal, deps: JobDeps): Pr
       return { kind: 'held', job: held };
     }
     // A label made before a crash is reused, so the record row and the published file stay the same bytes.
-    const made = (await loadProduced(dir)) ?? (await makeLabel(dir, j, input, options, ctx, actor));
-    if (ctx.records) made.record.id = await ctx.records.recordLabel(made.record, actor, made.bytes, (made as { grey?: GreyImage }).grey);
+    const made = await labelKept(keptFiles(dir), input, watchLabelOptions(options, j), ctx, actor);
     return { kind: 'label', ...made };
   } catch (err) {
     // The machine's fault (disk full...), not the file's: the job stops and is redone later.
@@ -202,6 +200,10 @@ async function produce(root: string, dir: string, j: Journal, deps: JobDeps): Pr
     if (err instanceof LabellerError) return { kind: 'failed', code: err.code, reason: err.message, input };
     return { kind: 'failed', code: 'internal', reason: `the labeller failed on this file: ${errorMessage(err)}`, input };
   }
+}
+
+function keptFiles(dir: string): KeptFiles {
+  return { output: path.join(dir, OUTPUT), record: path.join(dir, OUTPUT_RECORD) };
 }
 
 function watchLabelOptions(options: LabelOptions, j: Journal): LabelOptions & { fileName: string } {
@@ -218,39 +220,6 @@ function reviewTicket(job: Job): Record<string, unknown> {
     expiresAt: job.expiresAt,
     next: `An editor approves it (then it is released to outbox/) or rejects it (then failed/ says why): on the Review page, with POST /api/v1/jobs/${job.id}/approve or /reject, or with labeller review approve|reject ${job.id}.`,
   };
-}
-
-async function makeLabel(
-  dir: string,
-  j: Journal,
-  input: Buffer,
-  options: LabelOptions,
-  ctx: CoreContext,
-  actor: Actor,
-): Promise<{ bytes: Buffer; record: LabelRecord; grey?: GreyImage }> {
-  const opts = watchLabelOptions(options, j);
-  // Recorded by the caller, after the output is saved in the work area.
-  const result = await label(input, opts, { ...ctx, records: undefined }, actor);
-  await writeAtomic(path.join(dir, OUTPUT), result.bytes);
-  await writeAtomic(path.join(dir, OUTPUT_RECORD), JSON.stringify(result.record));
-  // The thumbnail's grey pixels spare the record a decode of the output (absent for a label reloaded after a crash).
-  return { bytes: result.bytes, record: result.record, grey: result.grey };
-}
-
-/** The label saved by an earlier attempt of this job, if it is complete and intact. */
-async function loadProduced(dir: string): Promise<{ bytes: Buffer; record: LabelRecord } | undefined> {
-  try {
-    const record = JSON.parse(await fs.readFile(path.join(dir, OUTPUT_RECORD), 'utf8')) as LabelRecord;
-    const bytes = await fs.readFile(path.join(dir, OUTPUT));
-    return sha256(bytes) === record.outputSha256 ? { bytes, record } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeAtomic(file: string, bytes: Buffer | string): Promise<void> {
-  await fs.writeFile(`${file}.tmp`, bytes);
-  await fs.rename(`${file}.tmp`, file);
 }
 
 function presetOptions(preset: string | undefined): Record<string, unknown> {

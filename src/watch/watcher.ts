@@ -16,7 +16,7 @@ import { errorMessage } from '../domain/errors.js';
 import { claim, type ClaimOutcome } from './claim.js';
 import { probeWritable } from './durable.js';
 import { kindOf } from './entry.js';
-import { faultCode, faultReason } from './faults.js';
+import { faultCode, faultReason } from '../domain/faults.js';
 import type { JobHooks } from './hooks.js';
 import { processJob } from './job.js';
 import type { Journal } from './journal.js';

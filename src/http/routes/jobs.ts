@@ -1,9 +1,12 @@
 /**
  * Review jobs: GET /api/v1/jobs[?state=], GET /api/v1/jobs/:id, GET /api/v1/jobs/:id/output,
  * GET /api/v1/jobs/:id/preview/:side, POST /api/v1/jobs/:id/approve|reject. Who may do what is
- * the core's rule (src/core/review.ts); this door parses and renders.
+ * the core's rule (src/core/review.ts); this door parses and renders. GET /api/v1/jobs/:id and
+ * /output also answer for queued labels (src/core/label-work.ts).
  */
 import type { RequestHandler, Response } from 'express';
+import { getWork, workOutput, type WorkView } from '../../core/label-work.js';
+import { WORK_ID } from '../../queue/work-store.js';
 import { approveJob, getJob, jobOutput, jobPreview, jobSummary, listJobs, rejectJob, type Job } from '../../core/review.js';
 import { JOB_STATES, JOB_ID } from '../../domain/review.js';
 import { LabellerError } from '../../domain/errors.js';
@@ -26,6 +29,22 @@ export function jobBody(job: Job): Record<string, unknown> {
       ...(job.state === 'approved' && job.output && !job.output.removed ? { output: `${self}/output` } : {}),
     },
   };
+}
+
+/** Queued work with its links: itself, and its labelled file once done. */
+export function workBody(view: WorkView): Record<string, unknown> {
+  const self = `/api/v1/jobs/${view.id}`;
+  return { ...view, links: { self, ...(view.state === 'done' ? { output: `${self}/output` } : {}) } };
+}
+
+/** A review job of this id, else queued work of this id (held work is a review job of the same id). */
+async function reviewOrWork<T>(id: string, review: () => Promise<T>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await review();
+  } catch (err) {
+    if (!(err instanceof LabellerError && err.code === 'not_found' && WORK_ID.test(id))) throw err;
+    return work();
+  }
 }
 
 function idOf(raw: unknown): string {
@@ -51,7 +70,16 @@ export function listJobsHandler(deps: AppDeps): RequestHandler {
 }
 
 export function getJobHandler(deps: AppDeps): RequestHandler {
-  return async (req, res) => send(res, 200, await getJob(idOf(req.params.id), callerOf(res), deps.ctx));
+  return async (req, res) => {
+    const id = idOf(req.params.id);
+    const body = await reviewOrWork(
+      id,
+      async () => jobBody(await getJob(id, callerOf(res), deps.ctx)),
+      async () => workBody(await getWork(id, callerOf(res), deps.ctx, deps.queue)),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).json(body);
+  };
 }
 
 export function approveHandler(deps: AppDeps): RequestHandler {
@@ -90,10 +118,22 @@ export function rejectHandler(deps: AppDeps): RequestHandler {
 /** The approved file, to its submitter and to editors; 409 job_state for any other job. */
 export function outputHandler(deps: AppDeps): RequestHandler {
   return async (req, res) => {
-    const { job, bytes } = await jobOutput(idOf(req.params.id), callerOf(res), deps.ctx);
-    if (job.output?.labelRecordId) res.setHeader('X-Record-Id', job.output.labelRecordId);
-    res.setHeader('Content-Type', job.mimeType);
-    res.setHeader('Content-Disposition', contentDisposition(downloadName(job.fileName ?? `labelled.${job.ext}`, job.ext)));
+    const id = idOf(req.params.id);
+    const out = await reviewOrWork(
+      id,
+      async () => {
+        const { job, bytes } = await jobOutput(id, callerOf(res), deps.ctx);
+        return { bytes, recordId: job.output?.labelRecordId, mimeType: job.mimeType, fileName: job.fileName ?? `labelled.${job.ext}`, ext: job.ext };
+      },
+      async () => {
+        const { view, bytes, ext } = await workOutput(id, callerOf(res), deps.ctx, deps.queue);
+        return { bytes, recordId: view.output?.recordId, mimeType: view.output!.mimeType, fileName: view.fileName, ext };
+      },
+    );
+    const { bytes } = out;
+    if (out.recordId) res.setHeader('X-Record-Id', out.recordId);
+    res.setHeader('Content-Type', out.mimeType);
+    res.setHeader('Content-Disposition', contentDisposition(downloadName(out.fileName, out.ext)));
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).end(bytes);
   };

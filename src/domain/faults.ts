@@ -3,7 +3,7 @@
  * mount, no file handles left, a full or broken record database. A job meeting one must not
  * fail its file (the file is fine); the worker halts and resumes once the machine can write again.
  */
-import { LabellerError } from '../domain/errors.js';
+import { LabellerError } from './errors.js';
 
 const MACHINE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS']);
 const SQLITE_MACHINE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|NOMEM)/;

@@ -1,0 +1,38 @@
+/**
+ * Long work that must not vanish with the process that took it: queued by id, run by a
+ * handler in whichever process works that kind, retried when the handler throws (or, on
+ * PostgreSQL, when the process running it died). Handlers are idempotent by id; the queue
+ * only promises "at least once", the handlers make it "once in effect".
+ */
+
+/** What goes through the queue: a REST label sent with `Prefer: respond-async`, and retention. */
+export type WorkKind = 'label' | 'retention';
+
+export type WorkState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface WorkStatus {
+  state: WorkState;
+  /** Attempts started so far (a retry after a crash counts). */
+  attempts: number;
+}
+
+/** Runs one piece of work; a throw means "try again later" (the machine's fault, not the file's). */
+export type WorkHandler = (id: string) => Promise<void>;
+
+export interface WorkQueue {
+  /** 'postgres': shared by every instance on the same database; 'local': this process only. */
+  readonly where: 'postgres' | 'local';
+  /** Queues `id` once: sending an id the queue already knows (queued, running or ended) does nothing. */
+  send(kind: WorkKind, id: string): Promise<void>;
+  /** Runs this kind's work in this process, at most `concurrency` at once. */
+  work(kind: WorkKind, concurrency: number, handler: WorkHandler): Promise<void>;
+  /** Runs `handler` every `everyMinutes`, on one instance at a time. */
+  every(kind: WorkKind, everyMinutes: number, handler: () => Promise<void>): Promise<void>;
+  /** What the queue knows of `id` (undefined: never queued, or forgotten). */
+  status(kind: WorkKind, id: string): Promise<WorkStatus | undefined>;
+  /** Stops taking work and waits (bounded) for the work running here. */
+  stop(): Promise<void>;
+}
+
+/** How long a failing handler waits before its next attempt, and how many attempts it gets. */
+export const RETRY = { limit: 3, delayS: 2 } as const;
