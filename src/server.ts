@@ -107,7 +107,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   await queue.work('label', config.maxConcurrentJobs, async (id) => {
     const release = await deps.slots.acquire(true);
     try {
+      logger.info({ job: id, door: 'queue' }, 'queued work started');
       await runLabelWork(id, ctx);
+      logger.info({ job: id, door: 'queue' }, 'queued work ended');
+    } catch (err) {
+      logger.warn({ job: id, door: 'queue', err: errorMessage(err) }, 'queued work stopped by a fault of the machine; it will be retried');
+      throw err;
     } finally {
       release();
     }

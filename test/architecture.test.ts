@@ -22,6 +22,7 @@ const LAYER: Record<string, number> = {
   signals: 2,
   registry: 2,
   review: 2,
+  queue: 2,
   core: 3,
   'startup.ts': 4,
   http: 5,
@@ -37,6 +38,7 @@ const TOOLS: Record<string, string> = {
   'exiftool-vendored': 'src/provenance/exiftool.ts',
   'better-sqlite3': 'src/registry/database.ts',
   pg: 'src/registry/postgres.ts',
+  'pg-boss': 'src/queue/pg-queue.ts',
 };
 
 function sources(dir = SRC): string[] {

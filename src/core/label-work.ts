@@ -116,7 +116,7 @@ export async function getWork(id: string, viewer: Reviewer, ctx: CoreContext, qu
   const req = await store.request(id);
   if (!req || !(roleAllows(viewer.role, 'editor') || req.submitter.actor === viewer.key)) throw new LabellerError('not_found', 'No job has this id.');
   const result = await store.result(id);
-  return viewOf(req, result, result ? undefined : await queue.status('label', id));
+  return viewOf(req, result, await queue.status('label', id));
 }
 
 /** The labelled file of finished work. */
@@ -159,13 +159,13 @@ function viewOf(req: WorkRequest, result: WorkResult | undefined, queued: { stat
     return {
       ...base,
       state: 'done',
-      attempts: queued?.attempts ?? 1,
+      attempts: queued?.attempts || 1,
       finishedAt: result.finishedAt,
       output: { sha256: result.outputSha256, bytes: result.outputBytes, mimeType: result.mimeType, recordId: result.recordId, warnings: result.warnings },
     };
-  if (result?.state === 'held') return { ...base, state: 'held', attempts: 1, finishedAt: result.finishedAt };
+  if (result?.state === 'held') return { ...base, state: 'held', attempts: queued?.attempts || 1, finishedAt: result.finishedAt };
   if (result?.state === 'failed')
-    return { ...base, state: 'failed', attempts: 1, finishedAt: result.finishedAt, error: { code: result.code, reason: result.reason } };
+    return { ...base, state: 'failed', attempts: queued?.attempts || 1, finishedAt: result.finishedAt, error: { code: result.code, reason: result.reason } };
   if (queued?.state === 'failed')
     return {
       ...base,
