@@ -48,7 +48,8 @@ describe('GET /api/v1/info', () => {
     const res = await fetch(`${srv.url}/api/v1/info`);
     expect(res.status).toBe(200);
     const info = await res.json();
-    expect(info.signer).toEqual({ development: true });
+    // The development identity unless a signer is configured (the PostgreSQL pass configures one).
+    expect(info.signer).toEqual({ development: !srv.ctx.config.signerCert });
     expect(info.limits).toEqual({ maxUploadBytes: 7 * 1024 * 1024, maxPixels: 120_000_000 });
     expect(info.languages).toEqual(['kk', 'ru', 'en']);
     expect(info.defaultLanguages).toEqual(['kk', 'ru']);

@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { approveJob, expireJobs, getJob, jobOutput, jobPreview, listJobs, rejectJob, submitForReview, type Caller } from '../src/core/review.js';
 import type { CoreContext } from '../src/core/types.js';
 import { verify } from '../src/core/verify.js';
-import { checkChain, type SqliteRegistry } from '../src/registry/index.js';
+import { checkRecord, type RecordStore } from '../src/registry/index.js';
 import { createContext } from '../src/startup.js';
 import { tempDir } from './helpers/context.js';
 import { schemaErrors } from './helpers/verify-kit.js';
@@ -115,7 +115,7 @@ describe('an editor signs off before an AI file is released', () => {
     const labelRow = await ctx.records!.get(approved.output!.labelRecordId!);
     expect(labelRow).toMatchObject({ type: 'label', actor: 'pipeline', outputSha256: approved.output!.sha256 });
     expect((labelRow!.data.review as { reviewer: string }).reviewer).toBe('desk-editor');
-    expect(checkChain(ctx.records as SqliteRegistry).intact).toBe(true);
+    expect((await checkRecord(ctx.records as RecordStore)).intact).toBe(true);
   });
 
   it('a rejected file is never released and its draft is deleted', async () => {
@@ -185,6 +185,6 @@ describe('an editor signs off before an AI file is released', () => {
     expect((await expireJobs(ctx, new Date(Date.now() + 40 * 86_400_000))).forgotten).toBeGreaterThanOrEqual(3);
     expect(await code(getJob(job.id, EDITOR, ctx))).toBe('not_found');
     expect(fs.readdirSync(path.join(dataDir, 'review/jobs'))).toEqual([]);
-    expect(checkChain(ctx.records as SqliteRegistry).intact).toBe(true);
+    expect((await checkRecord(ctx.records as RecordStore)).intact).toBe(true);
   });
 });

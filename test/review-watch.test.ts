@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { approveJob, getJob, rejectJob, type Caller } from '../src/core/review.js';
 import type { CoreContext } from '../src/core/types.js';
 import { endExiftool } from '../src/provenance/exiftool.js';
-import { checkChain, type SqliteRegistry } from '../src/registry/index.js';
+import { checkRecord, type RecordStore } from '../src/registry/index.js';
 import { createContext } from '../src/startup.js';
 import { startWatcher } from '../src/watch/index.js';
 import { tempDir } from './helpers/context.js';
@@ -124,7 +124,7 @@ describe('inbox/review/', () => {
     expect(read('failed/second.jpg.error.json').reason).toContain('Not our photo');
     expect(list('review')).toEqual([]);
     expect(fs.existsSync(path.join(root, 'originals/second.jpg'))).toBe(true);
-    expect(checkChain(ctx.records as SqliteRegistry).intact).toBe(true);
+    expect((await checkRecord(ctx.records as RecordStore)).intact).toBe(true);
     const events = (await ctx.records!.list({ type: 'review', limit: 100 })).items.map((r) => `${r.data.event}:${r.actor}`).sort();
     expect(events).toEqual(['approved:desk', 'rejected:desk', 'submitted:watch', 'submitted:watch']);
   });

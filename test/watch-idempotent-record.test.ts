@@ -10,7 +10,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../src/core/types.js';
 import { endExiftool } from '../src/provenance/exiftool.js';
-import type { SqliteRegistry } from '../src/registry/index.js';
 import type { CrashPoint } from '../src/watch/hooks.js';
 import { startWatcher } from '../src/watch/index.js';
 import { tempDir, testContext } from './helpers/context.js';
@@ -25,12 +24,11 @@ afterAll(async () => {
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const rowsFor = (input: Buffer) =>
-  (ctx.records as SqliteRegistry).db.prepare('SELECT id, type, output_sha256 FROM records WHERE input_sha256 = ?').all(sha(input)) as {
-    id: string;
-    type: string;
-    output_sha256: string | null;
-  }[];
+/** The record's rows about this input, through the store's own interface (SQLite or PostgreSQL). */
+const rowsFor = async (input: Buffer) =>
+  (await ctx.records!.list({ limit: 1000 })).items
+    .filter((r) => r.inputSha256 === sha(input))
+    .map((r) => ({ id: r.id, type: r.type, output_sha256: r.outputSha256 ?? null }));
 
 async function crashThenFinish(root: string, point: CrashPoint): Promise<void> {
   let hit = false;
@@ -67,7 +65,7 @@ describe('a watch job redone after a crash', () => {
       fs.writeFileSync(path.join(root, 'inbox/photo.jpg'), input);
       await crashThenFinish(root, point);
 
-      const rows = rowsFor(input);
+      const rows = await rowsFor(input);
       expect(rows).toHaveLength(1);
       const out = fs.readFileSync(path.join(root, 'outbox/photo.jpg'));
       const record = JSON.parse(fs.readFileSync(path.join(root, 'outbox/photo.jpg.json'), 'utf8'));
@@ -85,7 +83,7 @@ describe('a watch job redone after a crash', () => {
     fs.mkdirSync(path.join(root, 'verify-inbox'), { recursive: true });
     fs.writeFileSync(path.join(root, 'verify-inbox/check.jpg'), input);
     await crashThenFinish(root, 'job:temps-written');
-    const rows = rowsFor(input);
+    const rows = await rowsFor(input);
     expect(rows.map((r) => r.type)).toEqual(['verify']);
     expect(JSON.parse(fs.readFileSync(path.join(root, 'reports/check.jpg.json'), 'utf8')).recordId).toBe(rows[0].id);
   });

@@ -73,6 +73,11 @@ function onServer(adminUrl: string, stop: () => Promise<void>): TestPostgres {
   };
 }
 
+/** Whether startPostgres can have a server here (a URL given, or the binaries installed). */
+export function postgresAvailable(): boolean {
+  return !!(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL) || !!binDir();
+}
+
 function binDir(): string | undefined {
   const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return path.dirname(fs.realpathSync(onPath));
