@@ -22,7 +22,7 @@ import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
 import { endExiftool } from './provenance/exiftool.js';
 import { expireJobs } from './core/review.js';
 import { jobStoreFor } from './review/store.js';
-import { WebhookDeliverer, type DelivererOptions } from './review/webhook.js';
+import { WEBHOOK_TIMING, WebhookDeliverer, type DelivererOptions } from './review/webhook.js';
 import { registerWebhookStats } from './http/metrics.js';
 import { expireWork, runLabelWork, unfinishedWork } from './core/label-work.js';
 import { createLocalQueue } from './queue/local-queue.js';
@@ -174,12 +174,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ]);
   void expire();
   const reviewTimer = setInterval(expire, REVIEW_EXPIRY_INTERVAL_MS).unref();
-  const webhooks = config.webhookUrl
-    ? new WebhookDeliverer(config, jobStoreFor(config.dataDir).root, {
-        ...opts.webhook,
-        log: (level, msg, extra) => logger[level]({ ...extra, door: 'webhook' }, msg),
-      }).start()
-    : undefined;
+  const webhooks = config.webhookUrl ? await startWebhooks(config, queue, logger, opts.webhook) : undefined;
   if (webhooks) registerWebhookStats(metrics, () => webhooks.stats);
 
   let closing: Promise<void> | undefined;
@@ -203,6 +198,25 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     })());
 
   return { url, port, ctx, metrics, logger, server, close };
+}
+
+/**
+ * Delivery of review decisions to WEBHOOK_URL. On PostgreSQL each event goes through the shared
+ * queue (every instance may deliver; one does each event, the queue times the retries);
+ * otherwise this process delivers the outbox on its own timer.
+ */
+async function startWebhooks(config: Config, queue: WorkQueue, logger: Logger, timing: DelivererOptions = {}): Promise<WebhookDeliverer> {
+  const shared = queue.where === 'postgres';
+  const deliverer = new WebhookDeliverer(config, jobStoreFor(config.dataDir).root, {
+    ...timing,
+    log: (level, msg, extra) => logger[level]({ ...extra, door: 'webhook' }, msg),
+    ...(shared ? { dispatch: (id: string) => queue.send('webhook', id) } : {}),
+  });
+  if (shared) {
+    const t = { ...WEBHOOK_TIMING, ...timing };
+    await queue.work('webhook', 1, (id) => deliverer.deliverOne(id), { limit: t.maxAttempts - 1, delayS: Math.round(t.baseDelayMs / 1000) });
+  }
+  return deliverer.start();
 }
 
 /** PostgreSQL's queue when the record is there (loaded only then), else this process's own. */

@@ -3,13 +3,14 @@
  * process; the label work's files on disk are the truth, and the server queues again at start
  * every job whose files say it is not finished.
  */
-import { RETRY, type WorkHandler, type WorkKind, type WorkQueue, type WorkStatus } from './work-queue.js';
+import { RETRY, type Retry, type WorkHandler, type WorkKind, type WorkQueue, type WorkStatus } from './work-queue.js';
 
 interface Lane {
   waiting: string[];
   running: number;
   concurrency: number;
   handler?: WorkHandler;
+  retry: Retry;
 }
 
 export function createLocalQueue(opts: { retryDelayMs?: number; log?: (msg: string, extra: Record<string, unknown>) => void } = {}): WorkQueue {
@@ -18,11 +19,10 @@ export function createLocalQueue(opts: { retryDelayMs?: number; log?: (msg: stri
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
-  const retryDelayMs = opts.retryDelayMs ?? RETRY.delayS * 1000;
 
   const laneOf = (kind: WorkKind): Lane => {
     let lane = lanes.get(kind);
-    if (!lane) lanes.set(kind, (lane = { waiting: [], running: 0, concurrency: 0 }));
+    if (!lane) lanes.set(kind, (lane = { waiting: [], running: 0, concurrency: 0, retry: RETRY }));
     return lane;
   };
   const keyOf = (kind: WorkKind, id: string) => `${kind}:${id}`;
@@ -42,7 +42,7 @@ export function createLocalQueue(opts: { retryDelayMs?: number; log?: (msg: stri
             status.state = 'done';
           },
           (err: unknown) => {
-            if (status.attempts >= RETRY.limit + 1) {
+            if (status.attempts >= lane.retry.limit + 1) {
               status.state = 'failed';
               opts.log?.('queued work failed for good', { kind, id, err: (err as Error)?.message });
               return;
@@ -54,7 +54,7 @@ export function createLocalQueue(opts: { retryDelayMs?: number; log?: (msg: stri
                 lane.waiting.push(id);
                 pump(kind);
               },
-              retryDelayMs * 2 ** (status.attempts - 1),
+              (opts.retryDelayMs ?? lane.retry.delayS * 1000) * 2 ** (status.attempts - 1),
             );
             timers.add(t);
           },
@@ -77,9 +77,10 @@ export function createLocalQueue(opts: { retryDelayMs?: number; log?: (msg: stri
       laneOf(kind).waiting.push(id);
       pump(kind);
     },
-    async work(kind, concurrency, handler) {
+    async work(kind, concurrency, handler, retry = RETRY) {
       const lane = laneOf(kind);
       lane.handler = handler;
+      lane.retry = retry;
       lane.concurrency = concurrency;
       pump(kind);
     },

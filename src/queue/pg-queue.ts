@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { LabellerError, errorMessage } from '../domain/errors.js';
-import { RETRY, type WorkKind, type WorkQueue, type WorkState } from './work-queue.js';
+import { RETRY, type Retry, type WorkKind, type WorkQueue, type WorkState } from './work-queue.js';
 
 export interface PgQueueOptions {
   url: string;
@@ -50,10 +50,11 @@ export async function openPgQueue(o: PgQueueOptions): Promise<WorkQueue> {
     throw new LabellerError('io_error', `the work queue on PostgreSQL cannot start: ${errorMessage(err)}`, { cause: err });
   }
   const created = new Set<WorkKind>();
-  const ensure = async (kind: WorkKind) => {
-    if (created.has(kind)) return;
+  const ensure = async (kind: WorkKind, retry?: Retry) => {
+    if (created.has(kind) && !retry) return;
     // createQueue is idempotent across instances (ON CONFLICT in pg-boss); the options update every start.
-    const options = { name: kind, retryLimit: RETRY.limit, retryDelay: RETRY.delayS, retryBackoff: true, expireInSeconds: o.expiryS };
+    const r = retry ?? RETRY;
+    const options = { name: kind, retryLimit: r.limit, retryDelay: r.delayS, retryBackoff: true, expireInSeconds: o.expiryS };
     await boss.createQueue(kind, options);
     await boss.updateQueue(kind, options);
     created.add(kind);
@@ -65,8 +66,8 @@ export async function openPgQueue(o: PgQueueOptions): Promise<WorkQueue> {
       await ensure(kind);
       await boss.send(kind, { id }, { id: uuidOf(id) });
     },
-    async work(kind, concurrency, handler) {
-      await ensure(kind);
+    async work(kind, concurrency, handler, retry) {
+      await ensure(kind, retry ?? RETRY);
       // One pg-boss worker per slot, each taking one job at a time.
       for (let i = 0; i < concurrency; i++) {
         await boss.work<{ id: string }>(kind, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {

@@ -5,8 +5,8 @@
  * only promises "at least once", the handlers make it "once in effect".
  */
 
-/** What goes through the queue: a REST label sent with `Prefer: respond-async`, and retention. */
-export type WorkKind = 'label' | 'retention';
+/** What goes through the queue: a REST label sent with `Prefer: respond-async`, webhook deliveries, retention. */
+export type WorkKind = 'label' | 'webhook' | 'retention';
 
 export type WorkState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -24,8 +24,12 @@ export interface WorkQueue {
   readonly where: 'postgres' | 'local';
   /** Queues `id` once: sending an id the queue already knows (queued, running or ended) does nothing. */
   send(kind: WorkKind, id: string): Promise<void>;
-  /** Runs this kind's work in this process, at most `concurrency` at once. */
-  work(kind: WorkKind, concurrency: number, handler: WorkHandler): Promise<void>;
+  /**
+   * Runs this kind's work in this process, at most `concurrency` at once; a throw is retried
+   * `retry.limit` times, the first after `retry.delayS`, each next one twice as late. Called
+   * before the kind's first send (on PostgreSQL a job keeps the retry rule it was queued with).
+   */
+  work(kind: WorkKind, concurrency: number, handler: WorkHandler, retry?: Retry): Promise<void>;
   /** Runs `handler` every `everyMinutes`, on one instance at a time. */
   every(kind: WorkKind, everyMinutes: number, handler: () => Promise<void>): Promise<void>;
   /** What the queue knows of `id` (undefined: never queued, or forgotten). */
@@ -34,5 +38,10 @@ export interface WorkQueue {
   stop(): Promise<void>;
 }
 
-/** How long a failing handler waits before its next attempt, and how many attempts it gets. */
-export const RETRY = { limit: 3, delayS: 2 } as const;
+export interface Retry {
+  limit: number;
+  delayS: number;
+}
+
+/** The default: three more attempts, 2, 4 and 8 s after a failure. */
+export const RETRY: Retry = { limit: 3, delayS: 2 };

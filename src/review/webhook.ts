@@ -4,6 +4,8 @@
  * `<timestamp>.<body>` with WEBHOOK_SECRET. Each event is a file under
  * DATA_DIR/review/webhooks/ until delivered, so a restart loses none; failures are retried with
  * exponential back-off, and after the last attempt the event moves to webhooks/failed/.
+ * With a shared queue (`dispatch`, on PostgreSQL) every instance may have WEBHOOK_URL: each event
+ * is handed to the queue, which gives it to one instance at a time and times its retries.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -74,6 +76,12 @@ export async function enqueueWebhook(config: Pick<Config, 'webhookUrl'>, reviewR
 
 const deliverers = new Set<WebhookDeliverer>();
 
+/** Retry timing by default: 12 attempts, 2 s after the first failure, doubling, at most 1 h apart. */
+export const WEBHOOK_TIMING = { baseDelayMs: 2000, maxDelayMs: 3_600_000, maxAttempts: 12, timeoutMs: 10_000 } as const;
+
+/** `<job id>.<decision>`: the only names an event file has (anything else is not ours to read). */
+const DELIVERY_ID = /^[a-z0-9][a-z0-9-]{7,63}\.(approved|rejected)$/;
+
 export interface DelivererOptions {
   /** First retry after this long; doubled each time (default 2 s), capped at maxDelayMs (default 1 h). */
   baseDelayMs?: number;
@@ -82,6 +90,8 @@ export interface DelivererOptions {
   maxAttempts?: number;
   timeoutMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown>) => void;
+  /** Hands an event's id to a shared queue (idempotent), whose worker calls deliverOne; unset: delivered here. */
+  dispatch?: (id: string) => Promise<void>;
 }
 
 export class WebhookDeliverer {
@@ -90,14 +100,16 @@ export class WebhookDeliverer {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private readonly o: Required<Omit<DelivererOptions, 'log'>> & Pick<DelivererOptions, 'log'>;
+  private readonly o: Required<Omit<DelivererOptions, 'log' | 'dispatch'>> & Pick<DelivererOptions, 'log' | 'dispatch'>;
+  /** Events already handed to the queue by this process. */
+  private readonly dispatched = new Set<string>();
 
   constructor(
     private readonly config: Pick<Config, 'webhookUrl' | 'webhookSecret'>,
     readonly root: string,
     opts: DelivererOptions = {},
   ) {
-    this.o = { baseDelayMs: 2000, maxDelayMs: 3_600_000, maxAttempts: 12, timeoutMs: 10_000, ...opts };
+    this.o = { ...WEBHOOK_TIMING, ...opts };
   }
 
   start(pollMs = 1000): this {
@@ -144,44 +156,72 @@ export class WebhookDeliverer {
     const dir = queueDir(this.root);
     const names = (await fsp.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
     this.stats.pending = names.length;
+    if (this.o.dispatch) {
+      const ids = names.map((n) => n.slice(0, -5));
+      for (const id of ids) {
+        if (this.stopped) return;
+        if (!this.dispatched.has(id)) await this.o.dispatch(id);
+        this.dispatched.add(id);
+      }
+      for (const id of this.dispatched) if (!ids.includes(id)) this.dispatched.delete(id);
+      return;
+    }
     for (const n of names) {
       if (this.stopped) return;
       const file = path.join(dir, n);
-      let p: Pending;
-      try {
-        p = JSON.parse(await fsp.readFile(file, 'utf8')) as Pending;
-      } catch {
-        continue; // being written, or gone
-      }
-      if (p.nextAt > Date.now()) continue;
-      const error = await this.send(p);
-      if (!error) {
-        await fsp.mkdir(path.join(dir, 'sent'), { recursive: true });
-        await fsp.writeFile(path.join(dir, 'sent', p.id), new Date().toISOString());
-        await fsp.rm(file, { force: true });
-        this.stats.delivered++;
-        this.stats.failing = 0;
-        this.o.log?.('info', 'webhook delivered', { event: p.event, delivery: p.id, attempts: p.attempts + 1 });
-        continue;
-      }
-      this.stats.failing = 1;
-      p.attempts++;
-      p.lastError = error;
-      if (p.attempts >= this.o.maxAttempts) {
-        await fsp.mkdir(path.join(dir, 'failed'), { recursive: true });
-        await writeJson(path.join(dir, 'failed', n), p);
-        await fsp.rm(file, { force: true });
-        this.stats.failed++;
-        this.o.log?.('error', 'webhook given up', { event: p.event, delivery: p.id, attempts: p.attempts, error });
-        continue;
-      }
+      const p = await readPending(file);
+      if (!p || p.nextAt > Date.now()) continue;
+      const outcome = await this.attempt(file, p);
+      if (outcome !== 'retry') continue;
       const delay = Math.min(this.o.baseDelayMs * 2 ** (p.attempts - 1), this.o.maxDelayMs);
       p.nextAt = Date.now() + delay + Math.floor(Math.random() * delay * 0.1);
       await writeJson(file, p);
-      this.stats.retried++;
-      this.o.log?.('warn', 'webhook failed; will retry', { event: p.event, delivery: p.id, attempts: p.attempts, retryInMs: delay, error });
     }
     this.stats.pending = (await fsp.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).length;
+  }
+
+  /**
+   * The queue's handler (with `dispatch`): one attempt at one event. Throws when it should be
+   * tried again (the queue times the retry); returns when delivered, given up or already gone.
+   */
+  async deliverOne(id: string): Promise<void> {
+    if (!DELIVERY_ID.test(id)) return;
+    const file = path.join(queueDir(this.root), `${id}.json`);
+    const p = await readPending(file);
+    if (!p) return; // delivered (or given up) by an earlier attempt
+    if ((await this.attempt(file, p)) === 'retry') {
+      await writeJson(file, p);
+      throw new Error(`webhook delivery failed (${p.lastError}); it will be retried`);
+    }
+  }
+
+  /** One POST of `p`: delivered (moved to sent/), given up (moved to failed/), or to retry (`p` updated). */
+  private async attempt(file: string, p: Pending): Promise<'sent' | 'failed' | 'retry'> {
+    const dir = path.dirname(file);
+    const error = await this.send(p);
+    if (!error) {
+      await fsp.mkdir(path.join(dir, 'sent'), { recursive: true });
+      await fsp.writeFile(path.join(dir, 'sent', p.id), new Date().toISOString());
+      await fsp.rm(file, { force: true });
+      this.stats.delivered++;
+      this.stats.failing = 0;
+      this.o.log?.('info', 'webhook delivered', { event: p.event, delivery: p.id, attempts: p.attempts + 1 });
+      return 'sent';
+    }
+    this.stats.failing = 1;
+    p.attempts++;
+    p.lastError = error;
+    if (p.attempts >= this.o.maxAttempts) {
+      await fsp.mkdir(path.join(dir, 'failed'), { recursive: true });
+      await writeJson(path.join(dir, 'failed', path.basename(file)), p);
+      await fsp.rm(file, { force: true });
+      this.stats.failed++;
+      this.o.log?.('error', 'webhook given up', { event: p.event, delivery: p.id, attempts: p.attempts, error });
+      return 'failed';
+    }
+    this.stats.retried++;
+    this.o.log?.('warn', 'webhook failed; will retry', { event: p.event, delivery: p.id, attempts: p.attempts, error });
+    return 'retry';
   }
 
   /** One POST; undefined on a 2xx answer, else why not. Redirects are not followed. */
@@ -216,6 +256,14 @@ export class WebhookDeliverer {
 /** What a receiver does to check a delivery: HMAC-SHA256 of `<timestamp>.<body>` with the shared secret. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+async function readPending(file: string): Promise<Pending | undefined> {
+  try {
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as Pending;
+  } catch {
+    return undefined; // being written, or gone
+  }
 }
 
 function queueDir(reviewRoot: string): string {
