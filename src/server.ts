@@ -19,18 +19,12 @@ import type { FreeSpaceFn } from './http/disk-space.js';
 import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
 import { storageFault } from './http/storage-fault.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
+import { leadWatch } from './watch/leader.js';
 import { endExiftool } from './provenance/exiftool.js';
-import { expireJobs } from './core/review.js';
-import { jobStoreFor } from './review/store.js';
-import { WEBHOOK_TIMING, WebhookDeliverer, type DelivererOptions } from './review/webhook.js';
-import { registerWebhookStats } from './http/metrics.js';
-import { expireWork, runLabelWork, unfinishedWork } from './core/label-work.js';
-import { createLocalQueue } from './queue/local-queue.js';
 import type { WorkQueue } from './queue/work-queue.js';
-
-const RETENTION_INTERVAL_MIN = 6 * 60;
-/** How often held drafts past REVIEW_TTL_DAYS are looked for. */
-const REVIEW_EXPIRY_INTERVAL_MS = 3600 * 1000;
+import { openQueue } from './queue/open.js';
+import { startBackground, type Background } from './background.js';
+import type { DelivererOptions } from './review/webhook.js';
 
 export interface StartOptions {
   config?: Config;
@@ -71,12 +65,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const metrics = createMetrics();
   let queue: WorkQueue;
   try {
-    queue = await openQueue(config, logger);
+    queue = await openQueue(config, (level, msg, extra) => logger[level]({ ...extra, door: 'queue' }, msg));
   } catch (err) {
     if (!opts.ctx) await ctx.records?.close().catch(() => {});
     throw err;
   }
   const { app, deps, setAccepting, setWatch } = createApp({ ctx, keys: store, logger, metrics, maxQueue: opts.maxQueue, freeSpace: opts.freeSpace, queue });
+  let background: Background;
+  try {
+    background = await startBackground({ config, ctx, queue, slots: deps.slots, logger, metrics, webhook: opts.webhook });
+  } catch (err) {
+    await queue.stop();
+    if (!opts.ctx) await ctx.records?.close().catch(() => {});
+    throw err;
+  }
   const server = http.createServer(app);
   // Upload bodies have their own idle/rate/total timers (src/http/upload.ts); these are the
   // outer bounds: headers within 20 s, the whole request (upload, then job) within both limits.
@@ -91,6 +93,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     });
   } catch (err) {
     // Port taken or not allowed: release what this call opened before reporting it.
+    await background.stop();
     await queue.stop();
     if (!opts.ctx) await ctx.records?.close().catch(() => {});
     throw err;
@@ -98,91 +101,48 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  // The warning first: whoever waits for "listening" (a supervisor, a test) has seen it by then.
-  if (!isLoopback(config.host) && !config.verifyRequiresKey) warnOpenVerify(config.host, port, logger);
-  logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
-
-  // Queued labels: this instance takes its share, each in a job slot (waiting, never refused),
-  // and queues again what its files say is unfinished (the local queue forgets on exit).
-  await queue.work('label', config.maxConcurrentJobs, async (id) => {
-    const release = await deps.slots.acquire(true);
-    try {
-      logger.info({ job: id, door: 'queue' }, 'queued work started');
-      await runLabelWork(id, ctx);
-      logger.info({ job: id, door: 'queue' }, 'queued work ended');
-    } catch (err) {
-      logger.warn({ job: id, door: 'queue', err: errorMessage(err) }, 'queued work stopped by a fault of the machine; it will be retried');
-      throw err;
-    } finally {
-      release();
-    }
-  });
-  for (const id of await unfinishedWork(ctx)) await queue.send('label', id);
 
   // The watch folder runs in the same process on the same core context, so its labels land
   // in the same record and its counters on the same /metrics page.
   let watcher: Watcher | undefined;
-  if (config.watchEnabled) {
+  let haltReason: string | undefined;
+  const watchOptions = {
+    logger: logger.child({ door: 'watch' }),
+    onHalt: (err: Error) => {
+      // Public on /readyz: a category, never the error text (it names paths).
+      haltReason = storageFault(err) === 'no_space' ? 'no space left on the disk' : "a job failed for a reason that is not the file's";
+      logger.error({ err: errorMessage(err), storage: storageFault(err) }, 'watch folder halted');
+    },
+  };
+  const useWatcher = (w: Watcher | undefined) => {
+    watcher = w;
+    setWatch(() => (watcher?.isHalted() ? { halted: true, reason: haltReason } : watcher ? { halted: false } : undefined));
+  };
+  let leader: { stop(): Promise<void> } | undefined;
+  if (config.watchEnabled) registerWatchStats(metrics, () => watcher?.stats() ?? { processed: 0, failed: 0, inProgress: 0, queued: 0 });
+  const lease = ctx.records?.lease?.bind(ctx.records);
+  if (config.watchEnabled && lease) {
+    // Several instances on one record: the one holding the folder's lease runs it.
+    leader = leadWatch({ dir: defaultWatchDir(config), ctx, lease: () => lease('watch'), watch: watchOptions, logger, onChange: useWatcher });
+  } else if (config.watchEnabled) {
     try {
-      let haltReason: string | undefined;
-      const onHalt = (err: Error) => {
-        // Public on /readyz: a category, never the error text (it names paths).
-        haltReason = storageFault(err) === 'no_space' ? 'no space left on the disk' : "a job failed for a reason that is not the file's";
-        logger.error({ err: errorMessage(err), storage: storageFault(err) }, 'watch folder halted');
-      };
-      watcher = await startWatcher(defaultWatchDir(config), ctx, { logger: logger.child({ door: 'watch' }), onHalt });
-      registerWatchStats(metrics, () => watcher!.stats());
-      const w = watcher;
-      setWatch(() => (w.isHalted() ? { halted: true, reason: haltReason } : { halted: false }));
-      logger.info({ dir: watcher.dir }, 'watch folder running');
+      useWatcher(await startWatcher(defaultWatchDir(config), ctx, watchOptions));
+      logger.info({ dir: watcher!.dir }, 'watch folder running');
     } catch (err) {
       server.close();
+      await background.stop();
       await queue.stop();
       if (!opts.ctx) await ctx.records?.close().catch(() => {});
       throw err;
     }
   }
-  const stopWatch = async () => watcher?.stop();
-
-  // Retention also runs while the service stays up (opening the record applies it once); on
-  // PostgreSQL as a scheduled job that one instance runs at a time.
-  const records = ctx.records;
-  if ((config.retentionDays > 0 || config.promptRetentionDays > 0) && records) {
-    await queue.every('retention', RETENTION_INTERVAL_MIN, async () => {
-      await records.prune(config.retentionDays).then(
-        (r) => r.removed && logger.info({ removed: r.removed }, 'records past retention removed'),
-        (err) => logger.error({ err: errorMessage(err) }, 'retention failed'),
-      );
-      await records.expirePrompts?.(config.promptRetentionDays).then(
-        (n) => n && logger.info({ erased: n }, 'prompts past PROMPT_RETENTION_DAYS erased'),
-        (err) => logger.error({ err: errorMessage(err) }, 'prompt retention failed'),
-      );
-    });
-  }
-
-  // Held drafts expire (deleted, with a record row) after REVIEW_TTL_DAYS; decisions are notified.
-  const expire = () =>
-    Promise.all([
-      expireJobs(ctx).then(
-        (r) => (r.expired || r.purged || r.forgotten) && logger.info({ ...r }, 'review drafts and files past REVIEW_TTL_DAYS removed'),
-        (err) => logger.error({ err: errorMessage(err) }, 'review expiry failed'),
-      ),
-      expireWork(ctx).then(
-        (n) => n && logger.info({ removed: n }, 'queued work past WORK_TTL_HOURS removed'),
-        (err) => logger.error({ err: errorMessage(err) }, 'work expiry failed'),
-      ),
-    ]);
-  void expire();
-  const reviewTimer = setInterval(expire, REVIEW_EXPIRY_INTERVAL_MS).unref();
-  const webhooks = config.webhookUrl ? await startWebhooks(config, queue, logger, opts.webhook) : undefined;
-  if (webhooks) registerWebhookStats(metrics, () => webhooks.stats);
+  const stopWatch = async () => (leader ? leader.stop() : watcher?.stop());
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       setAccepting(false);
-      clearInterval(reviewTimer);
-      await webhooks?.stop();
+      await background.stop();
       const stopped = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await stopWatch();
@@ -197,38 +157,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       logger.info('labeller stopped');
     })());
 
+  // Last, once everything above runs (and the warning before it): whoever waits for "listening"
+  // (a supervisor, a test) finds the service whole, and the entry point's fault handlers follow at once.
+  if (!isLoopback(config.host) && !config.verifyRequiresKey) warnOpenVerify(config.host, port, logger);
+  logger.info({ url, dataDir: config.dataDir, keys: store.size, developmentSigner: ctx.identity.development }, 'labeller listening');
   return { url, port, ctx, metrics, logger, server, close };
-}
-
-/**
- * Delivery of review decisions to WEBHOOK_URL. On PostgreSQL each event goes through the shared
- * queue (every instance may deliver; one does each event, the queue times the retries);
- * otherwise this process delivers the outbox on its own timer.
- */
-async function startWebhooks(config: Config, queue: WorkQueue, logger: Logger, timing: DelivererOptions = {}): Promise<WebhookDeliverer> {
-  const shared = queue.where === 'postgres';
-  const deliverer = new WebhookDeliverer(config, jobStoreFor(config.dataDir).root, {
-    ...timing,
-    log: (level, msg, extra) => logger[level]({ ...extra, door: 'webhook' }, msg),
-    ...(shared ? { dispatch: (id: string) => queue.send('webhook', id) } : {}),
-  });
-  if (shared) {
-    const t = { ...WEBHOOK_TIMING, ...timing };
-    await queue.work('webhook', 1, (id) => deliverer.deliverOne(id), { limit: t.maxAttempts - 1, delayS: Math.round(t.baseDelayMs / 1000) });
-  }
-  return deliverer.start();
-}
-
-/** PostgreSQL's queue when the record is there (loaded only then), else this process's own. */
-async function openQueue(config: Config, logger: Logger): Promise<WorkQueue> {
-  if (!config.databaseUrl) return createLocalQueue({ log: (msg, extra) => logger.error(extra, msg) });
-  const { openPgQueue } = await import('./queue/pg-queue.js');
-  return openPgQueue({
-    url: config.databaseUrl,
-    expiryS: config.queueJobExpiryS,
-    maintenanceS: config.queueMaintenanceS,
-    log: (level, msg, extra) => logger[level]({ ...extra, door: 'queue' }, msg),
-  });
 }
 
 function printNewKey(name: string, secret: string, file: string): void {

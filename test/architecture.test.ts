@@ -29,6 +29,7 @@ const LAYER: Record<string, number> = {
   watch: 5,
   cli: 5,
   'cli.ts': 5,
+  'background.ts': 6,
   'server.ts': 6,
 };
 

@@ -6,11 +6,11 @@
  * idempotency key), and `labeller records check` passes. A retention job is scheduled once.
  */
 import pg from 'pg';
-import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { sha256 } from '../src/domain/hash.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/context.js';
+import { photoLike } from './helpers/synthetic.js';
 import { SIGNER_ENV, sharedRecordSetup } from './helpers/instances.js';
 import { postgresMissing } from './helpers/postgres.js';
 import { type ServiceProcess, startServiceProcess } from './helpers/service-process.js';
@@ -52,7 +52,7 @@ it('two instances, one queue: 40 queued labels, the instance running them SIGKIL
   const auth = { Authorization: `Bearer ${key}` };
 
   // A picture large enough that a label takes a while (the kill must find work running).
-  const image = await noiseJpeg(2400, 1600);
+  const image = await photoLike(2400, 1600, 7);
   const ids: string[] = [];
   for (let n = 0; n < JOBS; n++) {
     const fd = new FormData();
@@ -135,13 +135,4 @@ function unfinished(logs: string): string[] {
     if (l.msg === 'queued work ended' && l.job) started.delete(l.job);
   }
   return [...started];
-}
-
-async function noiseJpeg(width: number, height: number): Promise<Buffer> {
-  const raw = Buffer.alloc(width * height * 3);
-  let x = 12345;
-  for (let i = 0; i < raw.length; i++) raw[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
-  return sharp(raw, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 85 })
-    .toBuffer();
 }

@@ -27,7 +27,18 @@ export interface GreyImage {
 }
 
 /** Where every label and verification is written (src/registry implements it). */
+/**
+ * A role only one instance may hold at a time (the watch folder on a shared volume): held until
+ * released or until the holder's connection is lost (`lost` then resolves), e.g. when it dies.
+ */
+export interface Lease {
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface RecordSink {
+  /** Takes a named role shared by every instance on the record (PostgreSQL only); undefined when another holds it. */
+  lease?(name: 'watch'): Promise<Lease | undefined>;
   /**
    * Stores the record and returns its id. `output` is the labelled file, for fingerprints;
    * `grey`, when given, is that picture already decoded small (the labeller's own thumbnail

@@ -55,14 +55,14 @@ export interface CreatedApp {
   deps: AppDeps;
   setAccepting: (v: boolean) => void;
   /** Tells /readyz and /metrics about the embedded watch folder. */
-  setWatch: (health: () => WatchHealth) => void;
+  setWatch: (health: () => WatchHealth | undefined) => void;
 }
 
 export function createApp(opts: AppOptions): CreatedApp {
   const { ctx } = opts;
   const cfg = ctx.config;
   let accepting = true;
-  let watch: (() => WatchHealth) | undefined;
+  let watch: (() => WatchHealth | undefined) | undefined;
   const uploads = createUploadGate(cfg.maxUploads, cfg.maxUploadsPerClient);
   const deps: AppDeps = {
     ctx,

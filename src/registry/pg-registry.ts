@@ -6,7 +6,7 @@
  */
 import { LabellerError } from '../domain/errors.js';
 import { sha256 } from '../domain/hash.js';
-import type { Actor, GreyImage, IsccMatch, LabelRecord, PromptText, RecordQuery, StoredRecord } from '../domain/record.js';
+import type { Actor, GreyImage, IsccMatch, LabelRecord, Lease, PromptText, RecordQuery, StoredRecord } from '../domain/record.js';
 import type { Signal, VerifyReport } from '../domain/report.js';
 import type { ReviewRow } from '../domain/review.js';
 import { CHAINED_COLUMNS, GENESIS_HASH, rowHash } from './chain.js';
@@ -55,6 +55,9 @@ export async function openPgRegistry(url: string, opts: PgRegistryOptions = {}):
   return new PgRegistry(await openPostgres(url, PG_MIGRATIONS), opts);
 }
 
+/** Advisory lock keys of the roles one instance holds at a time. */
+const LEASES = { watch: 0x6c61_6277 } as const;
+
 export class PgRegistry implements RecordStore {
   readonly db: PgDb;
   private readonly maxPixels: number;
@@ -70,6 +73,11 @@ export class PgRegistry implements RecordStore {
 
   get where(): string {
     return this.db.where;
+  }
+
+  /** The watch folder's lease: one instance runs it; another takes over when that one's connection ends. */
+  lease(name: 'watch'): Promise<Lease | undefined> {
+    return this.db.lease(LEASES[name]);
   }
 
   async recordLabel(record: LabelRecord, actor: Actor, output: Buffer, grey?: GreyImage, prompt?: PromptText): Promise<string> {

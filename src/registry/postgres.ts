@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { LabellerError, errorMessage } from '../domain/errors.js';
+import type { Lease } from '../domain/record.js';
 
 /** Rows come back as plain objects; BIGINT (int8) as a number (seqs stay far below 2^53). */
 export interface PgQuery {
@@ -19,6 +20,11 @@ export interface PgDb extends PgQuery {
    * lock first (released at commit), which serialises every writer that takes the same key.
    */
   transaction<T>(fn: (tx: PgQuery) => Promise<T>, opts?: { lock?: number; readOnly?: boolean }): Promise<T>;
+  /**
+   * A session advisory lock on its own connection, if free: held until released or until the
+   * connection is lost (checked every `checkMs`), when the server frees it for another instance.
+   */
+  lease(key: number, checkMs?: number): Promise<Lease | undefined>;
   close(): Promise<void>;
 }
 
@@ -84,8 +90,50 @@ function wrap(pool: pg.Pool, where: string): PgDb {
         client.release();
       }
     },
+    lease: (key, checkMs = 2000) => lease(pool, key, checkMs),
     async close(): Promise<void> {
       await pool.end();
+    },
+  };
+}
+
+async function lease(pool: pg.Pool, key: number, checkMs: number): Promise<Lease | undefined> {
+  const client = await pool.connect();
+  let lose!: () => void;
+  const lost = new Promise<void>((r) => (lose = r));
+  const onError = () => lose();
+  client.on('error', onError);
+  let ok = false;
+  try {
+    ok = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key])).rows[0]?.ok === true;
+  } catch (err) {
+    client.off('error', onError);
+    client.release(err as Error);
+    throw err;
+  }
+  if (!ok) {
+    client.off('error', onError);
+    client.release();
+    return undefined;
+  }
+  // A connection the server dropped says so only when used: a light query notices it.
+  const timer = setInterval(() => client.query('SELECT 1').catch(() => lose()), checkMs);
+  timer.unref();
+  let released = false;
+  void lost.then(() => clearInterval(timer));
+  return {
+    lost,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      const broken = await client.query('SELECT pg_advisory_unlock($1)', [key]).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      client.off('error', onError);
+      client.release(broken);
+      lose();
     },
   };
 }

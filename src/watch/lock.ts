@@ -9,7 +9,12 @@ import { LOCK_FILE } from './layout.js';
 
 const heldHere = new Set<string>();
 
-export async function acquireLock(root: string): Promise<() => Promise<void>> {
+/**
+ * `takeOver`: the caller holds the folder's lease on the shared record (PostgreSQL), which only
+ * one instance can hold, so a lock file left behind is stale whatever process it names (on a
+ * shared volume that process may have run on another machine, where its pid means nothing here).
+ */
+export async function acquireLock(root: string, opts: { takeOver?: boolean } = {}): Promise<() => Promise<void>> {
   const file = path.join(root, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -23,7 +28,7 @@ export async function acquireLock(root: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const pid = Number.parseInt(await fs.readFile(file, 'utf8').catch(() => ''), 10);
-    const busy = pid === process.pid ? heldHere.has(root) : pid > 0 && isAlive(pid);
+    const busy = pid === process.pid ? heldHere.has(root) : !opts.takeOver && pid > 0 && isAlive(pid);
     if (busy) throw new LabellerError('bad_config', `another watcher (process ${pid}) is already using ${root}; stop it first`);
     await fs.rm(file, { force: true }); // stale: its process is gone
   }

@@ -54,6 +54,8 @@ export interface WatchOptions {
   resumeProbeMs?: number;
   /** For tests: stop a job at a named step, as a crash would. */
   hooks?: JobHooks;
+  /** This instance holds the folder's lease on the shared record: a lock file another process left is taken over. */
+  leased?: boolean;
 }
 
 /** The longest wait between two probes of a halted worker. */
@@ -92,7 +94,7 @@ export async function startWatcher(dir: string, ctx: CoreContext, opts: WatchOpt
   await ensureLayout(path.resolve(dir));
   // The real path: "inside the root" is then a matter of names, with no link on the way.
   const root = await fs.realpath(path.resolve(dir));
-  const release = await acquireLock(root);
+  const release = await acquireLock(root, { takeOver: opts.leased });
   const log = opts.logger ?? pino({ enabled: false });
   try {
     const rec = await recoverWorkArea(root);
