@@ -19,7 +19,7 @@ import type { FreeSpaceFn } from './http/disk-space.js';
 import { createMetrics, registerWatchStats, type Metrics } from './http/metrics.js';
 import { storageFault } from './http/storage-fault.js';
 import { defaultWatchDir, startWatcher, type Watcher } from './watch/index.js';
-import { leadWatch } from './watch/leader.js';
+import { leadWatch, type WatchLeader } from './watch/leader.js';
 import { endExiftool } from './provenance/exiftool.js';
 import type { WorkQueue } from './queue/work-queue.js';
 import { openQueue } from './queue/open.js';
@@ -118,12 +118,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     watcher = w;
     setWatch(() => (watcher?.isHalted() ? { halted: true, reason: haltReason } : watcher ? { halted: false } : undefined));
   };
-  let leader: { stop(): Promise<void> } | undefined;
+  let leader: WatchLeader | undefined;
   if (config.watchEnabled) registerWatchStats(metrics, () => watcher?.stats() ?? { processed: 0, failed: 0, inProgress: 0, queued: 0 });
   const lease = ctx.records?.lease?.bind(ctx.records);
   if (config.watchEnabled && lease) {
     // Several instances on one record: the one holding the folder's lease runs it.
     leader = leadWatch({ dir: defaultWatchDir(config), ctx, lease: () => lease('watch'), watch: watchOptions, logger, onChange: useWatcher });
+    await leader.ready;
   } else if (config.watchEnabled) {
     try {
       useWatcher(await startWatcher(defaultWatchDir(config), ctx, watchOptions));

@@ -23,8 +23,16 @@ export interface LeadOptions {
   onChange: (w: Watcher | undefined) => void;
 }
 
-export function leadWatch(o: LeadOptions): { stop(): Promise<void> } {
+export interface WatchLeader {
+  /** Resolves after the first ask: this instance runs the folder, or another instance does. */
+  readonly ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function leadWatch(o: LeadOptions): WatchLeader {
   let stopped = false;
+  let firstAsked: () => void = () => {};
+  const ready = new Promise<void>((r) => (firstAsked = r));
   let wake: () => void = () => {};
   const stopping = new Promise<void>((r) => (wake = r));
   const pause = (ms: number) => Promise.race([stopping, new Promise<void>((r) => setTimeout(r, ms).unref())]);
@@ -35,10 +43,12 @@ export function leadWatch(o: LeadOptions): { stop(): Promise<void> } {
       watcher = await startWatcher(o.dir, o.ctx, { ...o.watch, leased: true });
       o.onChange(watcher);
       o.logger.info({ dir: watcher.dir }, 'watch folder running (this instance holds its lease)');
+      firstAsked();
       await Promise.race([lease.lost, stopping]);
       if (!stopped) o.logger.warn('the watch folder lease was lost (the connection to PostgreSQL ended): stopping the watcher here');
     } catch (err) {
       o.logger.error({ err: errorMessage(err) }, 'the watch folder could not start on this instance');
+      firstAsked();
     } finally {
       await watcher?.stop().catch((err) => o.logger.error({ err: errorMessage(err) }, 'stopping the watch folder failed'));
       o.onChange(undefined);
@@ -52,16 +62,21 @@ export function leadWatch(o: LeadOptions): { stop(): Promise<void> } {
         o.logger.warn({ err: errorMessage(err) }, 'cannot ask PostgreSQL for the watch folder lease');
         return undefined;
       });
-      if (lease && stopped) await lease.release();
-      else if (lease) await holdOnce(lease);
+      if (!lease) {
+        if (!stopped) o.logger.info('another instance runs the watch folder (it holds the lease); this one takes over if it stops');
+        firstAsked();
+      } else if (stopped) await lease.release();
+      else await holdOnce(lease);
       if (!stopped) await pause(o.retryMs ?? 3000);
     }
   })();
 
   return {
+    ready,
     async stop() {
       stopped = true;
       wake();
+      firstAsked();
       await loop;
     },
   };
