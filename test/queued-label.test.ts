@@ -103,6 +103,14 @@ describe('a queued label', () => {
     const reader = await Reader.fromAsset({ buffer: bytes, mimeType: 'image/jpeg' }, { verify: { remote_manifest_fetch: false } } as never);
     expect(['Valid', 'Trusted']).toContain(reader?.json().validation_state);
 
+    // The API description names every field the job has.
+    const doc = (await (await fetch(`${srv.url}/api/openapi.json`)).json()) as {
+      components: { schemas: { QueuedLabel: { properties: Record<string, unknown> } } };
+      paths: Record<string, { post: { parameters: { name: string }[] } }>;
+    };
+    expect(Object.keys(done).filter((k) => !(k in doc.components.schemas.QueuedLabel.properties))).toEqual([]);
+    expect(doc.paths['/api/v1/label'].post.parameters.map((p) => p.name)).toContain('Prefer');
+
     const row = await srv.ctx.records!.findByJob!(first.id);
     expect(row?.id).toBe(done.output.recordId);
     expect(row?.outputSha256).toBe(done.output.sha256);

@@ -117,6 +117,34 @@ export function openApiDocument(version: string): Record<string, unknown> {
           type: 'object',
           description: 'The verification report; the same schema as `labeller verify --json` (schema/verify-report.schema.json).',
         },
+        QueuedLabel: {
+          type: 'object',
+          description:
+            "A label sent with Prefer: respond-async, run by the queue (on PostgreSQL by whichever instance is free). A failed state with a code other than internal is the file's fault and is not retried.",
+          required: ['id', 'kind', 'state', 'attempts', 'createdAt', 'fileName', 'submitter', 'links'],
+          properties: {
+            id: { type: 'string', pattern: '^job-[0-9a-f-]{36}$' },
+            kind: { type: 'string', enum: ['label'] },
+            state: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+            attempts: { type: 'integer', description: 'Attempts started; more than 1 after a retry (e.g. the instance running it died)' },
+            createdAt: { type: 'string', format: 'date-time' },
+            finishedAt: { type: 'string', format: 'date-time' },
+            fileName: { type: 'string' },
+            submitter: { type: 'object', properties: { actor: { type: 'string' }, door: { type: 'string' } } },
+            output: {
+              type: 'object',
+              properties: {
+                sha256: { type: 'string' },
+                bytes: { type: 'integer' },
+                mimeType: { type: 'string' },
+                recordId: { type: 'string' },
+                warnings: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            error: { type: 'object', properties: { code: { type: 'string' }, reason: { type: 'string' } } },
+            links: { type: 'object', properties: { self: { type: 'string' }, output: { type: 'string' } } },
+          },
+        },
         Job: {
           type: 'object',
           description: 'A file held for review. Labellers see their own jobs; editors and admins see all.',
@@ -175,6 +203,16 @@ export function openApiDocument(version: string): Record<string, unknown> {
           operationId: 'label',
           summary: 'Label a file: visible warning + IPTC/XMP + signed C2PA manifest',
           security: [{ bearer: [] }, { apiKey: [] }],
+          parameters: [
+            {
+              name: 'Prefer',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', example: 'respond-async' },
+              description:
+                'respond-async (RFC 7240): answer 202 at once with a queued job (Preference-Applied: respond-async); follow it at /api/v1/jobs/{id}, fetch the file at /api/v1/jobs/{id}/output once done.',
+            },
+          ],
           requestBody: upload(labelFields),
           responses: {
             '200': {
@@ -184,9 +222,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
             },
             '202': {
               description:
-                'Held for review (review=required or REVIEW_REQUIRED): the job, with Location /api/v1/jobs/{id}; the file is released only once an editor approves it.',
+                'Held for review (review=required or REVIEW_REQUIRED): the job, with Location /api/v1/jobs/{id}; the file is released only once an editor approves it. With Prefer: respond-async: the queued job (state queued); when review is required it becomes the review job of the same id.',
               headers: { Location: { schema: { type: 'string' }, description: 'The job' } },
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Job' } } },
+              content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Job' }, { $ref: '#/components/schemas/QueuedLabel' }] } } },
             },
             '401': problem('No API key'),
             '403': problem('Wrong API key'),
@@ -435,12 +473,21 @@ function jobPaths(): Record<string, object> {
       },
     },
     '/api/v1/jobs/{id}': {
-      get: { operationId: 'getJob', summary: 'One job (its submitter, editors, admins)', security, parameters: [id], responses: { '200': job, ...common } },
+      get: {
+        operationId: 'getJob',
+        summary: 'One job (its submitter, editors, admins): a review job, or a queued label',
+        security,
+        parameters: [id],
+        responses: {
+          '200': json('The job', { oneOf: [{ $ref: '#/components/schemas/Job' }, { $ref: '#/components/schemas/QueuedLabel' }] }),
+          ...common,
+        },
+      },
     },
     '/api/v1/jobs/{id}/output': {
       get: {
         operationId: 'jobOutput',
-        summary: 'The released file of an approved job, to its submitter and to editors',
+        summary: 'The released file of an approved job, or the labelled file of a done queued label, to its submitter and to editors',
         security,
         parameters: [id],
         responses: {
