@@ -1,7 +1,9 @@
 /**
  * Labels per second through the REST door with one and with two service instances (compiled
  * dist/server.js) sharing one PostgreSQL record, same client load (6 requests in flight, a
- * 1-megapixel JPEG). Both figures come from the same run, so their ratio is what to read; on a
+ * 1-megapixel JPEG), and the same labels queued (`Prefer: respond-async`: all sent at once to
+ * the instances in turn, timed until the last is done; the instances share one data volume and
+ * the queue). All figures come from the same run, so their ratios are what to read; on a
  * machine with few cores the instances compete for the same CPUs.
  * Run: npm run build && npx tsx bench/scale-out.bench.ts [labels]   (DATABASE_URL, or a throwaway cluster)
  */
@@ -21,7 +23,7 @@ const image = await sharp({ create: { width: 1200, height: 800, channels: 3, bac
   .jpeg({ quality: 85 })
   .toBuffer();
 
-async function run(instances: number): Promise<number> {
+async function run(instances: number, queued = false): Promise<number> {
   const url = await cluster!.newDatabase('labeller_scale_bench');
   const env = {
     DATABASE_URL: url,
@@ -31,7 +33,9 @@ async function run(instances: number): Promise<number> {
     RATE_LIMIT_PER_MINUTE: '0',
   };
   const services: ServiceProcess[] = [];
-  for (let i = 0; i < instances; i++) services.push(await startServiceProcess({ ...env, DATA_DIR: tempDir('labeller-scale-bench-') }));
+  // Queued work lives on the volume the instances share; synchronous labels need nothing shared but the record.
+  const shared = tempDir('labeller-scale-bench-');
+  for (let i = 0; i < instances; i++) services.push(await startServiceProcess({ ...env, DATA_DIR: queued ? shared : tempDir('labeller-scale-bench-') }));
   try {
     const send = async (n: number) => {
       const fd = new FormData();
@@ -45,6 +49,7 @@ async function run(instances: number): Promise<number> {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     };
     await Promise.all(services.map((_, i) => send(i))); // warm-up: each instance's first label
+    if (queued) return await queuedRate(services);
     let next = 0;
     const start = performance.now();
     await Promise.all(
@@ -58,12 +63,38 @@ async function run(instances: number): Promise<number> {
   }
 }
 
+/** Every label queued at once over the instances, timed until the last one is done. */
+async function queuedRate(services: ServiceProcess[]): Promise<number> {
+  const auth = { Authorization: 'Bearer bench-secret-0123456789' };
+  const start = performance.now();
+  const ids: string[] = [];
+  for (let n = 0; n < LABELS; n++) {
+    const fd = new FormData();
+    fd.append('file', new Blob([image], { type: 'image/jpeg' }), 'photo.jpg');
+    const res = await fetch(`${services[n % services.length].url}/api/v1/label`, { method: 'POST', body: fd, headers: { ...auth, Prefer: 'respond-async' } });
+    if (res.status !== 202) throw new Error(`HTTP ${res.status}`);
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  for (const id of ids) {
+    for (;;) {
+      const job = (await (await fetch(`${services[0].url}/api/v1/jobs/${id}`, { headers: auth })).json()) as { state: string };
+      if (job.state === 'done') break;
+      if (job.state === 'failed') throw new Error(`job ${id} failed`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return LABELS / ((performance.now() - start) / 1000);
+}
+
 try {
   const one = await run(1);
   const two = await run(2);
-  console.log(
-    `labels/s, ${LABELS} labels of a 1200×800 JPEG, ${IN_FLIGHT} in flight: 1 instance ${one.toFixed(2)}, 2 instances ${two.toFixed(2)} (×${(two / one).toFixed(2)})`,
-  );
+  const q1 = await run(1, true);
+  const q2 = await run(2, true);
+  const ratio = (a: number, b: number) => `×${(b / a).toFixed(2)}`;
+  console.log(`labels/s, ${LABELS} labels of a 1200×800 JPEG, PostgreSQL record and queue`);
+  console.log(`  synchronous, ${IN_FLIGHT} in flight: 1 instance ${one.toFixed(2)}, 2 instances ${two.toFixed(2)} (${ratio(one, two)})`);
+  console.log(`  queued (respond-async), all at once: 1 instance ${q1.toFixed(2)}, 2 instances ${q2.toFixed(2)} (${ratio(q1, q2)})`);
 } finally {
   await cluster.stop();
 }
