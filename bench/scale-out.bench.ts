@@ -31,6 +31,8 @@ async function run(instances: number, queued = false): Promise<number> {
     SIGNER_KEY: trust('es256.pem'),
     API_KEYS: 'bench:bench-secret-0123456789',
     RATE_LIMIT_PER_MINUTE: '0',
+    // One client with 6 uploads in flight (the default allows 4 per client address).
+    MAX_UPLOADS_PER_CLIENT: '16',
   };
   const services: ServiceProcess[] = [];
   // Queued work lives on the volume the instances share; synchronous labels need nothing shared but the record.
