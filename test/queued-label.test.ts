@@ -237,4 +237,15 @@ describe('the work files', () => {
     expect(fs.existsSync(dir)).toBe(false);
     expect((await fetch(`${srv.url}/api/v1/jobs/${id}`, { headers: auth() })).status).toBe(404);
   });
+
+  it('of work that never ended (the queue gave up) leave seven TTLs after it was sent, not before', async () => {
+    const store = new WorkStore(config.dataDir);
+    const id = WorkStore.newId();
+    const createdAt = new Date().toISOString();
+    await store.create({ v: 1, id, createdAt, submitter: { actor: 'desk', door: 'rest' }, fileName: 'x.jpg', fields: {}, inputBytes: 3 }, Buffer.from('abc'));
+    await expireWork(srv.ctx, Date.now() + 6 * config.workTtlHours * 3_600_000);
+    expect(fs.existsSync(store.dirOf(id))).toBe(true);
+    await expireWork(srv.ctx, Date.now() + 8 * config.workTtlHours * 3_600_000);
+    expect(fs.existsSync(store.dirOf(id))).toBe(false);
+  });
 });

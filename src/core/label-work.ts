@@ -137,14 +137,16 @@ export async function unfinishedWork(ctx: CoreContext): Promise<string[]> {
   return out;
 }
 
-/** Deletes the files of work finished more than WORK_TTL_HOURS ago, and of uploads never committed. */
+/** Deletes the files of work finished more than WORK_TTL_HOURS ago, of uploads never committed, and of work abandoned long ago. */
 export async function expireWork(ctx: CoreContext, now = Date.now()): Promise<number> {
   const store = workStoreFor(ctx.config.dataDir);
   const ttl = ctx.config.workTtlHours * 3_600_000;
   let removed = 0;
   for (const { id, mtimeMs } of await store.list()) {
     const [req, result] = await Promise.all([store.request(id), store.result(id)]);
-    const old = result ? Date.parse(result.finishedAt) < now - ttl : !req && mtimeMs < now - 3_600_000;
+    // Finished: after the TTL. Never committed: after an hour. Never finished (the queue gave up on a
+    // machine fault): after seven TTLs, long past its last retry, so no upload is kept for ever.
+    const old = result ? Date.parse(result.finishedAt) < now - ttl : req ? Date.parse(req.createdAt) < now - 7 * ttl : mtimeMs < now - 3_600_000;
     if (old) {
       await store.remove(id);
       removed++;
