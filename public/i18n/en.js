@@ -528,6 +528,7 @@ export default {
   'api.field.quality': 'JPEG/WebP/AVIF quality from 1 to 100.',
   'api.field.title': 'The title written into the manifest; by default the file name.',
   'api.field.textFormat': 'Texts: the format, when the name does not tell it.',
+  'api.param.Prefer': 'respond-async (RFC 7240): answer 202 at once with a queued job; follow it at its link, and fetch the labelled file from its output link once it is done.',
   'api.param.ocr': 'false: do not read the picture for a visible warning (faster; the visible layer is then known only from a believed claim).',
   'api.param.preview': 'Pictures: add the manifest’s thumbnail and the tree of earlier files with thumbnails (for the Verify page).',
   'api.param.from': 'From this date.',
