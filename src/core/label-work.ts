@@ -112,21 +112,24 @@ export async function runLabelWork(id: string, ctx: CoreContext): Promise<void> 
 
 /** The work's state, to its submitter and to editors (anyone else: not found). */
 export async function getWork(id: string, viewer: Reviewer, ctx: CoreContext, queue: WorkQueue): Promise<WorkView> {
-  const store = workStoreFor(ctx.config.dataDir);
-  const req = await store.request(id);
-  if (!req || !(roleAllows(viewer.role, 'editor') || req.submitter.actor === viewer.key)) throw new LabellerError('not_found', 'No job has this id.');
-  const result = await store.result(id);
-  return viewOf(req, result, await queue.status('label', id));
+  return (await readWork(id, viewer, ctx, queue)).view;
 }
 
 /** The labelled file of finished work. */
 export async function workOutput(id: string, viewer: Reviewer, ctx: CoreContext, queue: WorkQueue): Promise<{ view: WorkView; bytes: Buffer; ext: string }> {
-  const view = await getWork(id, viewer, ctx, queue);
-  const result = await workStoreFor(ctx.config.dataDir).result(id);
-  if (view.state !== 'done' || result?.state !== 'done') throw new LabellerError('job_state', `job ${id} is ${view.state}: it has no labelled file`);
+  const { view, result } = await readWork(id, viewer, ctx, queue);
+  if (result?.state !== 'done') throw new LabellerError('job_state', `job ${id} is ${view.state}: it has no labelled file`);
   const kept = (await loadKept(workStoreFor(ctx.config.dataDir).kept(id)))?.bytes;
   if (!kept) throw new LabellerError('not_found', `the labelled file of job ${id} is no longer kept (WORK_TTL_HOURS)`);
   return { view, bytes: kept, ext: result.ext };
+}
+
+async function readWork(id: string, viewer: Reviewer, ctx: CoreContext, queue: WorkQueue): Promise<{ view: WorkView; result?: WorkResult }> {
+  const store = workStoreFor(ctx.config.dataDir);
+  const req = await store.request(id);
+  if (!req || !(roleAllows(viewer.role, 'editor') || req.submitter.actor === viewer.key)) throw new LabellerError('not_found', 'No job has this id.');
+  const result = await store.result(id);
+  return { view: viewOf(req, result, await queue.status('label', id)), result };
 }
 
 /** Work whose files say it is not finished (queued again at start: the local queue forgets on exit). */
