@@ -24,6 +24,15 @@ const rounds = Number(process.argv[2] ?? 2);
 const files = (await twelveMegapixelJpegs(6)).map((f) => fs.readFileSync(f));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'label-steps-'));
 const ctx = await createContext({ config: loadConfig({ DATA_DIR: dataDir } as NodeJS.ProcessEnv) });
+// The same labelling with a feature left out, to see what each costs (the watermark; the record
+// with its fingerprints, ISCC codes and hash chain).
+const without = async (env: Record<string, string>, records?: false) =>
+  createContext({ config: loadConfig({ DATA_DIR: fs.mkdtempSync(path.join(dataDir, 'v-')), ...env } as NodeJS.ProcessEnv), records });
+const variants = {
+  '  without the record': await without({}, false),
+  '  without the watermark': await without({ WATERMARK_KEY: 'off' }),
+  '  without either (signed, XMP, thumbnail)': await without({ WATERMARK_KEY: 'off' }, false),
+};
 const svg = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="1500" height="360"><rect width="100%" height="100%" fill="black" fill-opacity="0.85"/>' +
     '<text x="40" y="150" font-family="DejaVu Sans" font-weight="bold" font-size="120" fill="white">ЖИ көмегімен жасалған</text>' +
@@ -42,6 +51,7 @@ async function step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
 }
 
 await label(files[0], {}, ctx); // warm
+for (const v of Object.values(variants)) await label(files[0], {}, v);
 for (let r = 0; r < rounds; r++) {
   for (const b of files) {
     await step('bare sharp: decode + mark + JPEG encode (the floor)', () =>
@@ -52,6 +62,7 @@ for (let r = 0; r < rounds; r++) {
         .toBuffer(),
     );
     await step('labeller: label() + record, all steps', () => label(b, {}, ctx));
+    for (const [name, v] of Object.entries(variants)) await step(name, () => label(b, {}, v));
     const probe = await step('  header read', () => probeImage(b, 'jpeg', 2e8));
     const px = await step('  labelled pixels: one decode, mark, encode, thumbnail + fingerprint pixels', () =>
       labelPixels(b, plan, probe, { xmp, quality: 92, maxPixels: 2e8 }),
@@ -89,4 +100,5 @@ console.log(
   ),
 );
 await ctx.records?.close();
+for (const v of Object.values(variants)) await v.records?.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeDistance, decodeUnit, encodeUnit, imageCode, textCode, textCodes } from '../src/domain/iscc/index.js';
+import { dct } from '../src/domain/iscc/image-code.js';
 import { base32Decode, base32Encode } from '../src/domain/iscc/codec.js';
 import { MINHASH_A_BIG, MINHASH_B_BIG } from '../src/domain/iscc/minhash-params.js';
 import { permute } from '../src/domain/iscc/minhash.js';
@@ -53,6 +54,32 @@ describe('the parts', () => {
     expect(codes.windows).toHaveLength(5);
     const half = words.slice(0, Math.floor(words.length / 2));
     expect(Math.min(...codes.windows.map((w) => codeDistance(w, textCode(half).iscc)!))).toBeLessThanOrEqual(4);
+  });
+
+  it('the DCT (preallocated, in place) equals the plain recursion of the reference to the last bit', () => {
+    // The reference's recursion, written plainly: the oracle for the allocation-free one.
+    const plain = (v: number[]): number[] => {
+      if (v.length === 1) return [v[0]];
+      const n = v.length;
+      const half = n / 2;
+      const alpha = Array.from({ length: half }, (_, i) => v[i] + v[n - 1 - i]);
+      const beta = Array.from({ length: half }, (_, i) => (v[i] - v[n - 1 - i]) / (Math.cos(((i + 0.5) * Math.PI) / n) * 2.0));
+      const a = plain(alpha);
+      const b = plain(beta);
+      const out: number[] = [];
+      for (let i = 0; i < half - 1; i++) out.push(a[i], b[i] + b[i + 1]);
+      out.push(a[half - 1], b[half - 1]);
+      return out;
+    };
+    const rnd = mulberry32(13);
+    for (let t = 0; t < 300; t++) {
+      const n = 2 ** (t % 6);
+      const v = Array.from({ length: n }, () => (t % 2 ? Math.floor(rnd() * 256) : rnd() * 255));
+      const want = plain(v);
+      const got = dct(v);
+      for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i]), `n=${n} i=${i}`).toBe(true);
+    }
+    expect(() => dct([1, 2, 3])).toThrow(RangeError);
   });
 
   it('xxHash32 gives the published values', () => {

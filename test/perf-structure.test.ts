@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '../src/core/label.js';
 import { inOrder } from '../src/cli/in-order.js';
 import { BACKING, planMark } from '../src/label/image-mark.js';
-import { decodeCounts, encodeLabelled, labelOnce, resetDecodeCounts } from '../src/media/sharp.js';
+import { decodeCounts, encodeLabelled, gridPipelines, labelOnce, resetDecodeCounts } from '../src/media/sharp.js';
+import { STORED_ISCC_CROPS } from '../src/registry/iscc-index.js';
 import { quickImage, sniff } from '../src/media/sniff.js';
 import { collapseText, distinctFeatures } from '../src/domain/iscc/text-code.js';
 import { minhash, permute } from '../src/domain/iscc/minhash.js';
@@ -85,6 +86,8 @@ describe('one decode per labelled image', () => {
     resetDecodeCounts();
     const r = await label(input, {}, ctx);
     expect(decodeCounts()).toEqual({ header: 1, full: 1, reduced: 0, fingerprint: 0 });
+    // 11 ISCC crops; the soft binding's code and the 3 pHashes share their grids (whole picture, centre crops).
+    expect(gridPipelines()).toBe(STORED_ISCC_CROPS.length);
     expect(r.record.id).toBeTruthy();
     // The record's fingerprints, made from the pipeline's own small copy, still find a stripped copy.
     const stripped = await sharp(r.bytes).jpeg({ quality: 80 }).toBuffer();
