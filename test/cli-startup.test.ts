@@ -1,10 +1,12 @@
 /**
  * Start-up stays light: `--version` and `--help` load only the argument parser, never the
- * native tools (sharp, c2pa-node, SQLite) or ExifTool; a command loads what it uses.
+ * native tools (sharp, c2pa-node, SQLite) or ExifTool; a command's own help neither; a command
+ * loads what it uses when it runs.
  */
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { expect, it } from 'vitest';
-import { ROOT } from './helpers/context.js';
+import { ROOT, tempDir } from './helpers/context.js';
 
 const HEAVY = ['sharp', '@contentauth/c2pa-node', 'better-sqlite3', 'exiftool-vendored', 'zod'];
 
@@ -28,7 +30,7 @@ function loadedBy(args: string[]): { out: string; packages: string[] } {
       '-e',
       script,
     ],
-    { cwd: ROOT, encoding: 'utf8' },
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATA_DIR: tempDir('labeller-startup-') } },
   );
   const [out, tail] = r.stdout.split('\n@@');
   const { modules } = JSON.parse(tail) as { modules: string[] };
@@ -52,7 +54,19 @@ it('--version and --help load none of the heavy tools', () => {
   expect(help.packages).toEqual([]);
 });
 
-it('a command loads the tools it uses (the check above can see them)', () => {
-  const verify = loadedBy(['verify', '--help']);
+it("a command's --help loads none of the native tools either: they load when it runs", () => {
+  for (const command of ['label', 'verify', 'clean', 'survive', 'watch']) {
+    const help = loadedBy([command, '--help']);
+    expect(help.out, command).toContain(`Usage: labeller ${command}`);
+    expect(
+      help.packages.filter((p) => p !== 'zod'),
+      command,
+    ).toEqual([]);
+  }
+});
+
+it('a command loads the tools it uses (the checks above can see them)', () => {
+  const verify = loadedBy(['verify', '--no-ocr', path.join(ROOT, 'fixtures/peer/c2pa-rs/C.jpg')]);
+  expect(verify.out).toContain('C2PA: valid');
   expect(verify.packages).toEqual(expect.arrayContaining(['sharp', '@contentauth/c2pa-node', 'zod']));
 });

@@ -4,8 +4,6 @@
  * history, prompts); see core/clean.ts for what is kept. Exit 0 when written, 2 otherwise.
  */
 import type { Command } from 'commander';
-import { cleanCopy } from '../core/clean.js';
-import { createContext } from '../startup.js';
 import { EXIT, fail, readInput, say, writeAtomic } from './common.js';
 
 export function register(program: Command): void {
@@ -18,6 +16,7 @@ export function register(program: Command): void {
     .option('--json', 'print what was removed as JSON')
     .action(async (file: string, flags: { output: string; force?: boolean; json?: boolean }) => {
       try {
+        const [{ createContext }, { cleanCopy }] = await Promise.all([import('../startup.js'), import('../core/clean.js')]);
         const ctx = await createContext({ warn: () => {}, records: false });
         const r = await cleanCopy(readInput(file, ctx.config.maxUploadBytes), ctx, { fileName: file });
         writeAtomic(flags.output, r.bytes, flags.force);

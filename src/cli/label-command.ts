@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { createContext } from '../startup.js';
-import { label } from '../core/label.js';
 import { CLI_SWITCHES, cliFlagOf, fieldHelp, LABEL_FIELDS, parseLabelOptions, textFormatFromName } from '../domain/label-fields.js';
 import type { CoreContext, LabelRecord } from '../core/types.js';
 import type { LabelOptions } from '../core/options.js';
@@ -48,6 +46,9 @@ async function runLabel(inputs: string[], flags: LabelFlags): Promise<number> {
     seen.add(path.resolve(t));
   }
   const concurrency = concurrencyOf(flags.concurrency);
+  // The core and its tools (sharp, c2pa-node, SQLite) load once the flags are known good: `label --help`
+  // and a mistyped option answer without them.
+  const [{ createContext }, { label }] = await Promise.all([import('../startup.js'), import('../core/label.js')]);
   const ctx = await createContext({ warn: say });
   // The review core (job store, webhooks) is loaded only when a file is to be held.
   if (options.review === 'required' || ctx.config.reviewRequired) return holdForReview(inputs, options, ctx, flags);

@@ -6,9 +6,7 @@
  */
 import type { Command } from 'commander';
 import { textFormatFromName } from '../core/options.js';
-import { survive } from '../core/survive.js';
 import type { LayerState, SurvivalReport } from '../domain/distribution.js';
-import { createContext } from '../startup.js';
 import { EXIT, fail, readInput } from './common.js';
 
 export function register(program: Command): void {
@@ -20,6 +18,7 @@ export function register(program: Command): void {
     .option('--no-ocr', 'do not read the pixels of the copies for the warning (the recorded region is compared instead)')
     .action(async (file: string, flags: { json?: boolean; ocr: boolean }) => {
       try {
+        const [{ createContext }, { survive }] = await Promise.all([import('../startup.js'), import('../core/survive.js')]);
         const ctx = await createContext({ warn: () => {} });
         try {
           const report = await survive(

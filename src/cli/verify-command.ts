@@ -5,11 +5,8 @@
  * unreadable (any file); 2 an input could not be read, or bad usage.
  */
 import { type Command, Option } from 'commander';
-import { createContext, readAnchors } from '../startup.js';
 import type { VerifyReport } from '../domain/report.js';
 import { provenanceBroken } from '../core/verdict.js';
-import { verify } from '../core/verify.js';
-import { textFormatFromName } from '../core/options.js';
 import { LANGS, type Lang } from '../domain/vocabulary.js';
 import { EXIT, fail, readInput } from './common.js';
 import { PROFILE_IDS, PROFILES } from '../domain/profiles/index.js';
@@ -39,6 +36,12 @@ export function register(program: Command): void {
 }
 
 async function runVerify(files: string[], flags: VerifyFlags): Promise<number> {
+  // The core and its tools load only to verify: `verify --help` answers without them.
+  const [{ createContext, readAnchors }, { verify }, { textFormatFromName }] = await Promise.all([
+    import('../startup.js'),
+    import('../core/verify.js'),
+    import('../core/options.js'),
+  ]);
   const policy = { trustAnchorsPem: readAnchors(flags.trustAnchors), ocr: flags.ocr };
   // Verification signs nothing: the development-identity warning would only be noise here.
   const ctx = await createContext({ warn: () => {} });

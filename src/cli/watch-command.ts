@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { createContext } from '../startup.js';
-import { startWatcher } from '../watch/index.js';
 import { errorMessage, LabellerError } from '../domain/errors.js';
 import { EXIT, say } from './common.js';
 
@@ -27,6 +24,7 @@ export function register(program: Command): void {
 }
 
 async function runWatch(dir: string, flags: WatchFlags): Promise<number> {
+  const [{ pino }, { createContext }, { startWatcher }] = await Promise.all([import('pino'), import('../startup.js'), import('../watch/index.js')]);
   const ctx = await createContext({ warn: say });
   const logger = pino({ level: ctx.config.logLevel, base: { door: 'watch' } }, pino.destination(2));
   let halted: (why: string) => void = () => {};

@@ -137,7 +137,9 @@ function fail(slot: Slot, err: Error): void {
 
 function newWorker(): Worker {
   const options = { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB }, workerData: { preload: [...used] } };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), options);
+  // The process's own flags, less --input-type (for -e and stdin only: a worker refuses to start with it).
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), { ...options, execArgv });
   const entry = new URL('./parse-worker.ts', import.meta.url).href;
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
