@@ -82,9 +82,37 @@ function dispatch(): void {
     const timer = setTimeout(() => fail(slot, new Error(`parse worker did not load ${job.module}`)), LOAD_TIMEOUT_MS);
     slot.job = { ...job, id, timer };
     slot.worker.ref(); // a job in flight keeps the process alive; an idle worker does not
-    const whole = job.input.byteOffset === 0 && job.input.byteLength === job.input.buffer.byteLength;
-    const transfer = job.transfer && whole && job.input.buffer instanceof ArrayBuffer ? [job.input.buffer] : [];
-    slot.worker.postMessage({ id, module: job.module, task: job.task, input: job.input, arg: job.arg }, transfer);
+    post(slot, { id, module: job.module, task: job.task, input: job.input, arg: job.arg }, job.transfer === true);
+  }
+}
+
+/**
+ * Hands a job to its worker, moving the input's memory when it is ours to give and can move.
+ * Memory that cannot (a sharp output is external memory: on Node 22+ it refuses to be
+ * transferred with a DataCloneError) is copied instead. Never throws: dispatch runs in the
+ * workers' message handlers, where an exception would end the process; a message that cannot be
+ * sent at all fails its job.
+ */
+function post(slot: Slot, message: { id: number; module: string; task: string; input: Uint8Array; arg?: unknown }, transfer: boolean): void {
+  const { input } = message;
+  const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
+  try {
+    if (transfer && whole && input.buffer instanceof ArrayBuffer) {
+      try {
+        slot.worker.postMessage(message, [input.buffer]);
+        return;
+      } catch {
+        // not transferable: copied below
+      }
+    }
+    slot.worker.postMessage(message);
+  } catch (err) {
+    const job = slot.job;
+    if (!job) return;
+    clearTimeout(job.timer);
+    slot.job = undefined;
+    slot.worker.unref();
+    job.reject(new Error(`the task could not be sent to a parse worker: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 
