@@ -1,9 +1,12 @@
-# AI-media provenance labeller: the HTTP service (npm start) on the current Node LTS.
+# AI-media provenance labeller: the HTTP service (npm start) on Node 22 LTS.
+# Not Node 24: better-sqlite3 12 (13 needs Node 22+, which the CI machine's Node 20 cannot run)
+# aborts there when a statement is collected after its environment is gone ("Assertion failed:
+# (env) != nullptr", WiseLibs/better-sqlite3#1515); the full test suite passes on Node 22.
 #   docker build -t labeller .
 #   docker run -p 8080:8080 -v labeller-data:/data labeller
 # The first start prints an API key once (docker logs); only its hash is kept in /data.
 
-FROM node:24-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 may compile from source when no prebuilt binary fits.
 RUN apt-get update \
@@ -18,7 +21,7 @@ RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
-FROM node:24-bookworm-slim
+FROM node:22-bookworm-slim
 # DejaVu has the Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ І) of the visible warning; perl runs ExifTool;
 # Tesseract with Kazakh, Russian, English and Simplified Chinese reads the visible warning in
 # the pixels of images being verified (without it, verify reports that layer as unknown).
