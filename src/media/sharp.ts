@@ -33,15 +33,16 @@ export function decodeCounts(): DecodeCounts {
   return { ...counts };
 }
 
+/** Grid pipelines (greyGrid) run since the last reset: shared regions are made once. */
+let gridsMade = 0;
+
+export function gridPipelines(): number {
+  return gridsMade;
+}
+
 export function resetDecodeCounts(): void {
   counts.header = counts.full = counts.reduced = counts.fingerprint = 0;
   gridsMade = 0;
-}
-
-/** Grid pipelines (greyGrid) run since the last reset: shared regions are made once. */
-let gridsMade = 0;
-export function gridPipelines(): number {
-  return gridsMade;
 }
 
 /** Guards for every pixel decode: a pixel bomb is refused, a truncated or damaged file too. */

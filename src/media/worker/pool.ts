@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LabellerError, type ErrorCode } from '../../domain/errors.js';
+import { errorMessage, LabellerError, type ErrorCode } from '../../domain/errors.js';
 
 const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism()));
 /** Loading a task module (the text pipeline under tsx) is ours, not the input's: it has its own, longer bound. */
@@ -107,13 +107,18 @@ function post(slot: Slot, message: { id: number; module: string; task: string; i
     }
     slot.worker.postMessage(message);
   } catch (err) {
-    const job = slot.job;
-    if (!job) return;
-    clearTimeout(job.timer);
-    slot.job = undefined;
-    slot.worker.unref();
-    job.reject(new Error(`the task could not be sent to a parse worker: ${err instanceof Error ? err.message : String(err)}`));
+    release(slot)?.reject(new Error(`the task could not be sent to a parse worker: ${errorMessage(err)}`));
   }
+}
+
+/** Ends the slot's job, if any, and hands it back; the worker stays, free for the next (and no longer holds the process). */
+function release(slot: Slot): Slot['job'] {
+  const job = slot.job;
+  if (!job) return undefined;
+  clearTimeout(job.timer);
+  slot.job = undefined;
+  slot.worker.unref();
+  return job;
 }
 
 function spawn(): void {
@@ -128,13 +133,12 @@ function spawn(): void {
     }
     const job = slot.job;
     if (!job || job.id !== m.id) return;
-    clearTimeout(job.timer);
     if (m.started) {
+      clearTimeout(job.timer);
       job.timer = setTimeout(() => fail(slot, job.overrun()), job.deadlineMs);
       return;
     }
-    slot.job = undefined;
-    worker.unref();
+    release(slot);
     if (m.ok) job.resolve(m.result);
     else job.reject(m.code ? new LabellerError(m.code, m.message ?? '') : new Error(m.message));
     dispatch();
